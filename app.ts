@@ -1,0 +1,127 @@
+/**
+ * @module
+ * Builds the Fleetpress application: the hook registry, the WordPress-style REST route table with
+ * MainWP's key authentication, every route module, the plugins, and the Hono app that serves it all.
+ * Kept apart from `main.ts` so tests can call `app.request()` without listening.
+ *
+ * @example
+ * ```ts
+ * const { app } = await createApp({ config: loadConfig({ KV_PATH: ":memory:" }), kv: await Deno.openKv(":memory:") });
+ * const res = await app.request("/wp-json/", {}, { remoteAddr: { hostname: "127.0.0.1" } });
+ * ```
+ */
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { cors } from "hono/cors";
+import { methodOverride } from "hono/method-override";
+import { requestId } from "hono/request-id";
+import { secureHeaders } from "hono/secure-headers";
+import type { Config } from "./lib/config.ts";
+import type { AppContext } from "./lib/context.ts";
+import { HookRegistry } from "./hooks/registry.ts";
+import { RestServer } from "./rest/server.ts";
+import { encodeWpJson } from "./rest/json.ts";
+import { internalError, noRoute, restError } from "./rest/errors.ts";
+import { mainwpKeyGuard } from "./auth/mainwp-keys.ts";
+import { registerAllRoutes } from "./routes/index.ts";
+import { registerDiscoveryRoutes } from "./routes/discovery.ts";
+import { createPluginHost, loadPlugins, type PluginModule } from "./plugins/host.ts";
+
+/** Bindings passed to `app.fetch` by the server: the peer address. */
+export interface Bindings {
+  remoteAddr?: { hostname?: string };
+}
+
+/** Options for {@link createApp}. */
+export interface CreateAppOptions {
+  config: Config;
+  kv: Deno.Kv;
+  /** Plugin modules to register directly (tests); `config.plugins` are imported as well. */
+  plugins?: PluginModule[];
+  /** A hook registry to use (tests that add hooks before routes exist). */
+  hooks?: HookRegistry;
+}
+
+/** Largest request body accepted (batches of 100 site payloads fit easily). */
+export const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+function wpJson(body: unknown, status: number): Response {
+  return new Response(encodeWpJson(body), {
+    status,
+    headers: { "Content-Type": "application/json; charset=UTF-8" },
+  });
+}
+
+/** The peer address: the socket's, or with `TRUST_PROXY` the last `X-Forwarded-For` hop. */
+export function peerAddress(req: Request, env: Bindings | undefined, trustProxy: boolean): string | null {
+  if (trustProxy) {
+    const hops = req.headers.get("x-forwarded-for")?.split(",").map((s) => s.trim()).filter(Boolean);
+    if (hops?.length) return hops[hops.length - 1];
+  }
+  return env?.remoteAddr?.hostname ?? null;
+}
+
+/**
+ * Creates the app and its context.
+ *
+ * @example
+ * ```ts
+ * const { app, ctx } = await createApp({ config, kv });
+ * Deno.serve((req, info) => app.fetch(req, { remoteAddr: info.remoteAddr }));
+ * ```
+ */
+export async function createApp(
+  options: CreateAppOptions,
+): Promise<{ app: Hono<{ Bindings: Bindings }>; ctx: AppContext }> {
+  const rest = new RestServer();
+  const ctx: AppContext = {
+    config: options.config,
+    kv: options.kv,
+    hooks: options.hooks ?? new HookRegistry(),
+    rest,
+  };
+  rest.addGuard(mainwpKeyGuard);
+  registerAllRoutes(rest);
+  const host = createPluginHost(ctx);
+  for (const plugin of options.plugins ?? []) await plugin.register(host);
+  await loadPlugins(ctx, options.config.plugins);
+  registerDiscoveryRoutes(rest);
+
+  const app = new Hono<{ Bindings: Bindings }>();
+  app.use(requestId());
+  app.use(secureHeaders({ xFrameOptions: false, crossOriginResourcePolicy: false }));
+  app.use(
+    "/wp-json/*",
+    cors({
+      origin: (origin) => origin,
+      credentials: true,
+      exposeHeaders: ["X-WP-Total", "X-WP-TotalPages", "Link"],
+    }),
+  );
+  app.use(
+    "/wp-json/*",
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () =>
+        wpJson(
+          restError("rest_request_entity_too_large", "The request body is too large.", 413).toJSON(),
+          413,
+        ),
+    }),
+  );
+  // WordPress honours `_method` and `X-HTTP-Method-Override` on POST only.
+  const overrideByQuery = methodOverride({ app, query: "_method" });
+  const overrideByHeader = methodOverride({ app, header: "X-HTTP-Method-Override" });
+  app.use("/wp-json/*", (c, next) => (c.req.method === "POST" ? overrideByQuery(c, next) : next()));
+  app.use("/wp-json/*", (c, next) => (c.req.method === "POST" ? overrideByHeader(c, next) : next()));
+  const serve = (c: { req: { raw: Request }; env: Bindings | undefined }) =>
+    rest.dispatch(ctx, c.req.raw, { remoteAddr: peerAddress(c.req.raw, c.env, ctx.config.trustProxy) });
+  app.all("/wp-json", serve);
+  app.all("/wp-json/*", serve);
+  app.notFound(() => wpJson(noRoute().toJSON(), 404));
+  app.onError((error) => {
+    console.error("[fleetpress] unhandled error:", error);
+    return wpJson(internalError().toJSON(), 500);
+  });
+  return { app, ctx };
+}

@@ -1,0 +1,18 @@
+/**
+ * @module
+ * Who a request runs as. MainWP API keys act as their owner (a WordPress user id).
+ *
+ * @example
+ * ```ts
+ * if (!req.auth.key) throw notAuthenticated();
+ * ```
+ */
+import type { ApiKeyRecord } from "../store/api-keys.ts";
+
+/** The authenticated principal of a request. */
+export interface AuthState {
+  /** The API key that authenticated the request, if any. */
+  key: ApiKeyRecord | null;
+  /** The user the request acts as (the key's owner). */
+  user: { id: number } | null;
+}

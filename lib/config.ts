@@ -1,0 +1,80 @@
+/**
+ * @module
+ * Configuration from environment variables, validated once at start. An invalid value raises a
+ * {@link ConfigError} whose message is one line naming the variable.
+ *
+ * @example
+ * ```ts
+ * const config = loadConfig(Deno.env.toObject());
+ * config.port; // 8080
+ * ```
+ */
+import { z } from "zod";
+
+/** Thrown for invalid configuration; `main.ts` prints its message alone and exits 1. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** Fleetpress configuration. */
+export interface Config {
+  /** TCP port to listen on. */
+  port: number;
+  /** Interface to bind. */
+  hostname: string;
+  /** Deno KV location: a file path, `:memory:` or a remote KV URL. */
+  kvPath: string;
+  /** Base URL used for absolute links (`status_url`, discovery `url`); no trailing slash. */
+  publicUrl: string;
+  /** Honour `X-Forwarded-Proto` / `X-Forwarded-For` from a front proxy. */
+  trustProxy: boolean;
+  /** Module specifiers of plugins, loaded at start in this order. */
+  plugins: string[];
+}
+
+const boolish = z.enum(["1", "0", "true", "false", "yes", "no", "on", "off", ""]).transform((v) =>
+  ["1", "true", "yes", "on"].includes(v)
+);
+
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOSTNAME: z.string().min(1).default("127.0.0.1"),
+  KV_PATH: z.string().min(1).default("./data/fleetpress.kv"),
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  TRUST_PROXY: z.string().toLowerCase().pipe(boolish).default(false),
+  PLUGINS: z.string().default(""),
+});
+
+/** Whether the KV location is a remote KV Connect URL (no queues there). */
+export function isRemoteKv(kvPath: string): boolean {
+  return /^https?:\/\//i.test(kvPath);
+}
+
+/**
+ * Parses configuration from an environment map.
+ *
+ * @example
+ * ```ts
+ * loadConfig({ PORT: "9000", KV_PATH: ":memory:" }).port; // 9000
+ * ```
+ */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const name = String(issue.path[0]);
+    throw new ConfigError(`Invalid configuration: ${name}=${JSON.stringify(env[name])}: ${issue.message}`);
+  }
+  const v = result.data;
+  const publicUrl =
+    (v.PUBLIC_URL ?? `http://${v.HOSTNAME.includes(":") ? `[${v.HOSTNAME}]` : v.HOSTNAME}:${v.PORT}`)
+      .replace(/\/+$/, "");
+  return {
+    port: v.PORT,
+    hostname: v.HOSTNAME,
+    kvPath: v.KV_PATH,
+    publicUrl,
+    trustProxy: v.TRUST_PROXY,
+    plugins: v.PLUGINS.split(",").map((s) => s.trim()).filter(Boolean),
+  };
+}

@@ -1,0 +1,310 @@
+/**
+ * @module
+ * A WordPress-style REST server: routes are regular expressions registered per namespace, tried in
+ * registration order and case-insensitively; a path that matches but lacks the method falls through to
+ * later routes; nothing → `rest_no_route`. Each request runs WordPress's order: authentication →
+ * pre-dispatch checks → route match → argument validation → permission callback → handler. The route
+ * table also feeds the discovery documents.
+ *
+ * @example
+ * ```ts
+ * rest.register("mainwp/v2", "/tags/(?P<id>[\\d]+)", {
+ *   methods: READABLE,
+ *   handler: (req) => getTag(req.ctx, Number(req.urlParams.id)),
+ * });
+ * ```
+ */
+import type { z } from "zod";
+import { internalError, noRoute, RestError, restError } from "./errors.ts";
+import { validateArgs } from "./args.ts";
+import { filterFields, parseFieldsParam } from "./fields.ts";
+import { encodeWpJson } from "./json.ts";
+import { parsePhpParams, type PhpValue } from "./php-params.ts";
+import type { AppContext } from "../lib/context.ts";
+import type { AuthState } from "../auth/state.ts";
+
+/** WordPress method groups. */
+export const READABLE = ["GET"] as const;
+export const CREATABLE = ["POST"] as const;
+export const EDITABLE = ["POST", "PUT", "PATCH"] as const;
+export const PUT_PATCH = ["PUT", "PATCH"] as const;
+export const DELETABLE = ["DELETE"] as const;
+
+/** One endpoint of a route: methods, an argument schema, a permission check and a handler. */
+export interface Endpoint<S extends z.ZodObject = z.ZodObject> {
+  methods: readonly string[];
+  /** Validates and coerces the merged parameters; the result is `req.args`. */
+  args?: S;
+  /** Throws a `RestError` to refuse; defaults to the namespace guard's permission. */
+  permission?: (req: RestRequest) => void | Promise<void>;
+  /** Returns the response body (HTTP 200) or throws a `RestError`. */
+  handler: (req: RestRequest<z.output<S>>) => unknown;
+  /** The handler applies `_fields` itself (MainWP's per-site projection), so core filtering is off. */
+  fieldsPerItem?: boolean;
+}
+
+/** Per-namespace authentication and checks (MainWP's API-key layer is one). */
+export interface NamespaceGuard {
+  /** Whether this guard covers a REST path such as `/mainwp/v2/sites`. */
+  covers(path: string): boolean;
+  /** Resolves `req.auth`; throws the stored authentication error, if any. */
+  authenticate(req: RestRequest): Promise<void>;
+  /** Runs after authentication and before routing (MainWP's key method check). */
+  preDispatch?(req: RestRequest): void | Promise<void>;
+  /** Default permission callback for routes of this namespace. */
+  permission?(req: RestRequest): void | Promise<void>;
+}
+
+interface Route {
+  namespace: string;
+  /** The route as WordPress writes it, e.g. `/mainwp/v2/tags/(?P<id>[\d]+)`. */
+  pattern: string;
+  regex: RegExp;
+  endpoints: Endpoint[];
+}
+
+/** Where a request came from. */
+export interface PeerInfo {
+  /** The peer's IP address, or `null` when unknown (e.g. an in-process request). */
+  remoteAddr: string | null;
+}
+
+/** The state of one request while it is dispatched. */
+export class RestRequest<A = Record<string, unknown>> {
+  /** Path-pattern captures, URL-decoded. */
+  urlParams: Record<string, string> = {};
+  /** Validated arguments (after `args` schema), else the merged parameters. */
+  args: A = {} as A;
+  /** Who is calling; set by the namespace guard. */
+  auth: AuthState = { key: null, user: null };
+  #merged: Record<string, unknown> | null = null;
+
+  constructor(
+    readonly ctx: AppContext,
+    readonly raw: Request,
+    readonly method: string,
+    /** The REST route (path after `/wp-json`), URL-decoded, e.g. `/mainwp/v2/sites/3`. */
+    readonly path: string,
+    readonly url: URL,
+    readonly query: Record<string, PhpValue>,
+    /** The JSON body when the request was sent as JSON, else `null`. */
+    readonly json: Record<string, unknown> | null,
+    /** The form-encoded body, else `null`. */
+    readonly form: Record<string, PhpValue> | null,
+    readonly peer: PeerInfo,
+  ) {}
+
+  /** Merged parameters, WordPress precedence: JSON body > form body > query > URL params. */
+  get params(): Record<string, unknown> {
+    if (!this.#merged) {
+      this.#merged = { ...this.urlParams, ...this.query, ...(this.form ?? {}), ...(this.json ?? {}) };
+    }
+    return this.#merged;
+  }
+
+  /** One merged parameter. */
+  param(name: string): unknown {
+    return this.params[name];
+  }
+
+  /** Replaces the URL params (clears the merged cache). */
+  setUrlParams(params: Record<string, string>): void {
+    this.urlParams = params;
+    this.#merged = null;
+  }
+}
+
+function compileRoute(pattern: string): RegExp {
+  return new RegExp(`^${pattern.replaceAll("(?P<", "(?<")}$`, "i");
+}
+
+function safeDecode(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
+}
+
+async function readBody(
+  raw: Request,
+): Promise<{ json: Record<string, unknown> | null; form: Record<string, PhpValue> | null }> {
+  if (raw.method === "GET" || raw.method === "HEAD" || !raw.body) return { json: null, form: null };
+  const type = (raw.headers.get("content-type") ?? "").toLowerCase();
+  if (type.includes("application/json")) {
+    const text = await raw.text();
+    if (text.trim() === "") return { json: null, form: null };
+    try {
+      const value = JSON.parse(text);
+      return { json: value && typeof value === "object" && !Array.isArray(value) ? value : null, form: null };
+    } catch (error) {
+      throw restError("rest_invalid_json", "Invalid JSON body passed.", 400, {
+        json_error_code: 4,
+        json_error_message: error instanceof Error ? error.message : "Syntax error",
+      });
+    }
+  }
+  if (type.includes("application/x-www-form-urlencoded")) {
+    return { json: null, form: parsePhpParams(new URLSearchParams(await raw.text())) };
+  }
+  if (type.includes("multipart/form-data")) {
+    const data = await raw.formData();
+    const pairs: [string, string][] = [];
+    for (const [k, v] of data) if (typeof v === "string") pairs.push([k, v]);
+    return { json: null, form: parsePhpParams(pairs) };
+  }
+  return { json: null, form: null };
+}
+
+const JSONP_NAME = /^[\w.]+$/;
+
+/** The route table and dispatcher. */
+export class RestServer {
+  #routes: Route[] = [];
+  #guards: NamespaceGuard[] = [];
+  #namespaces: string[] = [];
+
+  /**
+   * Registers a route (WordPress regex syntax, `(?P<name>…)` allowed) with one or more endpoints.
+   *
+   * @example
+   * ```ts
+   * rest.register("example/v1", "/hello", { methods: READABLE, handler: () => ({ hello: "world" }) });
+   * ```
+   */
+  register(namespace: string, route: string, ...endpoints: Endpoint[]): void {
+    const pattern = `/${namespace}${route}`.replace(/\/+$/, "") || "/";
+    if (!this.#namespaces.includes(namespace)) this.#namespaces.push(namespace);
+    const existing = this.#routes.find((r) => r.pattern === pattern);
+    if (existing) existing.endpoints.push(...(endpoints as Endpoint[]));
+    else {this.#routes.push({
+        namespace,
+        pattern,
+        regex: compileRoute(pattern),
+        endpoints: endpoints as Endpoint[],
+      });}
+  }
+
+  /** Adds a namespace guard (authentication for a set of paths). */
+  addGuard(guard: NamespaceGuard): void {
+    this.#guards.push(guard);
+  }
+
+  /** Registered namespaces in registration order. */
+  get namespaces(): readonly string[] {
+    return this.#namespaces;
+  }
+
+  /** Registered routes (for discovery). */
+  routes(
+    namespace?: string,
+  ): readonly { namespace: string; pattern: string; endpoints: readonly Endpoint[] }[] {
+    return namespace ? this.#routes.filter((r) => r.namespace === namespace) : this.#routes;
+  }
+
+  /** Finds the route and endpoint for a path and method (HEAD falls back to GET). */
+  match(
+    path: string,
+    method: string,
+  ): { route: Route; endpoint: Endpoint; params: Record<string, string> } | null {
+    for (const route of this.#routes) {
+      const m = route.regex.exec(path);
+      if (!m) continue;
+      const endpoint = route.endpoints.find((e) => e.methods.includes(method)) ??
+        (method === "HEAD" ? route.endpoints.find((e) => e.methods.includes("GET")) : undefined);
+      if (!endpoint) continue;
+      return { route, endpoint, params: { ...(m.groups ?? {}) } };
+    }
+    return null;
+  }
+
+  /**
+   * Serves a request whose URL path starts with `/wp-json`.
+   *
+   * @example
+   * ```ts
+   * const res = await rest.dispatch(ctx, new Request("http://x/wp-json/"), { remoteAddr: "127.0.0.1" });
+   * ```
+   */
+  async dispatch(ctx: AppContext, raw: Request, peer: PeerInfo): Promise<Response> {
+    const url = new URL(raw.url);
+    const query = parsePhpParams(url.searchParams);
+    const restPath = safeDecode(url.pathname.replace(/^\/wp-json/i, "")).replace(/\/+$/, "") || "/";
+    let body: unknown;
+    let status = 200;
+    let allow: string[] = [];
+    let fieldsPerItem = false;
+    try {
+      const { json, form } = await readBody(raw);
+      const req = new RestRequest(ctx, raw, raw.method.toUpperCase(), restPath, url, query, json, form, peer);
+      const guard = this.#guards.find((g) => g.covers(restPath));
+      if (guard) {
+        await guard.authenticate(req);
+        await guard.preDispatch?.(req);
+      }
+      const found = this.match(restPath, req.method);
+      if (!found) throw noRoute();
+      allow = [...new Set(found.route.endpoints.flatMap((e) => e.methods))];
+      fieldsPerItem = found.endpoint.fieldsPerItem ?? false;
+      req.setUrlParams(
+        Object.fromEntries(Object.entries(found.params).map(([k, v]) => [k, safeDecode(v ?? "")])),
+      );
+      req.args = found.endpoint.args ? validateArgs(found.endpoint.args, req.params) : req.params;
+      const permission = found.endpoint.permission ?? guard?.permission?.bind(guard);
+      if (permission) await permission(req);
+      body = await found.endpoint.handler(req);
+    } catch (error) {
+      const restErr = error instanceof RestError
+        ? error
+        : (console.error("[fleetpress] request failed:", error), internalError());
+      body = restErr.toJSON();
+      status = restErr.status;
+    }
+    return await this.#respond(ctx, raw, query, body, status, allow, fieldsPerItem);
+  }
+
+  async #respond(
+    ctx: AppContext,
+    raw: Request,
+    query: Record<string, PhpValue>,
+    body: unknown,
+    status: number,
+    allow: string[],
+    fieldsPerItem: boolean,
+  ): Promise<Response> {
+    const fields = parseFieldsParam(query._fields);
+    if (fields && status < 400 && !fieldsPerItem) body = filterFields(body, fields);
+    const headers: Record<string, string> = {
+      "Content-Type": "application/json; charset=UTF-8",
+      "X-Robots-Tag": "noindex",
+      "X-Content-Type-Options": "nosniff",
+      "Link": `<${ctx.config.publicUrl}/wp-json/>; rel="https://api.w.org/"`,
+      "Access-Control-Expose-Headers": "X-WP-Total, X-WP-TotalPages, Link",
+      "Access-Control-Allow-Headers":
+        "Authorization, X-WP-Nonce, Content-Disposition, Content-MD5, Content-Type",
+    };
+    if (allow.length) headers["Allow"] = allow.join(", ");
+    if (query._envelope !== undefined) {
+      body = { body, status, headers: allow.length ? { Allow: allow.join(", ") } : {} };
+      status = 200;
+    }
+    const pretty = query._pretty !== undefined;
+    let text = encodeWpJson(body, pretty);
+    if (typeof query._jsonp === "string") {
+      const enabled = await ctx.hooks.applyFilters("rest_jsonp_enabled", true);
+      if (!enabled) {
+        text = encodeWpJson(
+          restError("rest_callback_disabled", "JSONP support is disabled on this site.", 400),
+        );
+        status = 400;
+      } else if (!JSONP_NAME.test(query._jsonp)) {
+        text = encodeWpJson(restError("rest_callback_invalid", "Invalid JSONP callback function.", 400));
+        status = 400;
+      } else {
+        headers["Content-Type"] = "application/javascript; charset=UTF-8";
+        text = `/**/${query._jsonp}(${text})`;
+      }
+    }
+    return new Response(raw.method === "HEAD" ? null : text, { status, headers });
+  }
+}

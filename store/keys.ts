@@ -1,0 +1,69 @@
+/**
+ * @module
+ * The Deno KV key layout, in one place. Records live under their kind; secondary indexes live under
+ * `idx` and carry no data of their own (or just an id). Every write that touches a record also
+ * touches its indexes in the same atomic commit (see `atomicRetry` in `kv.ts`), and bumps
+ * {@link FLEET_REV} so read caches can tell when the fleet changed.
+ *
+ * | key | value |
+ * |---|---|
+ * | `["seq", kind]` | last allocated id of `kind` (number) |
+ * | `["rev", "fleet"]` | `Deno.KvU64` bumped by every site/client/tag/cost write |
+ * | `["sites", id]` | `SiteRecord` |
+ * | `["idx", "site_domain", domain]` | site id (normalised domain: no scheme, no `www.`, no trailing `/`) |
+ * | `["idx", "site_tags", siteId, tagId]` / `["idx", "tag_sites", tagId, siteId]` | `true` |
+ * | `["idx", "client_sites", clientId, siteId]` | `true` |
+ * | `["clients", id]` | `ClientRecord` |
+ * | `["idx", "client_email", email]` | client id (lower-cased email) |
+ * | `["client_fields", id]` / `["idx", "client_field_name", name]` | custom client field / its id |
+ * | `["tags", id]` | `TagRecord` |
+ * | `["costs", id]` | `CostRecord` |
+ * | `["idx", "site_costs" / "tag_costs" / "client_costs", ownerId, costId]` | `true` |
+ * | `["api_keys", id]` | `ApiKeyRecord` |
+ * | `["idx", "api_key_hash", hmacHex]` | key id |
+ *
+ * @example
+ * ```ts
+ * await kv.get(keys.site(3));
+ * ```
+ */
+
+/** The revision counter of everything the site listings show. */
+export const FLEET_REV: Deno.KvKey = ["rev", "fleet"];
+
+/** Key builders. */
+export const keys = {
+  seq: (kind: string): Deno.KvKey => ["seq", kind],
+  site: (id: number): Deno.KvKey => ["sites", id],
+  sites: (): Deno.KvKey => ["sites"],
+  siteByDomain: (domain: string): Deno.KvKey => ["idx", "site_domain", domain],
+  siteTags: (siteId: number): Deno.KvKey => ["idx", "site_tags", siteId],
+  siteTag: (siteId: number, tagId: number): Deno.KvKey => ["idx", "site_tags", siteId, tagId],
+  tagSites: (tagId: number): Deno.KvKey => ["idx", "tag_sites", tagId],
+  tagSite: (tagId: number, siteId: number): Deno.KvKey => ["idx", "tag_sites", tagId, siteId],
+  clientSites: (clientId: number): Deno.KvKey => ["idx", "client_sites", clientId],
+  clientSite: (clientId: number, siteId: number): Deno.KvKey => ["idx", "client_sites", clientId, siteId],
+  client: (id: number): Deno.KvKey => ["clients", id],
+  clients: (): Deno.KvKey => ["clients"],
+  clientByEmail: (email: string): Deno.KvKey => ["idx", "client_email", email.toLowerCase()],
+  clientField: (id: number): Deno.KvKey => ["client_fields", id],
+  clientFields: (): Deno.KvKey => ["client_fields"],
+  clientFieldByName: (name: string): Deno.KvKey => ["idx", "client_field_name", name.toLowerCase()],
+  tag: (id: number): Deno.KvKey => ["tags", id],
+  tags: (): Deno.KvKey => ["tags"],
+  cost: (id: number): Deno.KvKey => ["costs", id],
+  costs: (): Deno.KvKey => ["costs"],
+  ownerCosts: (
+    owner: "site" | "tag" | "client",
+    ownerId: number,
+  ): Deno.KvKey => ["idx", `${owner}_costs`, ownerId],
+  ownerCost: (owner: "site" | "tag" | "client", ownerId: number, costId: number): Deno.KvKey => [
+    "idx",
+    `${owner}_costs`,
+    ownerId,
+    costId,
+  ],
+  apiKey: (id: number): Deno.KvKey => ["api_keys", id],
+  apiKeys: (): Deno.KvKey => ["api_keys"],
+  apiKeyByHash: (hash: string): Deno.KvKey => ["idx", "api_key_hash", hash],
+} as const;

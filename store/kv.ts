@@ -1,0 +1,120 @@
+/**
+ * @module
+ * Atomic read-modify-write on Deno KV. {@link atomicRetry} runs a step that reads what it needs, adds
+ * version checks for everything it read and the mutations it wants, and commits; on a conflict it runs
+ * the step again on fresh data, so concurrent requests never lose an update.
+ *
+ * @example
+ * ```ts
+ * const id = await atomicRetry(kv, async (op) => {
+ *   const id = await allocateId(kv, op, "tags");
+ *   op.set(keys.tag(id), { id, name: "VIP" });
+ *   return id;
+ * });
+ * ```
+ */
+import { FLEET_REV, keys } from "./keys.ts";
+import { RestError } from "../rest/errors.ts";
+
+/** Most conflicts resolve in a few rounds; past this many, the write is reported as failed. */
+const MAX_ATTEMPTS = 64;
+
+/** Thrown by a step to abort without committing; `atomicRetry` rethrows it unchanged. */
+export class AbortCommit extends Error {}
+
+/**
+ * Runs `step` against a fresh `AtomicOperation` until its commit succeeds. `step` returns the result,
+ * or `undefined` after adding nothing to skip the commit. A thrown error aborts (nothing is written).
+ *
+ * @example
+ * ```ts
+ * await atomicRetry(kv, async (op) => {
+ *   const entry = await kv.get<number>(["counter"]);
+ *   op.check(entry).set(["counter"], (entry.value ?? 0) + 1);
+ * });
+ * ```
+ */
+export async function atomicRetry<T>(
+  kv: Deno.Kv,
+  step: (op: Deno.AtomicOperation) => Promise<T>,
+): Promise<T> {
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const op = kv.atomic();
+    const result = await step(op);
+    const res = await op.commit();
+    if (res.ok) return result;
+    // Back off a little, with jitter, so racing writers spread out.
+    await new Promise((r) => setTimeout(r, Math.random() * Math.min(50, 2 ** attempt)));
+  }
+  throw new RestError("fleetpress_write_conflict", "The record is busy; please try again.", { status: 409 });
+}
+
+/**
+ * Reserves the next id of `kind` inside `op` (checked against the counter's version, so two writers
+ * never get the same id). The id becomes real only if `op` commits.
+ *
+ * @example
+ * ```ts
+ * const id = await allocateId(kv, op, "sites");
+ * ```
+ */
+export async function allocateId(kv: Deno.Kv, op: Deno.AtomicOperation, kind: string): Promise<number> {
+  const entry = await kv.get<number>(keys.seq(kind));
+  const id = (entry.value ?? 0) + 1;
+  op.check(entry).set(keys.seq(kind), id);
+  return id;
+}
+
+/**
+ * Adds the fleet revision bump to `op` (a `sum`, which never conflicts).
+ *
+ * @example
+ * ```ts
+ * bumpFleetRev(op);
+ * ```
+ */
+export function bumpFleetRev(op: Deno.AtomicOperation): Deno.AtomicOperation {
+  return op.sum(FLEET_REV, 1n);
+}
+
+/**
+ * Reads many keys (any number; `getMany` takes 10 per call), in order.
+ *
+ * @example
+ * ```ts
+ * const entries = await getManyChunked<SiteRecord>(kv, ids.map(keys.site));
+ * ```
+ */
+export async function getManyChunked<T>(kv: Deno.Kv, list: Deno.KvKey[]): Promise<Deno.KvEntryMaybe<T>[]> {
+  const chunks: Promise<Deno.KvEntryMaybe<T>[]>[] = [];
+  for (let i = 0; i < list.length; i += 10) chunks.push(kv.getMany<T[]>(list.slice(i, i + 10)));
+  return (await Promise.all(chunks)).flat();
+}
+
+/**
+ * Lists the last key part (an id) of every entry under an index prefix.
+ *
+ * @example
+ * ```ts
+ * const siteIds = await listIds(kv, keys.tagSites(4));
+ * ```
+ */
+export async function listIds(kv: Deno.Kv, prefix: Deno.KvKey): Promise<number[]> {
+  const ids: number[] = [];
+  for await (const entry of kv.list({ prefix }, { batchSize: 500 })) ids.push(entry.key.at(-1) as number);
+  return ids;
+}
+
+/**
+ * All values under a prefix, in key order.
+ *
+ * @example
+ * ```ts
+ * const tags = await listValues<TagRecord>(kv, keys.tags());
+ * ```
+ */
+export async function listValues<T>(kv: Deno.Kv, prefix: Deno.KvKey): Promise<T[]> {
+  const out: T[] = [];
+  for await (const entry of kv.list<T>({ prefix }, { batchSize: 500 })) out.push(entry.value);
+  return out;
+}
