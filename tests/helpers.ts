@@ -37,7 +37,8 @@ export interface TestApp {
     method: string,
     path: string,
     options?: CallOptions,
-  ): Promise<{ status: number; body: any; text: string; headers: Headers }>; // deno-lint-ignore-line no-explicit-any
+    // deno-lint-ignore no-explicit-any
+  ): Promise<{ status: number; body: any; text: string; headers: Headers }>;
   /** Creates an API key and returns its Bearer token. */
   key(permissions?: KeyPermission): Promise<string>;
   close(): Promise<void>;
@@ -86,6 +87,6 @@ export async function testApp(
     async key(permissions = "read_write") {
       return (await createApiKey(kv, { permissions })).token;
     },
-    close: async () => kv.close(),
+    close: () => Promise.resolve(kv.close()),
   };
 }
