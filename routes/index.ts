@@ -1,7 +1,7 @@
 /**
  * @module
- * Registers every route module in MainWP's registration order (order matters: routes are tried in
- * order and the first match wins).
+ * Registers every route module in MainWP's registration order (routes are tried in order and the first
+ * match wins).
  *
  * @example
  * ```ts
@@ -9,7 +9,18 @@
  * ```
  */
 import type { RestServer } from "../rest/server.ts";
+import { registerSitesRoutes } from "./sites.ts";
+import { registerClientsRoutes } from "./clients.ts";
+import { registerTagsRoutes } from "./tags.ts";
+import { registerCostsRoutes } from "./costs.ts";
+
+/** The MainWP REST namespace. */
+export const MAINWP_NS = "mainwp/v2";
 
 /** Registers all built-in routes. */
-export function registerAllRoutes(_rest: RestServer): void {
+export function registerAllRoutes(rest: RestServer): void {
+  registerSitesRoutes(rest);
+  registerClientsRoutes(rest);
+  registerTagsRoutes(rest);
+  registerCostsRoutes(rest);
 }

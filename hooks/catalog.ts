@@ -1,0 +1,136 @@
+/**
+ * @module
+ * Every named hook Fleetpress applies or fires, with its kind, default and arguments. This table is the
+ * one place to look; `HOOKS.md` is generated from it (`deno task hooks-doc`) and a test checks that
+ * every `applyFilters("…")` / `doAction("…")` in the code base is listed here.
+ *
+ * @example
+ * ```ts
+ * HOOKS.find((h) => h.name === "mainwp_rest_batch_items_limit")?.default; // 100
+ * ```
+ */
+
+/** One named hook. */
+export interface HookInfo {
+  name: string;
+  kind: "filter" | "action";
+  /** The default value a filter starts from (filters only). */
+  default?: unknown;
+  /** Arguments after the value (filters) or all arguments (actions). */
+  args: string[];
+  description: string;
+}
+
+/** The catalogue, grouped by area. */
+export const HOOKS: readonly HookInfo[] = [
+  // REST layer
+  {
+    name: "mainwp_rest_batch_items_limit",
+    kind: "filter",
+    default: 100,
+    args: ["context: sites|clients|tags|costs|batch"],
+    description: "Most items one batch request may carry; more → 413 mainwp_rest_request_entity_too_large.",
+  },
+  {
+    name: "mainwp_disable_rest_api_access_log",
+    kind: "filter",
+    default: false,
+    args: ["key_id", "user_id"],
+    description: "Return true to stop recording API keys' last_access.",
+  },
+  {
+    name: "rest_jsonp_enabled",
+    kind: "filter",
+    default: true,
+    args: [],
+    description: "Whether `_jsonp` callbacks are served.",
+  },
+  {
+    name: "mainwp_rest_object_object_query",
+    kind: "filter",
+    default: "parsed list query",
+    args: ["request params"],
+    description:
+      "The parsed list query (page, per_page, search, include, exclude, status…) of list endpoints.",
+  },
+  {
+    name: "mainwp_rest_pre_insert_site_item",
+    kind: "filter",
+    default: "mapped site fields",
+    args: ["request params"],
+    description: "Site fields before a site is created.",
+  },
+  {
+    name: "mainwp_rest_pre_update_site_item",
+    kind: "filter",
+    default: "mapped site fields",
+    args: ["site id", "request params"],
+    description: "Site fields before a site is edited.",
+  },
+  {
+    name: "mainwp_rest_prepare_site",
+    kind: "filter",
+    default: "site view object",
+    args: ["site record", "request params"],
+    description: "Each site object before `_fields` projection.",
+  },
+  // Sites
+  {
+    name: "mainwp_site_suspended",
+    kind: "action",
+    args: ["site record", "suspended: 0|1"],
+    description: "A site's suspended state changed.",
+  },
+  {
+    name: "mainwp_site_added",
+    kind: "action",
+    args: ["site record"],
+    description: "A site was added.",
+  },
+  {
+    name: "mainwp_site_updated",
+    kind: "action",
+    args: ["site record", "previous record"],
+    description: "A site was edited.",
+  },
+  {
+    name: "mainwp_delete_site",
+    kind: "action",
+    args: ["site record"],
+    description: "A site was removed.",
+  },
+  // Tags
+  {
+    name: "mainwp_added_new_group",
+    kind: "action",
+    args: ["tag id", "tag name"],
+    description: "A tag was created.",
+  },
+  {
+    name: "mainwp_site_tag_action",
+    kind: "action",
+    args: ["tag record", "action: created|updated|deleted"],
+    description: "A tag was created, renamed or deleted.",
+  },
+  // Clients
+  {
+    name: "mainwp_client_updated",
+    kind: "action",
+    args: ["client record", "action: created|updated|deleted|suspended|unsuspended"],
+    description: "A client was created, changed, suspended or deleted.",
+  },
+  // Costs
+  {
+    name: "mainwp_escape_content",
+    kind: "filter",
+    default: "escaped text",
+    args: ["raw text"],
+    description: "Escapes cost notes for the cost list object.",
+  },
+  {
+    name: "mainwp_cost_updated",
+    kind: "action",
+    args: ["cost record", "action: created|updated|deleted"],
+    description: "A cost was created, edited or deleted.",
+  },
+];
