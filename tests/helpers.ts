@@ -25,6 +25,8 @@ export interface CallOptions {
   /** Form body (URL-encoded). */
   form?: Record<string, string> | [string, string][];
   headers?: Record<string, string>;
+  /** A raw body (set the content type in `headers`). */
+  body?: string;
   /** Peer address; default `127.0.0.1`. */
   peer?: string;
 }
@@ -63,7 +65,7 @@ export async function testApp(
     async call(method, path, opts = {}) {
       const headers = new Headers(opts.headers);
       if (opts.token) headers.set("Authorization", `Bearer ${opts.token}`);
-      let body: BodyInit | undefined;
+      let body: BodyInit | undefined = opts.body;
       if (opts.json !== undefined) {
         headers.set("Content-Type", "application/json");
         body = JSON.stringify(opts.json);
