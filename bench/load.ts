@@ -1,0 +1,107 @@
+/**
+ * @module
+ * A small closed-loop HTTP load generator: `connections` workers each send the next request as soon as
+ * the previous answer is read, for a fixed duration. Reports requests/s and latency percentiles. Every
+ * loop stops by itself when the time is up; only loopback URLs are accepted.
+ *
+ * @example
+ * ```ts
+ * const r = await runLoad({ url: "http://127.0.0.1:8080/wp-json/", connections: 4, durationMs: 10_000 });
+ * console.log(r.requestsPerSecond, r.p50Ms, r.p99Ms);
+ * ```
+ */
+
+/** Load parameters. */
+export interface LoadOptions {
+  url: string;
+  connections: number;
+  durationMs: number;
+  headers?: Record<string, string>;
+  /** Short warm-up before measuring (not counted). */
+  warmupMs?: number;
+}
+
+/** Load results. */
+export interface LoadResult {
+  requests: number;
+  errors: number;
+  requestsPerSecond: number;
+  p50Ms: number;
+  p90Ms: number;
+  p99Ms: number;
+  maxMs: number;
+}
+
+/** The value at quantile `q` (0–1) of sorted numbers. */
+export function quantile(sorted: number[], q: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
+function assertLoopback(url: string): void {
+  const host = new URL(url).hostname;
+  if (!/^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/.test(host)) {
+    throw new Error(`load only targets loopback, not ${host}`);
+  }
+}
+
+async function worker(
+  options: LoadOptions,
+  until: number,
+  latencies: number[] | null,
+): Promise<{ ok: number; errors: number }> {
+  const client = Deno.createHttpClient({ poolMaxIdlePerHost: 1 });
+  let ok = 0;
+  let errors = 0;
+  try {
+    while (performance.now() < until) {
+      const start = performance.now();
+      try {
+        const res = await fetch(options.url, { headers: options.headers, client });
+        await res.arrayBuffer();
+        if (res.status === 200) ok++;
+        else errors++;
+      } catch {
+        errors++;
+      }
+      latencies?.push(performance.now() - start);
+    }
+  } finally {
+    client.close();
+  }
+  return { ok, errors };
+}
+
+/**
+ * Runs the load and returns the figures.
+ *
+ * @example
+ * ```ts
+ * await runLoad({ url, connections: 4, durationMs: 2000 });
+ * ```
+ */
+export async function runLoad(options: LoadOptions): Promise<LoadResult> {
+  assertLoopback(options.url);
+  if (options.warmupMs) {
+    const until = performance.now() + options.warmupMs;
+    await Promise.all(Array.from({ length: options.connections }, () => worker(options, until, null)));
+  }
+  const latencies: number[] = [];
+  const start = performance.now();
+  const until = start + options.durationMs;
+  const results = await Promise.all(
+    Array.from({ length: options.connections }, () => worker(options, until, latencies)),
+  );
+  const elapsed = (performance.now() - start) / 1000;
+  latencies.sort((a, b) => a - b);
+  const requests = results.reduce((n, r) => n + r.ok, 0);
+  return {
+    requests,
+    errors: results.reduce((n, r) => n + r.errors, 0),
+    requestsPerSecond: requests / elapsed,
+    p50Ms: quantile(latencies, 0.5),
+    p90Ms: quantile(latencies, 0.9),
+    p99Ms: quantile(latencies, 0.99),
+    maxMs: latencies.at(-1) ?? 0,
+  };
+}

@@ -1,0 +1,79 @@
+/**
+ * @module
+ * Runs a Fleetpress server as a separate process for benchmarks (so its memory is measured alone) and
+ * reads its peak resident set size from `/proc`.
+ *
+ * @example
+ * ```ts
+ * await using server = await startServerProcess({ KV_PATH: "/tmp/x.kv" });
+ * console.log(server.base, await server.peakRssMb());
+ * ```
+ */
+
+const ROOT = new URL("../", import.meta.url).pathname;
+
+/** A running server process. */
+export interface ServerProcess extends AsyncDisposable {
+  /** `http://127.0.0.1:PORT/wp-json` */
+  base: string;
+  pid: number;
+  /** Peak RSS (VmHWM) in MiB, or NaN where `/proc` is unavailable. */
+  peakRssMb(): Promise<number>;
+}
+
+/**
+ * Starts `main.ts` on a free loopback port with the given environment.
+ *
+ * @example
+ * ```ts
+ * const server = await startServerProcess({ KV_PATH: kvPath });
+ * ```
+ */
+export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "main.ts"],
+    cwd: ROOT,
+    env: { PORT: "0", HOSTNAME: "127.0.0.1", ...env },
+    stdout: "piped",
+    stderr: "inherit",
+    stdin: "null",
+  }).spawn();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let banner = "";
+  for (let i = 0; i < 100 && !/:(\d+)\/wp-json/.test(banner); i++) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    banner += value;
+  }
+  const port = Number(banner.match(/:(\d+)\/wp-json/)?.[1]);
+  if (!port) {
+    child.kill();
+    throw new Error(`server did not start: ${banner}`);
+  }
+  // Keep draining stdout so the process never blocks on a full pipe.
+  (async () => {
+    try {
+      while (!(await reader.read()).done) { /* drain */ }
+    } catch { /* closed */ }
+  })();
+  return {
+    base: `http://127.0.0.1:${port}/wp-json`,
+    pid: child.pid,
+    async peakRssMb() {
+      try {
+        const status = await Deno.readTextFile(`/proc/${child.pid}/status`);
+        const kb = Number(status.match(/VmHWM:\s+(\d+) kB/)?.[1]);
+        return kb / 1024;
+      } catch (error) {
+        console.error(`peak RSS unavailable: ${error}`);
+        return Number.NaN;
+      }
+    },
+    async [Symbol.asyncDispose]() {
+      try {
+        child.kill("SIGTERM");
+      } catch { /* already gone */ }
+      await child.status;
+    },
+  };
+}
