@@ -59,7 +59,10 @@ export async function testApp(
 ): Promise<TestApp> {
   const config = loadConfig({ KV_PATH: ":memory:", PUBLIC_URL: "https://dashboard.test", ...options.env });
   const kv = await Deno.openKv(":memory:");
-  const { app, ctx } = await createApp({ config, kv, plugins: options.plugins });
+  const { app, ctx } = await createApp({ config, kv, plugins: options.plugins }).catch((error) => {
+    kv.close();
+    throw error;
+  });
   return {
     ctx,
     async call(method, path, opts = {}) {
