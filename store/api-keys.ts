@@ -111,14 +111,15 @@ export async function createApiKey(
     };
     op.check({ key: keys.apiKeyByHash(hash), versionstamp: null })
       .set(keys.apiKey(id), record)
-      .set(keys.apiKeyByHash(hash), id);
+      .set(keys.apiKeyByHash(hash), record);
     return record;
   });
   return { record, token: `${secretHex}==${keyHex}`, consumerKey, consumerSecret };
 }
 
 /**
- * Finds a key by its full `ck_…` consumer key (one index read and one record read).
+ * Finds a key by its full `ck_…` consumer key: one read, since the lookup index holds a copy of the
+ * record (every write updates both in one commit).
  *
  * @example
  * ```ts
@@ -126,9 +127,7 @@ export async function createApiKey(
  * ```
  */
 export async function findApiKey(kv: Deno.Kv, consumerKey: string): Promise<ApiKeyRecord | null> {
-  const idEntry = await kv.get<number>(keys.apiKeyByHash(hashConsumerKey(consumerKey)));
-  if (idEntry.value === null) return null;
-  return (await kv.get<ApiKeyRecord>(keys.apiKey(idEntry.value))).value;
+  return (await kv.get<ApiKeyRecord>(keys.apiKeyByHash(hashConsumerKey(consumerKey)))).value;
 }
 
 /** All keys, newest first (as MainWP lists them). */
@@ -174,8 +173,8 @@ export async function updateApiKey(
   return await atomicRetry(kv, async (op) => {
     const entry = await kv.get<ApiKeyRecord>(keys.apiKey(id));
     if (!entry.value) return null;
-    const next = change(entry.value);
-    op.check(entry).set(keys.apiKey(id), next);
+    const next = { ...change(entry.value), id, consumer_key_hash: entry.value.consumer_key_hash };
+    op.check(entry).set(keys.apiKey(id), next).set(keys.apiKeyByHash(next.consumer_key_hash), next);
     return next;
   });
 }

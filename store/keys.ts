@@ -17,10 +17,12 @@
  * | `["idx", "client_email", email]` | client id (lower-cased email) |
  * | `["client_fields", id]` / `["idx", "client_field_name", name]` | custom client field / its id |
  * | `["tags", id]` | `TagRecord` |
+ * | `["idx", "tag_name", nameKey]` | tag id (lower-cased name; long names hashed, see `tagNameKey`) |
+ * | `["site_sync", siteId, n]` | chunk `n` of the site's stored sync data (`SiteSyncChunk`, JSON split below the 64 KiB value limit) |
  * | `["costs", id]` | `CostRecord` |
  * | `["idx", "site_costs" / "tag_costs" / "client_costs", ownerId, costId]` | `true` |
  * | `["api_keys", id]` | `ApiKeyRecord` |
- * | `["idx", "api_key_hash", hmacHex]` | key id |
+ * | `["idx", "api_key_hash", hmacHex]` | a copy of the `ApiKeyRecord` (one read per authenticated request) |
  *
  * @example
  * ```ts
@@ -51,6 +53,10 @@ export const keys = {
   clientFieldByName: (name: string): Deno.KvKey => ["idx", "client_field_name", name.toLowerCase()],
   tag: (id: number): Deno.KvKey => ["tags", id],
   tags: (): Deno.KvKey => ["tags"],
+  tagByName: (nameKey: string): Deno.KvKey => ["idx", "tag_name", nameKey],
+  siteSync: (siteId: number): Deno.KvKey => ["site_sync", siteId],
+  siteSyncChunk: (siteId: number, n: number): Deno.KvKey => ["site_sync", siteId, n],
+  siteSyncs: (): Deno.KvKey => ["site_sync"],
   cost: (id: number): Deno.KvKey => ["costs", id],
   costs: (): Deno.KvKey => ["costs"],
   ownerCosts: (
