@@ -200,8 +200,10 @@ export async function touchApiKey(kv: Deno.Kv, record: ApiKeyRecord, now = new D
   }
   const entry = await kv.get<ApiKeyRecord>(keys.apiKey(record.id));
   if (!entry.value) return;
-  await kv.atomic().check(entry).set(keys.apiKey(record.id), {
-    ...entry.value,
-    last_access: mysqlDateTime(now),
-  }).commit();
+  const next = { ...entry.value, last_access: mysqlDateTime(now) };
+  await kv.atomic().check(entry).set(keys.apiKey(record.id), next).set(
+    keys.apiKeyByHash(next.consumer_key_hash),
+    next,
+  )
+    .commit();
 }
