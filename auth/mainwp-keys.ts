@@ -149,7 +149,7 @@ export const mainwpKeyGuard: NamespaceGuard = {
   async preDispatch(req) {
     const key = req.auth.key;
     if (!key) return;
-    assertKeyAllowsMethod(key, req.method);
+    assertKeyAllowsMethod(key, req.permissionMethod);
     const skip = await req.ctx.hooks.applyFilters(
       "mainwp_disable_rest_api_access_log",
       false,
@@ -161,6 +161,6 @@ export const mainwpKeyGuard: NamespaceGuard = {
 
   permission(req) {
     if (!req.auth.key) throw notAuthenticated();
-    assertKeyAllowsMethod(req.auth.key, req.method);
+    assertKeyAllowsMethod(req.auth.key, req.permissionMethod);
   },
 };

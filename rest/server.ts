@@ -77,6 +77,8 @@ export class RestRequest<A = Record<string, unknown>> {
   args: A = {} as A;
   /** Who is calling; set by the namespace guard. */
   auth: AuthState = { key: null, user: null };
+  /** The method permissions are checked against: the request's own, or an enclosing batch's. */
+  permissionMethod: string;
   #merged: Record<string, unknown> | null = null;
 
   constructor(
@@ -92,7 +94,9 @@ export class RestRequest<A = Record<string, unknown>> {
     /** The form-encoded body, else `null`. */
     readonly form: Record<string, PhpValue> | null,
     readonly peer: PeerInfo,
-  ) {}
+  ) {
+    this.permissionMethod = method;
+  }
 
   /** Merged parameters, WordPress precedence: JSON body > form body > query > URL params. */
   get params(): Record<string, unknown> {
@@ -157,6 +161,42 @@ async function readBody(
 }
 
 const JSONP_NAME = /^[\w.]+$/;
+
+/** The REST route of a URL: the path after `/wp-json`, URL-decoded, without a trailing `/`. */
+export function restPathOf(url: URL): string {
+  return safeDecode(url.pathname.replace(/^\/wp-json/i, "")).replace(/\/+$/, "") || "/";
+}
+
+/** What {@link RestServer.execute} needs: a parsed request. */
+export interface ExecuteInput {
+  /** The raw request (headers carry the credentials). */
+  raw: Request;
+  method: string;
+  /** REST route, e.g. `/mainwp/v2/sites/3`. */
+  path: string;
+  url: URL;
+  query: Record<string, PhpValue>;
+  json: Record<string, unknown> | null;
+  form: Record<string, PhpValue> | null;
+  peer: PeerInfo;
+  /** The method the key's permission is checked against (a batch's own method); default `method`. */
+  permissionMethod?: string;
+}
+
+/** The outcome of one request before encoding. */
+export interface RestResult {
+  status: number;
+  body: unknown;
+  /** Methods of the matched route (for `Allow`). */
+  allow: string[];
+}
+
+function errorResult(error: unknown): RestResult {
+  const restErr = error instanceof RestError
+    ? error
+    : (console.error("[fleetpress] request failed:", error), internalError());
+  return { status: restErr.status, body: restErr.toJSON(), allow: [] };
+}
 
 /** The route table and dispatcher. */
 export class RestServer {
@@ -229,51 +269,73 @@ export class RestServer {
   async dispatch(ctx: AppContext, raw: Request, peer: PeerInfo): Promise<Response> {
     const url = new URL(raw.url);
     const query = parsePhpParams(url.searchParams);
-    const restPath = safeDecode(url.pathname.replace(/^\/wp-json/i, "")).replace(/\/+$/, "") || "/";
-    let body: unknown;
-    let status = 200;
-    let allow: string[] = [];
-    let fieldsPerItem = false;
+    const path = restPathOf(url);
+    let result: RestResult;
     try {
       const { json, form } = await readBody(raw);
-      const req = new RestRequest(ctx, raw, raw.method.toUpperCase(), restPath, url, query, json, form, peer);
-      const guard = this.#guards.find((g) => g.covers(restPath));
+      result = await this.execute(ctx, { raw, method: raw.method, path, url, query, json, form, peer });
+    } catch (error) {
+      result = errorResult(error);
+    }
+    return await this.#respond(ctx, raw, query, result);
+  }
+
+  /**
+   * Runs one request through authentication, routing, validation, permission and handler, and
+   * returns the status and body (with `_fields` applied) without encoding them. Batches call this
+   * for their sub-requests, so nothing bypasses the checks a real request gets.
+   *
+   * @example
+   * ```ts
+   * const { status, body } = await rest.execute(ctx, input);
+   * ```
+   */
+  async execute(ctx: AppContext, input: ExecuteInput): Promise<RestResult> {
+    const req = new RestRequest(
+      ctx,
+      input.raw,
+      input.method.toUpperCase(),
+      input.path,
+      input.url,
+      input.query,
+      input.json,
+      input.form,
+      input.peer,
+    );
+    if (input.permissionMethod) req.permissionMethod = input.permissionMethod.toUpperCase();
+    let allow: string[] = [];
+    try {
+      const guard = this.#guards.find((g) => g.covers(input.path));
       if (guard) {
         await guard.authenticate(req);
         await guard.preDispatch?.(req);
       }
-      const found = this.match(restPath, req.method);
+      const found = this.match(input.path, req.method);
       if (!found) throw noRoute();
       allow = [...new Set(found.route.endpoints.flatMap((e) => e.methods))];
-      fieldsPerItem = found.endpoint.fieldsPerItem ?? false;
       req.setUrlParams(
         Object.fromEntries(Object.entries(found.params).map(([k, v]) => [k, safeDecode(v ?? "")])),
       );
       req.args = found.endpoint.args ? validateArgs(found.endpoint.args, req.params) : req.params;
       const permission = found.endpoint.permission ?? guard?.permission?.bind(guard);
       if (permission) await permission(req);
-      body = await found.endpoint.handler(req);
+      let body = await found.endpoint.handler(req);
+      const fields = parseFieldsParam(input.query._fields);
+      if (fields && !found.endpoint.fieldsPerItem) body = filterFields(body, fields);
+      return { status: 200, body, allow };
     } catch (error) {
-      const restErr = error instanceof RestError
-        ? error
-        : (console.error("[fleetpress] request failed:", error), internalError());
-      body = restErr.toJSON();
-      status = restErr.status;
+      return { ...errorResult(error), allow };
     }
-    return await this.#respond(ctx, raw, query, body, status, allow, fieldsPerItem);
   }
 
   async #respond(
     ctx: AppContext,
     raw: Request,
     query: Record<string, PhpValue>,
-    body: unknown,
-    status: number,
-    allow: string[],
-    fieldsPerItem: boolean,
+    result: RestResult,
   ): Promise<Response> {
-    const fields = parseFieldsParam(query._fields);
-    if (fields && status < 400 && !fieldsPerItem) body = filterFields(body, fields);
+    let { body, status } = result;
+    const allow = result.allow;
     const headers: Record<string, string> = {
       "Content-Type": "application/json; charset=UTF-8",
       "X-Robots-Tag": "noindex",
