@@ -30,6 +30,23 @@ export const EDITABLE = ["POST", "PUT", "PATCH"] as const;
 export const PUT_PATCH = ["PUT", "PATCH"] as const;
 export const DELETABLE = ["DELETE"] as const;
 
+/**
+ * A handler result with its own status (e.g. 207 for `/batch/v1`) or a pre-encoded body (JSONP).
+ *
+ * @example
+ * ```ts
+ * return new RestResponse({ responses }, 207);
+ * ```
+ */
+export class RestResponse {
+  constructor(
+    readonly body: unknown,
+    readonly status = 200,
+    /** When set, sent as is with this content type instead of JSON-encoding `body`. */
+    readonly raw?: { text: string; contentType: string },
+  ) {}
+}
+
 /** One endpoint of a route: methods, an argument schema, a permission check and a handler. */
 export interface Endpoint<S extends z.ZodObject = z.ZodObject> {
   methods: readonly string[];
@@ -41,6 +58,8 @@ export interface Endpoint<S extends z.ZodObject = z.ZodObject> {
   handler: (req: RestRequest<z.output<S>>) => unknown;
   /** The handler applies `_fields` itself (MainWP's per-site projection), so core filtering is off. */
   fieldsPerItem?: boolean;
+  /** May run inside WordPress's `POST /batch/v1` (WordPress's `allow_batch`). */
+  allowBatch?: boolean;
 }
 
 /** Per-namespace authentication and checks (MainWP's API-key layer is one). */
@@ -181,6 +200,10 @@ export interface ExecuteInput {
   peer: PeerInfo;
   /** The method the key's permission is checked against (a batch's own method); default `method`. */
   permissionMethod?: string;
+  /** Stop after the permission check (WordPress's `require-all-validate` batches). */
+  validateOnly?: boolean;
+  /** Refuse routes that do not allow `/batch/v1` (`rest_batch_not_allowed`). */
+  requireBatchable?: boolean;
 }
 
 /** The outcome of one request before encoding. */
@@ -312,6 +335,13 @@ export class RestServer {
       }
       const found = this.match(input.path, req.method);
       if (!found) throw noRoute();
+      if (input.requireBatchable && !found.endpoint.allowBatch) {
+        throw restError(
+          "rest_batch_not_allowed",
+          "The requested route does not support batch requests.",
+          400,
+        );
+      }
       allow = [...new Set(found.route.endpoints.flatMap((e) => e.methods))];
       req.setUrlParams(
         Object.fromEntries(Object.entries(found.params).map(([k, v]) => [k, safeDecode(v ?? "")])),
@@ -319,10 +349,17 @@ export class RestServer {
       req.args = found.endpoint.args ? validateArgs(found.endpoint.args, req.params) : req.params;
       const permission = found.endpoint.permission ?? guard?.permission?.bind(guard);
       if (permission) await permission(req);
+      if (input.validateOnly) return { status: 200, body: null, allow };
       let body = await found.endpoint.handler(req);
+      let status = 200;
+      if (body instanceof RestResponse) {
+        if (body.raw) return { status: body.status, body, allow };
+        status = body.status;
+        body = body.body;
+      }
       const fields = parseFieldsParam(input.query._fields);
       if (fields && !found.endpoint.fieldsPerItem) body = filterFields(body, fields);
-      return { status: 200, body, allow };
+      return { status, body, allow };
     } catch (error) {
       return { ...errorResult(error), allow };
     }
@@ -335,6 +372,12 @@ export class RestServer {
     result: RestResult,
   ): Promise<Response> {
     let { body, status } = result;
+    if (body instanceof RestResponse && body.raw) {
+      return new Response(raw.method === "HEAD" ? null : body.raw.text, {
+        status,
+        headers: { "Content-Type": body.raw.contentType },
+      });
+    }
     const allow = result.allow;
     const headers: Record<string, string> = {
       "Content-Type": "application/json; charset=UTF-8",

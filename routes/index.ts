@@ -13,6 +13,7 @@ import { registerSitesRoutes } from "./sites.ts";
 import { registerClientsRoutes } from "./clients.ts";
 import { registerTagsRoutes } from "./tags.ts";
 import { registerCostsRoutes } from "./costs.ts";
+import { registerBatchRoutes } from "./batch.ts";
 
 /** The MainWP REST namespace. */
 export const MAINWP_NS = "mainwp/v2";
@@ -23,4 +24,5 @@ export function registerAllRoutes(rest: RestServer): void {
   registerClientsRoutes(rest);
   registerTagsRoutes(rest);
   registerCostsRoutes(rest);
+  registerBatchRoutes(rest);
 }
