@@ -1,7 +1,7 @@
 /**
  * @module
  * `deno task bench [scenario…] [--duration-ms N]`: runs the shipped benchmarks and prints their figures.
- * Scenarios: `sites-list`. With no scenario, all run.
+ * Scenarios: `sites-list`, `fanout`. With no scenario, all run.
  *
  * @example
  * ```sh
@@ -10,9 +10,11 @@
  */
 import { parseArgs } from "node:util";
 import { benchSitesList } from "./sites_list.ts";
+import { benchFanout } from "./fanout.ts";
 
 const SCENARIOS: Record<string, (durationMs?: number) => Promise<void>> = {
   "sites-list": (durationMs) => benchSitesList({ durationMs }),
+  "fanout": () => benchFanout(),
 };
 
 if (import.meta.main) {
