@@ -1,0 +1,90 @@
+/**
+ * @module
+ * Command line for the child-site simulator:
+ *
+ * ```sh
+ * deno run --allow-net sim/main.ts --count 100 --port 8090 [--latency-ms 50]
+ * ```
+ *
+ * Prints the first and last site URL, then serves until SIGINT/SIGTERM.
+ *
+ * @example
+ * ```sh
+ * deno task child-sim --count 10 --port 8090
+ * ```
+ */
+import { parseArgs } from "node:util";
+import { startChildSimulator } from "./server.ts";
+
+/** Parsed command-line options. */
+export interface SimCliOptions {
+  /** Number of sites. */
+  count: number;
+  /** TCP port (0 = any free one). */
+  port: number;
+  /** Latency added to every request, in ms. */
+  latencyMs: number;
+}
+
+const USAGE = "usage: sim/main.ts --count N [--port P] [--latency-ms L]";
+
+function integerOption(
+  name: string,
+  value: string | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
+    throw new RangeError(`--${name} must be an integer from ${min} to ${max}`);
+  }
+  return parsed;
+}
+
+/**
+ * Parses `--count`, `--port` and `--latency-ms`.
+ *
+ * @example
+ * ```ts
+ * parseSimArgs(["--count", "5", "--port", "0"]); // { count: 5, port: 0, latencyMs: 0 }
+ * ```
+ */
+export function parseSimArgs(args: string[]): SimCliOptions {
+  const { values } = parseArgs({
+    args,
+    options: {
+      count: { type: "string" },
+      port: { type: "string" },
+      "latency-ms": { type: "string" },
+    },
+    strict: true,
+  });
+  if (values.count === undefined) throw new RangeError("--count is required");
+  return {
+    count: integerOption("count", values.count, 1, 1, 10_000),
+    port: integerOption("port", values.port, 0, 0, 65_535),
+    latencyMs: integerOption("latency-ms", values["latency-ms"], 0, 0, 600_000),
+  };
+}
+
+if (import.meta.main) {
+  let options: SimCliOptions;
+  try {
+    options = parseSimArgs(Deno.args);
+  } catch (error) {
+    console.error(`${error instanceof Error ? error.message : error}\n${USAGE}`);
+    Deno.exit(2);
+  }
+  const sim = await startChildSimulator({ ...options, hostname: "127.0.0.1" });
+  console.log(`child simulator: ${sim.count} site(s) on port ${sim.port}`);
+  console.log(`  ${sim.url(1)}${sim.count > 1 ? ` … ${sim.url(sim.count)}` : ""}`);
+  console.log(`  admin user "admin", password "admin-password"`);
+  const stop = async () => {
+    await sim.close();
+    Deno.exit(0);
+  };
+  Deno.addSignalListener("SIGINT", stop);
+  Deno.addSignalListener("SIGTERM", stop);
+}
