@@ -1,14 +1,410 @@
 /**
  * @module
- * The `/wp-json/mainwp/v2/clients` routes (rest-v2.md). Placeholder until the clients work lands.
+ * The `/wp-json/mainwp/v2/clients` routes (rest-v2.md §2.2), registered in MainWP's order (the first
+ * matching route wins: `GET /clients/add` falls through to the e-mail lookup and answers 404
+ * `mainwp_rest_invalid_client_data`, as in MainWP). `/clients/batch` comes with the batch work; its
+ * place in the order is marked below.
+ *
+ * Request parsing follows MainWP: add/edit read every parameter source and drop PHP-empty values
+ * (`""`, `"0"`, `0`, `null`, `[]`), so an edit cannot clear a field; `/clients/fields/add` reads only the
+ * form-encoded body and `/clients/fields/{id_name}/edit` only the JSON body.
  *
  * @example
  * ```ts
  * registerClientsRoutes(rest);
  * ```
  */
-import type { RestServer } from "../rest/server.ts";
+import { z } from "zod";
+import { parseIdList, parseList, wp } from "../rest/args.ts";
+import { restError } from "../rest/errors.ts";
+import {
+  DELETABLE,
+  EDITABLE,
+  PUT_PATCH,
+  READABLE,
+  type RestRequest,
+  type RestServer,
+} from "../rest/server.ts";
+import type { ClientRecord } from "../store/clients.ts";
+import { clientSimple, clientSimpleWithSites, clientView } from "../services/client-view.ts";
+import {
+  addClient,
+  CLIENT_TEXT_FIELDS,
+  type ClientCustomFieldInput,
+  type ClientInput,
+  type ClientListQuery,
+  clientSiteIdList,
+  countClientRecords,
+  countClientSites,
+  editClient,
+  findClient,
+  isPhpEmpty,
+  listClientRecords,
+  removeClient,
+  setClientSuspended,
+} from "../services/clients.ts";
+import {
+  addClientField,
+  CLIENT_FIELD_ERRORS,
+  clientFieldView,
+  editClientField,
+  findClientField,
+  listClientFieldPage,
+  removeClientField,
+} from "../services/client-fields.ts";
+import { costListMap, costsOfClient } from "../services/costs.ts";
+import { siteViewsByIds } from "../services/site-view.ts";
 
-/** Registers the clients routes in MainWP's order. */
-export function registerClientsRoutes(_rest: RestServer): void {
+const NS = "mainwp/v2";
+
+/** `{id_email}` of the GET-by-id route. */
+const ID_ROUTE = "(?P<id_email>(?!fields$)[\\d]+)";
+/** `{id_email}` of the GET-by-e-mail route. */
+const EMAIL_ROUTE = "(?P<id_email>(?!fields$)[a-zA-Z0-9\\.\\_\\%\\+\\-\\@]+)";
+/** `{id_email}` of the action routes (no `%` or `+`, as in MainWP). */
+export const ID_EMAIL = "(?P<id_email>(?!fields$)[a-zA-Z0-9\\_\\-\\.\\@]+)";
+
+/** Site-view keys MainWP leaves blank on `GET /clients/{id}/sites` (rest-v2.md §10). */
+export const CLIENT_SITES_BLANK = [
+  "ip",
+  "is_staging",
+  "health_status",
+  "recent_posts",
+  "recent_pages",
+  "recent_comments",
+  "categories",
+  "is_ignoreCoreUpdates",
+  "is_ignorePluginUpdates",
+  "is_ignoreThemeUpdates",
+  "force_use_ipv4",
+] as const;
+
+const opt = () => wp.any().optional();
+
+/** `GET /clients`: MainWP declares no types, so nothing is rejected. */
+export const clientListArgs = z.looseObject({
+  page: opt(),
+  paged: opt(),
+  per_page: opt(),
+  search: opt(),
+  include: opt(),
+  exclude: opt(),
+  status: opt(),
+  with_tags: opt(),
+  custom_fields: opt(),
+  with_contacts: opt(),
+  context: opt(),
+});
+
+/** One client's fields (add, edit and the batch items): untyped, as in MainWP, and sanitised later. */
+export const clientItemArgs = z.looseObject({
+  ...Object.fromEntries(CLIENT_TEXT_FIELDS.map((name) => [name, opt()])) as Record<
+    (typeof CLIENT_TEXT_FIELDS)[number],
+    ReturnType<typeof opt>
+  >,
+  selected_sites: opt(),
+  created: opt(),
+  custom_fields: opt(),
+  context: opt(),
+});
+
+/** Routes acting on one client with no other input. */
+export const clientRefArgs = z.looseObject({ id_email: wp.str(), context: opt() });
+
+/** `GET /clients/fields` (MainWP declares `page` ≥ 1 and the misspelt `pre_page` 1–200). */
+export const clientFieldListArgs = z.looseObject({
+  search: opt(),
+  include: opt(),
+  exclude: opt(),
+  page: wp.int().pipe(z.int().min(1, { error: "%s must be greater than or equal to 1" })).optional(),
+  per_page: opt(),
+  pre_page: wp.int().pipe(
+    z.int().min(1, { error: "%s must be greater than or equal to 1" }).max(200, {
+      error: "%s must be less than or equal to 200",
+    }),
+  ).optional(),
+});
+
+/** `POST /clients/fields/add`. */
+export const clientFieldAddArgs = z.looseObject({ name: wp.str(), description: wp.str() });
+
+/** `PUT|PATCH /clients/fields/{id_name}/edit`. */
+export const clientFieldEditArgs = z.looseObject({
+  name: wp.str().optional(),
+  description: wp.str().optional(),
+});
+
+const PHP_NUMERIC = /^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$/;
+
+/** A request value as the text PHP would see (arrays and objects are not text). */
+function textOf(value: unknown): string {
+  if (typeof value === "string") return value;
+  if (typeof value === "number" && Number.isFinite(value)) return String(value);
+  return value === true ? "1" : "";
+}
+
+/** PHP `intval` of a list parameter, or `undefined` when absent or not a number. */
+function intParam(value: unknown): number | undefined {
+  if (typeof value === "number") return Number.isFinite(value) ? Math.trunc(value) : undefined;
+  if (typeof value !== "string") return undefined;
+  const m = /^\s*[+-]?\d+/.exec(value);
+  return m ? Number(m[0]) : undefined;
+}
+
+function customFieldsOf(value: unknown): ClientCustomFieldInput[] {
+  const items = Array.isArray(value) ? value : value && typeof value === "object" ? Object.values(value) : [];
+  return items.flatMap((item) =>
+    item && typeof item === "object" && !Array.isArray(item)
+      ? [{
+        field_name: textOf((item as Record<string, unknown>).field_name),
+        field_value: textOf((item as Record<string, unknown>).field_value),
+        field_desc: textOf((item as Record<string, unknown>).field_desc),
+      }]
+      : []
+  );
+}
+
+/**
+ * A client write from request parameters, MainWP-style: PHP-empty values are dropped, `selected_sites`
+ * is a comma list or array of ids, `created` must be numeric.
+ *
+ * @example
+ * ```ts
+ * clientInputFromParams({ name: "ACME", city: "", selected_sites: "3,5" });
+ * // { name: "ACME", selected_sites: [3, 5] }
+ * ```
+ */
+export function clientInputFromParams(params: Record<string, unknown>): ClientInput {
+  const input: ClientInput = {};
+  for (const field of CLIENT_TEXT_FIELDS) {
+    if (!isPhpEmpty(params[field])) input[field] = textOf(params[field]);
+  }
+  if (!isPhpEmpty(params.selected_sites)) input.selected_sites = parseIdList(params.selected_sites);
+  const created = params.created;
+  if (!isPhpEmpty(created) && (typeof created === "number" || PHP_NUMERIC.test(String(created)))) {
+    input.created = Math.trunc(Number(created));
+  }
+  if (!isPhpEmpty(params.custom_fields)) input.custom_fields = customFieldsOf(params.custom_fields);
+  return input;
+}
+
+/**
+ * The client list filters from request parameters (`paged` is an alias of `page`).
+ *
+ * @example
+ * ```ts
+ * clientListQuery({ status: "lead,lost", page: "2", per_page: "10" });
+ * ```
+ */
+export function clientListQuery(params: Record<string, unknown>): ClientListQuery {
+  return {
+    search: typeof params.search === "string" ? params.search : undefined,
+    include: parseIdList(params.include),
+    exclude: parseIdList(params.exclude),
+    status: parseList(params.status),
+    page: intParam(params.page ?? params.paged),
+    per_page: intParam(params.per_page),
+  };
+}
+
+/** The client named by `{id_email}`, or the 404 MainWP answers. */
+async function clientOf(req: RestRequest): Promise<ClientRecord> {
+  // MainWP reads the merged `id_email` parameter, so a body/query value overrides the path.
+  const value = String(req.params.id_email ?? "");
+  const client = await findClient(req.ctx, value);
+  if (client) return client;
+  throw /^\d+$/.test(value)
+    ? restError("mainwp_rest_invalid_client_id", "Invalid or not found ID.", 404)
+    : restError("mainwp_rest_invalid_client_data", "Invalid or not found email.", 404);
+}
+
+function nonEmptyObject(value: Record<string, unknown> | null): value is Record<string, unknown> {
+  return value !== null && Object.keys(value).length > 0;
+}
+
+/**
+ * Registers the clients routes in MainWP's order.
+ *
+ * @example
+ * ```ts
+ * registerClientsRoutes(rest);
+ * ```
+ */
+export function registerClientsRoutes(rest: RestServer): void {
+  // GET /clients
+  rest.register(NS, "/clients", {
+    methods: READABLE,
+    args: clientListArgs,
+    handler: async (req) => {
+      const query = await req.ctx.hooks.applyFilters(
+        "mainwp_rest_object_object_query",
+        clientListQuery(req.params),
+        req.params,
+      );
+      const rows = await listClientRecords(req.ctx, query);
+      return { success: 1, total: rows.length, data: rows.map(clientView) };
+    },
+  });
+  // GET /clients/count (ignores every filter; `total` is a string)
+  rest.register(NS, "/clients/count", {
+    methods: READABLE,
+    args: z.looseObject({ context: opt() }),
+    handler: async (req) => ({ success: 1, total: String(await countClientRecords(req.ctx)) }),
+  });
+  // POST /clients/add
+  rest.register(NS, "/clients/add", {
+    methods: ["POST"],
+    args: clientItemArgs,
+    handler: async (req) => {
+      const result = await addClient(req.ctx, clientInputFromParams(req.params));
+      if ("error" in result) return { success: 0, error: result.error };
+      return {
+        success: 1,
+        message: "Client created Successfully.",
+        data: clientSimpleWithSites(result.client, result.siteIds),
+      };
+    },
+  });
+  // GET /clients/{id} and /clients/{email}
+  const getOne = {
+    methods: READABLE,
+    args: clientRefArgs,
+    handler: async (req: RestRequest) => ({ success: 1, data: clientSimple(await clientOf(req)) }),
+  };
+  rest.register(NS, `/clients/${ID_ROUTE}`, getOne);
+  rest.register(NS, `/clients/${EMAIL_ROUTE}`, getOne);
+  // POST|PUT|PATCH /clients/{id_email}/edit
+  rest.register(NS, `/clients/${ID_EMAIL}/edit`, {
+    methods: EDITABLE,
+    args: clientItemArgs,
+    handler: async (req) => {
+      const client = await clientOf(req);
+      const result = await editClient(req.ctx, client.client_id, clientInputFromParams(req.params));
+      if (result === null) throw restError("mainwp_rest_invalid_client_id", "Invalid or not found ID.", 404);
+      if ("error" in result) return { success: 0, error: result.error };
+      return {
+        success: 1,
+        message: "Client updated Successfully.",
+        data: clientSimpleWithSites(result.client, result.siteIds),
+      };
+    },
+  });
+  // DELETE /clients/{id_email}/remove
+  rest.register(NS, `/clients/${ID_EMAIL}/remove`, {
+    methods: DELETABLE,
+    args: clientRefArgs,
+    handler: async (req) => {
+      const client = await clientOf(req);
+      const removed = await removeClient(req.ctx, client.client_id);
+      return {
+        success: removed ? 1 : 0,
+        message: removed ? "Client deleted successfully" : "Client deleted failed.",
+        data: clientSimple(client),
+      };
+    },
+  });
+  // GET /clients/{id_email}/sites
+  rest.register(NS, `/clients/${ID_EMAIL}/sites`, {
+    methods: READABLE,
+    args: clientRefArgs,
+    handler: async (req) => {
+      const client = await clientOf(req);
+      const ids = await clientSiteIdList(req.ctx, client.client_id);
+      const data = ids.length > 0
+        ? await siteViewsByIds(req.ctx, ids, { blank: CLIENT_SITES_BLANK, params: req.params })
+        : [];
+      return { success: 1, total: data.length, data };
+    },
+  });
+  // GET /clients/{id_email}/costs
+  rest.register(NS, `/clients/${ID_EMAIL}/costs`, {
+    methods: READABLE,
+    args: clientRefArgs,
+    handler: async (req) => {
+      const client = await clientOf(req);
+      const costs = await costsOfClient(req.ctx, client.client_id);
+      if (costs.length === 0) return { success: 1, message: "Costs not found." };
+      return { success: 1, total: costs.length, data: await costListMap(req.ctx, costs) };
+    },
+  });
+  // GET /clients/{id_email}/sites/count
+  rest.register(NS, `/clients/${ID_EMAIL}/sites/count`, {
+    methods: READABLE,
+    args: clientRefArgs,
+    handler: async (req) => {
+      const client = await clientOf(req);
+      return { success: 1, total: await countClientSites(req.ctx, client.client_id) };
+    },
+  });
+  // POST|PUT|PATCH /clients/{id_email}/suspend  and  /unsuspend
+  for (
+    const [action, value, message] of [
+      ["suspend", 1, "Client suspended successfully."],
+      ["unsuspend", 0, "Client unsuspended successfully."],
+    ] as const
+  ) {
+    rest.register(NS, `/clients/${ID_EMAIL}/${action}`, {
+      methods: EDITABLE,
+      args: clientRefArgs,
+      handler: async (req) => {
+        const client = await clientOf(req);
+        const updated = await setClientSuspended(req.ctx, client.client_id, value);
+        if (!updated) throw restError("mainwp_rest_invalid_client_id", "Invalid or not found ID.", 404);
+        return { success: 1, message, data: clientSimple(updated) };
+      },
+    });
+  }
+  // POST|PUT|PATCH /clients/batch (controller batch, later).
+
+  // GET /clients/fields
+  rest.register(NS, "/clients/fields", {
+    methods: READABLE,
+    args: clientFieldListArgs,
+    handler: async (req) => {
+      const p = req.args as Record<string, unknown>;
+      const page = await listClientFieldPage(req.ctx, {
+        search: typeof p.search === "string" ? p.search : undefined,
+        include: parseIdList(p.include),
+        exclude: parseIdList(p.exclude),
+        page: typeof p.page === "number" ? p.page : undefined,
+        per_page: intParam(p.per_page) ?? (typeof p.pre_page === "number" ? p.pre_page : undefined),
+      });
+      if (page.total === 0) return { success: 0, message: "No client fields found." };
+      return { success: 1, total: page.total, pages: page.pages, data: page.items.map(clientFieldView) };
+    },
+  });
+  // POST /clients/fields/add (form body only)
+  rest.register(NS, "/clients/fields/add", {
+    methods: ["POST"],
+    args: clientFieldAddArgs,
+    handler: async (req) => {
+      if (!nonEmptyObject(req.form)) throw restError(...CLIENT_FIELD_ERRORS.emptyBody, 400);
+      const field = await addClientField(req.ctx, { name: req.form.name, description: req.form.description });
+      return { success: 1, message: "Client field created successfully.", data: clientFieldView(field) };
+    },
+  });
+  // PUT|PATCH /clients/fields/{id_name}/edit (JSON body only)
+  rest.register(NS, "/clients/fields/(?P<id_name>[^/]+)/edit", {
+    methods: PUT_PATCH,
+    args: clientFieldEditArgs,
+    handler: async (req) => {
+      const field = await findClientField(req.ctx, String(req.params.id_name ?? ""));
+      if (!field) throw restError(...CLIENT_FIELD_ERRORS.invalidField, 404);
+      if (!nonEmptyObject(req.json)) throw restError(...CLIENT_FIELD_ERRORS.emptyBody, 400);
+      await editClientField(req.ctx, String(field.field_id), {
+        name: req.json.name,
+        description: req.json.description,
+      });
+      return { success: 1, message: "Client field updated successfully." };
+    },
+  });
+  // DELETE /clients/fields/{id_name}/delete
+  rest.register(NS, "/clients/fields/(?P<id_name>[^/]+)/delete", {
+    methods: DELETABLE,
+    args: z.looseObject({ id_name: wp.str() }),
+    handler: async (req) => {
+      await removeClientField(req.ctx, String(req.params.id_name ?? ""));
+      return { success: 1, message: "Client field deleted successfully." };
+    },
+  });
 }

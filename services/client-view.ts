@@ -74,3 +74,16 @@ export function clientSimple(c: ClientRecord): Record<string, string> {
     suspended: v.suspended,
   };
 }
+
+/**
+ * The client simple object plus `selected_sites` (comma-joined site ids, `""` when none), as add and
+ * edit answer.
+ *
+ * @example
+ * ```ts
+ * clientSimpleWithSites(record, [3, 5]).selected_sites; // "3,5"
+ * ```
+ */
+export function clientSimpleWithSites(c: ClientRecord, siteIds: number[]): Record<string, string> {
+  return { ...clientSimple(c), selected_sites: siteIds.join(",") };
+}

@@ -21,6 +21,7 @@
  * | `["site_sync", siteId, n]` | chunk `n` of the site's stored sync data (`SiteSyncChunk`, JSON split below the 64 KiB value limit) |
  * | `["costs", id]` | `CostRecord` |
  * | `["idx", "site_costs" / "tag_costs" / "client_costs", ownerId, costId]` | `true` |
+ * | `["idx", "cost_slug", productType, slug]` | cost id (plugin/theme costs; lower-cased slug, one cost per product) |
  * | `["api_keys", id]` | `ApiKeyRecord` |
  * | `["idx", "api_key_hash", hmacHex]` | a copy of the `ApiKeyRecord` (one read per authenticated request) |
  *
@@ -68,6 +69,12 @@ export const keys = {
     `${owner}_costs`,
     ownerId,
     costId,
+  ],
+  costBySlug: (productType: string, slug: string): Deno.KvKey => [
+    "idx",
+    "cost_slug",
+    productType,
+    slug.toLowerCase(),
   ],
   apiKey: (id: number): Deno.KvKey => ["api_keys", id],
   apiKeys: (): Deno.KvKey => ["api_keys"],
