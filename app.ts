@@ -26,6 +26,8 @@ import { mainwpKeyGuard } from "./auth/mainwp-keys.ts";
 import { registerAllRoutes } from "./routes/index.ts";
 import { registerDiscoveryRoutes } from "./routes/discovery.ts";
 import { createPluginHost, loadPlugins, type PluginModule } from "./plugins/host.ts";
+import { ChildConnector, type ChildConnectorOptions } from "./child/connector.ts";
+import { resolveSecretKey } from "./lib/secret.ts";
 
 /** Bindings passed to `app.fetch` by the server: the peer address. */
 export interface Bindings {
@@ -40,6 +42,8 @@ export interface CreateAppOptions {
   plugins?: PluginModule[];
   /** A hook registry to use (tests that add hooks before routes exist). */
   hooks?: HookRegistry;
+  /** Child connector options (timeouts, limits). */
+  child?: ChildConnectorOptions;
 }
 
 /** Largest request body accepted (batches of 100 site payloads fit easily). */
@@ -74,11 +78,14 @@ export async function createApp(
   options: CreateAppOptions,
 ): Promise<{ app: Hono<{ Bindings: Bindings }>; ctx: AppContext }> {
   const rest = new RestServer();
+  const hooks = options.hooks ?? new HookRegistry();
   const ctx: AppContext = {
     config: options.config,
     kv: options.kv,
-    hooks: options.hooks ?? new HookRegistry(),
+    hooks,
     rest,
+    child: new ChildConnector(hooks, { dashboardUrl: `${options.config.publicUrl}/`, ...options.child }),
+    secretKey: await resolveSecretKey(options.config),
   };
   rest.addGuard(mainwpKeyGuard);
   registerAllRoutes(rest);

@@ -74,6 +74,77 @@ export const HOOKS: readonly HookInfo[] = [
     args: ["site record", "request params"],
     description: "Each site object before `_fields` projection.",
   },
+  {
+    name: "rest_get_max_batch_size",
+    kind: "filter",
+    default: 25,
+    args: [],
+    description: "Most requests one `POST /wp-json/batch/v1` may carry.",
+  },
+  // Child connector (child/connector.ts CHILD_HOOKS)
+  {
+    name: "fleetpress_child_max_concurrent",
+    kind: "filter",
+    default: 4,
+    args: ["site url"],
+    description:
+      "Child-site requests in flight overall (MainWP's `mainwp_maximumRequests` option; 0 = no limit).",
+  },
+  {
+    name: "fleetpress_child_max_per_host",
+    kind: "filter",
+    default: 1,
+    args: ["site url"],
+    description:
+      "Child-site requests in flight per host (MainWP's `mainwp_maximumIPRequests`; 0 = no limit).",
+  },
+  {
+    name: "fleetpress_allow_site_address",
+    kind: "filter",
+    default: "false for link-local/metadata (and private, unless allowed) addresses",
+    args: ["AddressCheck"],
+    description: "Whether a site URL's address may be contacted.",
+  },
+  {
+    name: "fleetpress_check_site_up_codes",
+    kind: "filter",
+    default: "[200…206]",
+    args: ["site url"],
+    description: "HTTP codes that count as online for the uptime check.",
+  },
+  {
+    name: "mainwp_try_visit_follow_location",
+    kind: "filter",
+    default: false,
+    args: [],
+    description: "Whether the uptime check follows redirects.",
+  },
+  {
+    name: "mainwp_connect_http_request_headers",
+    kind: "filter",
+    default: "header record",
+    args: ["{ url }"],
+    description: "Extra headers of child-site requests.",
+  },
+  {
+    name: "fleetpress_child_http_client",
+    kind: "filter",
+    default: "undefined",
+    args: ["{ url, verifyCertificate }"],
+    description: "A `Deno.HttpClient` for a site (custom CA, or a site whose certificate is not verified).",
+  },
+  {
+    name: "mainwp_before_child_request",
+    kind: "action",
+    args: ["ChildRequestInfo"],
+    description: "Before each HTTP attempt to a child site (no secrets in the info).",
+  },
+  {
+    name: "mainwp_after_child_request",
+    kind: "action",
+    args: ["ChildRequestInfo", "ChildRequestOutcome"],
+    description: "After each HTTP attempt to a child site, with status, duration or error.",
+  },
   // Sites
   {
     name: "mainwp_site_suspended",

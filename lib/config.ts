@@ -30,6 +30,8 @@ export interface Config {
   trustProxy: boolean;
   /** Module specifiers of plugins, loaded at start in this order. */
   plugins: string[];
+  /** Encrypts site private keys at rest; generated into the data folder when unset (see lib/secret.ts). */
+  secretKey?: string;
 }
 
 const boolish = z.enum(["1", "0", "true", "false", "yes", "no", "on", "off", ""]).transform((v) =>
@@ -43,6 +45,7 @@ const schema = z.object({
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   TRUST_PROXY: z.string().toLowerCase().pipe(boolish).default(false),
   PLUGINS: z.string().default(""),
+  SECRET_KEY: z.string().min(16, "must be at least 16 characters").optional(),
 });
 
 /** Whether the KV location is a remote KV Connect URL (no queues there). */
@@ -63,7 +66,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (!result.success) {
     const issue = result.error.issues[0];
     const name = String(issue.path[0]);
-    throw new ConfigError(`Invalid configuration: ${name}=${JSON.stringify(env[name])}: ${issue.message}`);
+    const shown = name === "SECRET_KEY" ? "(hidden)" : JSON.stringify(env[name]);
+    throw new ConfigError(`Invalid configuration: ${name}=${shown}: ${issue.message}`);
   }
   const v = result.data;
   const publicUrl =
@@ -76,5 +80,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     publicUrl,
     trustProxy: v.TRUST_PROXY,
     plugins: v.PLUGINS.split(",").map((s) => s.trim()).filter(Boolean),
+    ...(v.SECRET_KEY ? { secretKey: v.SECRET_KEY } : {}),
   };
 }

@@ -1,7 +1,7 @@
 /**
  * @module
  * The application context handed to routes, services and plugins: configuration, the KV handle, the
- * hook registry and the REST route table. One per running app; tests build their own.
+ * hook registry, the REST route table, the child connector and the secret key. One per running app; tests build their own.
  *
  * @example
  * ```ts
@@ -11,6 +11,7 @@
 import type { Config } from "./config.ts";
 import type { HookRegistry } from "../hooks/registry.ts";
 import type { RestServer } from "../rest/server.ts";
+import type { ChildConnector } from "../child/connector.ts";
 
 /** Shared services of one running app. */
 export interface AppContext {
@@ -18,4 +19,8 @@ export interface AppContext {
   kv: Deno.Kv;
   hooks: HookRegistry;
   rest: RestServer;
+  /** Talks to MainWP Child sites (signed calls, limits). */
+  child: ChildConnector;
+  /** Encrypts site private keys at rest. */
+  secretKey: string;
 }

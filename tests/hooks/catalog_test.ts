@@ -1,6 +1,7 @@
 import { assertEquals } from "@std/assert";
 import { HOOKS } from "../../hooks/catalog.ts";
 import { renderHooksDoc } from "../../hooks/doc.ts";
+import { CHILD_HOOKS } from "../../child/connector.ts";
 
 const ROOT = new URL("../../", import.meta.url);
 const SOURCE_DIRS = [
@@ -48,6 +49,8 @@ Deno.test("every hook the code applies or fires is in the catalogue, once", asyn
       }
     }
   }
+  // Hook names kept in constant maps rather than literals.
+  for (const name of Object.values(CHILD_HOOKS)) if (!names.has(name)) missing.push(`${name} (CHILD_HOOKS)`);
   assertEquals(missing, []);
 });
 
