@@ -170,6 +170,18 @@ export const HOOKS: readonly HookInfo[] = [
     args: ["site record"],
     description: "A site was removed.",
   },
+  {
+    name: "mainwp_site_synced",
+    kind: "action",
+    args: ["site record", "sync values"],
+    description: "A site synced successfully (its data is stored).",
+  },
+  {
+    name: "mainwp_site_sync_failed",
+    kind: "action",
+    args: ["site record", "ChildError"],
+    description: "A site's sync failed (the error text is stored in sync_errors).",
+  },
   // Tags
   {
     name: "mainwp_added_new_group",

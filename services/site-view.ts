@@ -1,34 +1,41 @@
 /**
  * @module
- * Site response objects (rest-v2.md §6.1). OWNED BY THE SITES WORK: this file currently holds the
- * agreed signatures; `siteViewsByIds` is completed there.
+ * Site response objects (rest-v2.md §6.1) for every route that returns sites: `siteMini` (MainWP's
+ * `simple_view`), `siteViewsByIds` (the site lists of tags, clients and costs) and `siteViewOf` (one
+ * site straight from the store, e.g. after an edit). The formatting itself lives in `site-format.ts`;
+ * listings come from the fleet snapshot in `site-list.ts`.
+ *
+ * Sync data (site_info, plugins, themes, upgrades…) is read from the `["site_sync", id, n]` chunks
+ * written by `writeSiteSync` (store/sites.ts); a site never synced shows `""` (or `"0"` for the numeric
+ * sync columns `database_size` and `last_post_time`, as MainWP's column defaults) there.
  *
  * @example
  * ```ts
  * siteMini(record); // { id: "3", name: "Blog", url: "https://blog.example.com/", client_id: "0" }
+ * const views = await siteViewsByIds(ctx, [3, 7], { blank: ["ip", "is_staging"] });
  * ```
  */
 import type { AppContext } from "../lib/context.ts";
-import type { SiteRecord } from "../store/sites.ts";
+import { projectFields } from "../rest/fields.ts";
+import { getSiteSync, type SiteRecord } from "../store/sites.ts";
+import { getTags } from "../store/tags.ts";
+import { formatSiteView, presentView, type SitePresentation } from "./site-format.ts";
+import { entriesByIds, fleetSnapshot, presentSites } from "./site-list.ts";
 
-/** `SITE_MINI`, MainWP's `simple_view`. */
-export interface SiteMini {
-  id: string;
-  name: string;
-  url: string;
-  client_id: string;
-}
-
-/** The mini projection of a site. */
-export function siteMini(site: SiteRecord): SiteMini {
-  return { id: String(site.id), name: site.name, url: site.url, client_id: String(site.client_id) };
-}
+export {
+  formatSiteView,
+  SITE_VIEW_KEYS,
+  type SiteMini,
+  siteMini,
+  type SitePresentation,
+  type SiteView,
+} from "./site-format.ts";
 
 /** Options for site view objects. */
 export interface SiteViewOptions {
   /** Load `tags` as `{id: name}` (default true); else `""`. */
   withTags?: boolean;
-  /** Include the full data column set (default true). */
+  /** Include the full data column set (default true); `false` blanks `database_size`. */
   fullData?: boolean;
   /** Extra raw columns to append. */
   customFields?: string[];
@@ -36,20 +43,66 @@ export interface SiteViewOptions {
   fields?: string[] | null;
   /** Keys to leave blank (`""`), as some MainWP routes do. */
   blank?: readonly string[];
+  /** Request parameters handed to the `mainwp_rest_prepare_site` filter. */
+  params?: Record<string, unknown>;
+}
+
+function presentationOf(options: SiteViewOptions): SitePresentation {
+  return {
+    withTags: options.withTags ?? true,
+    fullData: options.fullData ?? true,
+    customFields: options.customFields ?? [],
+    blank: options.blank ?? [],
+  };
 }
 
 /**
- * Site view objects for the given ids, in MainWP's order (normalised URL), staging sites excluded.
+ * Site view objects for the given ids, in MainWP's order (normalised URL), staging sites and unknown
+ * ids left out. One KV read when the fleet is unchanged (see `fleetSnapshot`).
  *
  * @example
  * ```ts
  * const views = await siteViewsByIds(ctx, [3, 7]);
  * ```
  */
-export function siteViewsByIds(
-  _ctx: AppContext,
-  _ids: number[],
-  _options: SiteViewOptions = {},
+export async function siteViewsByIds(
+  ctx: AppContext,
+  ids: number[],
+  options: SiteViewOptions = {},
 ): Promise<Record<string, unknown>[]> {
-  return Promise.reject(new Error("siteViewsByIds: not implemented yet"));
+  const snap = await fleetSnapshot(ctx.kv);
+  return await presentSites(ctx, entriesByIds(snap, ids), {
+    presentation: presentationOf(options),
+    fields: options.fields ?? null,
+    params: options.params,
+  });
+}
+
+/**
+ * The view object of one site read straight from the store (its tags and sync data), through
+ * `mainwp_rest_prepare_site` and the `_fields` projection. For answers right after a write, where
+ * rebuilding the whole fleet snapshot would be wasted.
+ *
+ * @example
+ * ```ts
+ * const view = await siteViewOf(ctx, updatedRecord, { params: req.params });
+ * ```
+ */
+export async function siteViewOf(
+  ctx: AppContext,
+  site: SiteRecord,
+  options: SiteViewOptions = {},
+): Promise<Record<string, unknown>> {
+  const [tags, sync] = await Promise.all([getTags(ctx.kv, site.tag_ids), getSiteSync(ctx.kv, site.id)]);
+  const names = new Map(tags.map((t) => [t.id, t.name]));
+  let view: Record<string, unknown> = presentView(
+    formatSiteView(site, sync, names),
+    site,
+    sync,
+    presentationOf(options),
+  );
+  if (ctx.hooks.hasFilter("mainwp_rest_prepare_site") === true) {
+    view = await ctx.hooks.applyFilters("mainwp_rest_prepare_site", view, site, options.params ?? {});
+  }
+  return options.fields && options.fields.length > 0 ? projectFields(view, options.fields) : view;
 }

@@ -254,7 +254,287 @@ export async function deleteSite(kv: Deno.Kv, id: number): Promise<SiteRecord | 
     if (!entry.value) return null;
     op.check(entry).delete(keys.site(id));
     deleteIndexes(op, entry.value);
+    // The site's stored sync data goes with it (chunk 0 is checked: a racing sync write retries us).
+    const chunks = await readSyncChunkEntries(kv, id);
+    op.check({ key: keys.siteSyncChunk(id, 0), versionstamp: chunks[0]?.versionstamp ?? null });
+    for (const chunk of chunks) op.delete(chunk.key);
     bumpFleetRev(op);
     return entry.value;
+  });
+}
+
+/** At most this many keys are version-checked in one commit (KV Connect allows 10). */
+const MAX_CHECKS = 10;
+
+/**
+ * Like {@link updateSite}, but also reads `guards` (e.g. the tags and client a change links to) in the
+ * same attempt and passes them to `change`; while the commit stays within the check limit they are
+ * version-checked too, so a record deleted meanwhile makes the update retry and see it gone.
+ * `change` returns the new record, `null` to leave the site as it is, or `{ refuse }` to abort with a
+ * reason (nothing is written).
+ *
+ * @example
+ * ```ts
+ * await updateSiteGuarded(kv, 3, [keys.tag(4)], (s, [tag]) => tag.value ? { ...s, tag_ids: [4] } : null);
+ * ```
+ */
+export async function updateSiteGuarded<R extends string>(
+  kv: Deno.Kv,
+  id: number,
+  guards: Deno.KvKey[],
+  change: (site: SiteRecord, guards: Deno.KvEntryMaybe<unknown>[]) => SiteRecord | null | { refuse: R },
+): Promise<
+  | { site: SiteRecord; previous: SiteRecord }
+  | { refused: R; previous: SiteRecord }
+  | { conflict: number }
+  | null
+> {
+  return await atomicRetry(kv, async (op) => {
+    const entry = await kv.get<SiteRecord>(keys.site(id));
+    if (!entry.value) return null;
+    const read = guards.length > 0 ? await getManyChunked<unknown>(kv, guards) : [];
+    const changed = change(entry.value, read);
+    if (changed && "refuse" in changed) return { refused: changed.refuse, previous: entry.value };
+    if (!changed) return { site: entry.value, previous: entry.value };
+    const next: SiteRecord = {
+      ...changed,
+      id,
+      url: normalizeSiteUrl(changed.url),
+      tag_ids: [...new Set(changed.tag_ids)],
+    };
+    let checks = 1;
+    if (normalizeDomain(next.url) !== normalizeDomain(entry.value.url)) {
+      const taken = await kv.get<number>(keys.siteByDomain(normalizeDomain(next.url)));
+      if (taken.value !== null && taken.value !== id) return { conflict: taken.value };
+      op.check(taken);
+      checks++;
+    }
+    op.check(entry);
+    if (checks + read.length <= MAX_CHECKS) { for (const g of read) op.check(g); }
+    deleteIndexes(op, entry.value);
+    op.set(keys.site(id), next);
+    setIndexes(op, next);
+    bumpFleetRev(op);
+    return { site: next, previous: entry.value };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Stored sync data (what the child reports on sync: site_info, plugins, themes, upgrades…). It can be
+// far larger than one KV value (64 KiB), so it is kept as JSON split into chunks under
+// `["site_sync", siteId, n]`; every chunk of one write carries the same `stamp`, so a reader can tell a
+// complete set from a torn one.
+
+/** What a sync stores about a site beyond its record (MainWP's wp_sync columns and site options). */
+export interface SiteSyncData {
+  /** MainWP's `site_info` option: `wpversion`, `phpversion`, `child_version`, `mysql_version`, `memory_limit`, `ip`… */
+  site_info?: Record<string, unknown>;
+  /** Child plugin version. */
+  version?: string;
+  /** Database size in bytes. */
+  dbsize?: number;
+  totalsize?: number;
+  /** Last post, unix seconds. */
+  last_post_gmt?: number;
+  /** JSON-encoded strings, exactly as MainWP stores these columns (`""` = none). */
+  plugins?: string;
+  themes?: string;
+  recent_posts?: string;
+  recent_pages?: string;
+  recent_comments?: string;
+  categories?: string;
+  wp_upgrades?: string;
+  plugin_upgrades?: string;
+  premium_upgrades?: string;
+  theme_upgrades?: string;
+  translation_upgrades?: string;
+  ignored_plugins?: string;
+  ignored_themes?: string;
+  /** Other site options (e.g. `plugins_outdate_info`), raw strings by name. */
+  options?: Record<string, string>;
+}
+
+/** One stored piece of a site's sync data. */
+export interface SiteSyncChunk {
+  /** Identifies one write; all chunks of a complete set share it. */
+  stamp: string;
+  /** How many chunks the write has. */
+  count: number;
+  part: string;
+}
+
+/** Characters per chunk: 30,000 UTF-16 units stay below 64 KiB even when stored two bytes each. */
+export const SYNC_CHUNK_CHARS = 30_000;
+
+/**
+ * Splits sync data into chunks.
+ *
+ * @example
+ * ```ts
+ * splitSiteSync({ dbsize: 10 }, "s1"); // [{ stamp: "s1", count: 1, part: '{"dbsize":10}' }]
+ * ```
+ */
+export function splitSiteSync(data: SiteSyncData, stamp: string = crypto.randomUUID()): SiteSyncChunk[] {
+  const json = JSON.stringify(data);
+  const count = Math.max(1, Math.ceil(json.length / SYNC_CHUNK_CHARS));
+  const chunks: SiteSyncChunk[] = [];
+  for (let i = 0; i < count; i++) {
+    chunks.push({ stamp, count, part: json.slice(i * SYNC_CHUNK_CHARS, (i + 1) * SYNC_CHUNK_CHARS) });
+  }
+  return chunks;
+}
+
+/**
+ * Joins chunks (in order) back into sync data; `undefined` when the set is torn or incomplete.
+ *
+ * @example
+ * ```ts
+ * joinSiteSync(splitSiteSync({ dbsize: 10 })); // { dbsize: 10 }
+ * ```
+ */
+export function joinSiteSync(chunks: readonly (SiteSyncChunk | null)[]): SiteSyncData | undefined {
+  const first = chunks[0];
+  if (!first || chunks.length !== first.count) return undefined;
+  if (chunks.some((c) => !c || c.stamp !== first.stamp || c.count !== first.count)) return undefined;
+  try {
+    return JSON.parse(chunks.map((c) => c!.part).join("")) as SiteSyncData;
+  } catch {
+    return undefined;
+  }
+}
+
+async function readSyncChunkEntries(kv: Deno.Kv, id: number): Promise<Deno.KvEntry<SiteSyncChunk>[]> {
+  const out: Deno.KvEntry<SiteSyncChunk>[] = [];
+  // One batch (≤ 1,000 entries) is one consistent snapshot read.
+  const iter = kv.list<SiteSyncChunk>({ prefix: keys.siteSync(id) }, { batchSize: 1000 });
+  for await (const entry of iter) out.push(entry);
+  return out;
+}
+
+/**
+ * A site's stored sync data, or `null` when it was never synced.
+ *
+ * @example
+ * ```ts
+ * const sync = await getSiteSync(kv, 3);
+ * ```
+ */
+export async function getSiteSync(kv: Deno.Kv, id: number): Promise<SiteSyncData | null> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const entries = await readSyncChunkEntries(kv, id);
+    if (entries.length === 0) return null;
+    const data = joinSiteSync(entries.map((e) => e.value));
+    if (data) return data;
+  }
+  return null;
+}
+
+/** A site's stored sync data with the stamp of the write that stored it. */
+export interface StampedSiteSync {
+  data: SiteSyncData;
+  stamp: string;
+}
+
+/**
+ * Every site's stored sync data with its write stamp, by site id (sites never synced are absent).
+ * Data whose stamp matches `previous` is reused without parsing it again.
+ *
+ * @example
+ * ```ts
+ * const first = await listStampedSiteSyncs(kv);
+ * const again = await listStampedSiteSyncs(kv, first); // unchanged sites are not re-parsed
+ * ```
+ */
+export async function listStampedSiteSyncs(
+  kv: Deno.Kv,
+  previous?: ReadonlyMap<number, StampedSiteSync>,
+): Promise<Map<number, StampedSiteSync>> {
+  const grouped = new Map<number, SiteSyncChunk[]>();
+  for await (const entry of kv.list<SiteSyncChunk>({ prefix: keys.siteSyncs() }, { batchSize: 500 })) {
+    const siteId = entry.key[1] as number;
+    const list = grouped.get(siteId);
+    if (list) list.push(entry.value);
+    else grouped.set(siteId, [entry.value]);
+  }
+  const out = new Map<number, StampedSiteSync>();
+  for (const [siteId, chunks] of grouped) {
+    const known = previous?.get(siteId);
+    const complete = chunks.length === chunks[0].count && chunks.every((c) => c.stamp === chunks[0].stamp);
+    if (known && complete && known.stamp === chunks[0].stamp) {
+      out.set(siteId, known);
+      continue;
+    }
+    const data = joinSiteSync(chunks);
+    if (data) {
+      out.set(siteId, { data, stamp: chunks[0].stamp });
+      continue;
+    }
+    // A write that landed between two list batches tears a set; read that site again on its own.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const entries = await readSyncChunkEntries(kv, siteId);
+      if (entries.length === 0) break;
+      const again = joinSiteSync(entries.map((e) => e.value));
+      if (again) {
+        out.set(siteId, { data: again, stamp: entries[0].value.stamp });
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Every site's stored sync data, by site id (sites never synced are absent).
+ *
+ * @example
+ * ```ts
+ * const all = await listSiteSyncs(kv);
+ * all.get(3)?.dbsize;
+ * ```
+ */
+export async function listSiteSyncs(kv: Deno.Kv): Promise<Map<number, SiteSyncData>> {
+  const stamped = await listStampedSiteSyncs(kv);
+  return new Map([...stamped].map(([id, s]) => [id, s.data]));
+}
+
+/**
+ * Every site with the versionstamp of its record, in id order (lets caches tell changed sites apart).
+ *
+ * @example
+ * ```ts
+ * for (const { site, versionstamp } of await listSiteEntries(kv)) console.log(site.id, versionstamp);
+ * ```
+ */
+export async function listSiteEntries(kv: Deno.Kv): Promise<{ site: SiteRecord; versionstamp: string }[]> {
+  const out: { site: SiteRecord; versionstamp: string }[] = [];
+  for await (const entry of kv.list<SiteRecord>({ prefix: keys.sites() }, { batchSize: 500 })) {
+    out.push({ site: entry.value, versionstamp: entry.versionstamp });
+  }
+  return out;
+}
+
+/**
+ * Stores a site's sync data (replacing what was there) in one commit with the fleet revision bump.
+ * Returns `false` when the site does not exist. Data larger than one commit allows (≈ 780 KB of JSON)
+ * is refused with an error.
+ *
+ * @example
+ * ```ts
+ * await writeSiteSync(kv, 3, { site_info: { wpversion: "6.5.2" }, plugins: "[]" });
+ * ```
+ */
+export async function writeSiteSync(kv: Deno.Kv, id: number, data: SiteSyncData): Promise<boolean> {
+  const chunks = splitSiteSync(data);
+  return await atomicRetry(kv, async (op) => {
+    const site = await kv.get<SiteRecord>(keys.site(id));
+    if (!site.value) return false;
+    const existing = await readSyncChunkEntries(kv, id);
+    op.check(site).check({ key: keys.siteSyncChunk(id, 0), versionstamp: existing[0]?.versionstamp ?? null });
+    for (const entry of existing) {
+      if ((entry.key[2] as number) >= chunks.length) op.delete(entry.key);
+    }
+    chunks.forEach((chunk, n) => op.set(keys.siteSyncChunk(id, n), chunk));
+    bumpFleetRev(op);
+    return true;
   });
 }

@@ -1,0 +1,239 @@
+import { assert, assertEquals, assertInstanceOf, assertStrictEquals, assertThrows } from "@std/assert";
+import { testApp } from "../helpers.ts";
+import { RestError } from "../../rest/errors.ts";
+import { createSite, defaultSite, type SiteRecord, writeSiteSync } from "../../store/sites.ts";
+import { createTag, updateTag } from "../../store/tags.ts";
+import {
+  activeTheme,
+  customFieldValue,
+  escapeHtml,
+  formatSiteView,
+  FULL_PRESENTATION,
+  hasAvailableUpdate,
+  httpStatusText,
+  presentView,
+  SITE_VIEW_KEYS,
+  siteStatus,
+} from "../../services/site-format.ts";
+import {
+  fleetSnapshot,
+  LIST_DEFAULTS,
+  parseSiteListQuery,
+  phpIntval,
+  phpNonEmpty,
+  selectSites,
+  siteSortKey,
+} from "../../services/site-list.ts";
+import { siteViewsByIds } from "../../services/site-view.ts";
+import { applySiteEdit, parseGroupIds, parseSiteRef, validEmails } from "../../services/sites.ts";
+
+const site = (input: Partial<SiteRecord> = {}): SiteRecord =>
+  defaultSite(input.id ?? 1, { url: "https://shop.example", name: "Shop", ...input });
+
+Deno.test("site view: key order, types, never-synced defaults", () => {
+  const view = formatSiteView(site({ tag_ids: [9, 4, 77] }), null, new Map([[4, "A"], [9, "B"]]));
+  assertEquals(Object.keys(view), [...SITE_VIEW_KEYS]);
+  for (const [key, value] of Object.entries(view)) {
+    if (key !== "tags") assertEquals(typeof value, "string", key);
+  }
+  assertEquals(view.tags, { "4": "A", "9": "B" });
+  assertEquals(formatSiteView(site(), null, new Map()).tags, []);
+  assertEquals([view.last_sync, view.database_size, view.last_post_time, view.plugins], [
+    "1970-01-01T00:00:00",
+    "0",
+    "0",
+    "",
+  ]);
+});
+
+Deno.test("site view helpers: http status, status, active theme, updates, escaping, custom fields", () => {
+  assertEquals([httpStatusText(200), httpStatusText(404), httpStatusText(0), httpStatusText(599)], [
+    "200 - OK",
+    "404 - Not Found",
+    "0",
+    "599",
+  ]);
+  assertEquals(siteStatus({ suspended: 1, sync_errors: "x" }), "suspended");
+  assertEquals(siteStatus({ suspended: 0, sync_errors: "x" }), "disconnected");
+  assertEquals(siteStatus({ suspended: 0, sync_errors: "" }), "connected");
+  assertEquals(
+    activeTheme('[{"name":"A","version":"1","active":0},{"name":"B & C","version":"2","active":1}]'),
+    "B &amp; C 2",
+  );
+  assertEquals(activeTheme('{"tt4":{"name":"T","version":"1.1","active":"1"}}'), "T 1.1");
+  assertEquals([activeTheme(""), activeTheme("nope"), activeTheme("[]")], ["", "", ""]);
+  assertEquals(hasAvailableUpdate(null), false);
+  assertEquals(hasAvailableUpdate({ plugin_upgrades: "[]", theme_upgrades: "{}", wp_upgrades: "" }), false);
+  assertEquals(hasAvailableUpdate({ wp_upgrades: '{"current":"6.4","new":"6.5"}' }), true);
+  assertEquals(
+    escapeHtml(`a & b &amp; <i> "q" 'x' &#39; &#x27;`),
+    "a &amp; b &amp; &lt;i&gt; &quot;q&quot; &#039;x&#039; &#39; &#x27;",
+  );
+  const s = site({ dtsSync: 5 });
+  assertEquals(customFieldValue(s, null, "dtsSync"), "5");
+  assertEquals(customFieldValue(s, null, "privkey"), "");
+  assertEquals(customFieldValue(s, null, "tag_ids"), "");
+  assertEquals(customFieldValue(s, { dbsize: 3, options: { x: "y" } }, "dbsize"), "3");
+  assertEquals(customFieldValue(s, { options: { x: "y" } }, "x"), "y");
+  assertEquals(customFieldValue(s, null, "missing"), "");
+});
+
+Deno.test("presentView copies: the cached view is never changed", () => {
+  const view = formatSiteView(site({ tag_ids: [4] }), null, new Map([[4, "A"]]));
+  const before = structuredClone(view);
+  const out = presentView(view, site(), null, {
+    withTags: false,
+    fullData: false,
+    customFields: ["dtsSync", "pubkey"],
+    blank: ["ip", "name"],
+  });
+  assertEquals([out.tags, out.database_size, out.ip, out.name, out.dtsSync], ["", "", "", "", "0"]);
+  assert(!("pubkey" in out));
+  assertEquals(view, before);
+  const full = presentView(view, site(), null, FULL_PRESENTATION);
+  (full.tags as Record<string, string>)["4"] = "changed";
+  assertEquals(view.tags, { "4": "A" });
+});
+
+Deno.test("list query parsing: legacy pagination, alias, flags, status validation", () => {
+  const q = parseSiteListQuery(
+    { page: "2", per_page: "5", with_tags: "no", full_data: "YES" },
+    LIST_DEFAULTS,
+  );
+  assertEquals([q.page, q.perPage, q.withTags, q.fullData], [2, 5, false, true]);
+  assertEquals(parseSiteListQuery({ per_page: "5" }, LIST_DEFAULTS).page, null);
+  assertEquals(parseSiteListQuery({ paged: "3", per_page: "5" }, LIST_DEFAULTS).page, 3);
+  assertEquals(parseSiteListQuery({ page: "0", per_page: "5" }, LIST_DEFAULTS).page, null);
+  assertEquals(parseSiteListQuery({ page: "1", per_page: "-1" }, LIST_DEFAULTS).page, null);
+  assertEquals(parseSiteListQuery({ include: "3, 5,x", exclude: ["7"] }, LIST_DEFAULTS).include, [3, 5]);
+  assertEquals(parseSiteListQuery({ status: "bogus,connected" }, LIST_DEFAULTS).status, ["connected"]);
+  assertEquals(parseSiteListQuery({ status: ["suspended"] }, LIST_DEFAULTS).status, ["suspended"]);
+  assertEquals(parseSiteListQuery({ status: "" }, LIST_DEFAULTS).status, []);
+  const err = assertThrows(() => parseSiteListQuery({ status: "unsuspended" }, LIST_DEFAULTS));
+  assertInstanceOf(err, RestError);
+  assertEquals([err.code, err.status], ["mainwp_rest_invalid_param", 400]);
+  assertEquals(parseSiteListQuery({ custom_fields: "a, b" }, LIST_DEFAULTS).customFields, ["a", "b"]);
+});
+
+Deno.test("PHP helpers: intval, !empty", () => {
+  assertEquals([phpIntval("12abc"), phpIntval(" -3"), phpIntval("x"), phpIntval(4.9), phpIntval(true)], [
+    12,
+    -3,
+    0,
+    4,
+    1,
+  ]);
+  assertEquals([phpNonEmpty("0"), phpNonEmpty(""), phpNonEmpty([]), phpNonEmpty("0.0"), phpNonEmpty(["a"])], [
+    false,
+    false,
+    false,
+    true,
+    true,
+  ]);
+});
+
+Deno.test("sort key strips scheme and www., keeps the trailing slash", () => {
+  assertEquals(siteSortKey("https://www.Example.com/"), "example.com/");
+  assertEquals(siteSortKey("http://wwwx.example/"), "wwwx.example/");
+  const keys = ["https://a.com-x/", "https://a.com/", "http://www.a.com/blog/"].map(siteSortKey).sort();
+  assertEquals(keys, ["a.com-x/", "a.com/", "a.com/blog/"]);
+});
+
+Deno.test("site refs: numeric is an id (PHP is_numeric/intval), else a domain", () => {
+  assertEquals(parseSiteRef("12"), { by: "id", id: 12 });
+  assertEquals(parseSiteRef("3.7"), { by: "id", id: 3 });
+  assertEquals(parseSiteRef("1e2"), { by: "id", id: 100 });
+  assertEquals(parseSiteRef("shop.example"), { by: "domain", domain: "shop.example" });
+  assertEquals(parseSiteRef(undefined), { by: "domain", domain: "" });
+});
+
+Deno.test("applySiteEdit: MainWP's mapping rules and this project's deviations", () => {
+  const links = { tagExists: (id: number) => id < 10, clientExists: (id: number) => id === 2 };
+  const base = site({ client_id: 2, tag_ids: [1], ssl_version: 1, backup_before_upgrade: 2 });
+  const same = applySiteEdit(base, {}, links);
+  assertEquals(same, base);
+  const next = applySiteEdit(base, {
+    name: "",
+    http_user: 0,
+    sslversion: "0",
+    suspended: "2",
+    groupids: "3, 3,12,x,4",
+    force_use_ipv4: "-1",
+    backup_before_upgrade: "yes",
+    protocol: "ftp",
+  }, links) as SiteRecord;
+  assertEquals([next.name, next.http_user, next.ssl_version, next.suspended], ["Shop", "", 1, 0]);
+  assertEquals([next.tag_ids, next.force_use_ipv4, next.backup_before_upgrade, next.url], [
+    [3, 4],
+    0,
+    1,
+    "https://shop.example/",
+  ]);
+  assertEquals(next.client_id, 2);
+  assertEquals(applySiteEdit(base, { client_id: 5 }, links), { refuse: "client" });
+  assertEquals((applySiteEdit(base, { client_id: "-4" }, links) as SiteRecord).client_id, 0);
+  assertEquals((applySiteEdit(base, { protocol: "http" }, links) as SiteRecord).url, "http://shop.example/");
+  assertEquals(parseGroupIds([3, "4", 0, "x"]), [3, 4]);
+  assertEquals(validEmails(["a@b.test", "bad"]), "a@b.test");
+  assertEquals(validEmails(5), "");
+});
+
+Deno.test("fleet snapshot: reused while the revision stands, rebuilt once per change, shared by concurrent readers", async () => {
+  const t = await testApp();
+  const kv = t.ctx.kv;
+  const a = await fleetSnapshot(kv);
+  assertStrictEquals(await fleetSnapshot(kv), a);
+  await createSite(kv, { url: "https://b.example", name: "B" });
+  const [b1, b2] = await Promise.all([fleetSnapshot(kv), fleetSnapshot(kv)]);
+  assertStrictEquals(b1, b2);
+  assert(b1 !== a);
+  assertEquals(b1.listed.map((e) => e.site.name), ["B"]);
+  await createTag(kv, { name: "T" });
+  const c = await fleetSnapshot(kv);
+  assertEquals(c.tagsByName.map((x) => x.name), ["T"]);
+  await writeSiteSync(kv, 1, { plugin_upgrades: '{"a":1}' });
+  const d = await fleetSnapshot(kv);
+  assertEquals(
+    selectSites(d, { include: [], exclude: [], search: "", status: ["available_update"] }).length,
+    1,
+  );
+  await t.close();
+});
+
+Deno.test("siteViewsByIds: URL order, staging and unknown ids left out, blanks and fields", async () => {
+  const t = await testApp();
+  await createSite(t.ctx.kv, { url: "https://z.example", name: "Z", ip: "1.2.3.4" });
+  await createSite(t.ctx.kv, { url: "https://a.example", name: "A" });
+  await createSite(t.ctx.kv, { url: "https://s.example", name: "S", is_staging: 1 });
+  const views = await siteViewsByIds(t.ctx, [1, 2, 3, 99, 1]);
+  assertEquals(views.map((v) => v.name), ["A", "Z"]);
+  const blanked = await siteViewsByIds(t.ctx, [1], { blank: ["ip", "tags"], fields: ["ip", "tags", "name"] });
+  assertEquals(blanked, [{ id: "1", name: "Z", tags: "", ip: "" }]);
+  assertEquals(await siteViewsByIds(t.ctx, []), []);
+  await t.close();
+});
+
+Deno.test("fleet snapshot rebuild reuses unchanged site entries; changed records, sync data and tag names rebuild", async () => {
+  const t = await testApp();
+  const kv = t.ctx.kv;
+  const tag = await createTag(kv, { name: "T" });
+  await createSite(kv, { url: "https://a.example", name: "A", tag_ids: [tag.id] });
+  await createSite(kv, { url: "https://b.example", name: "B" });
+  await writeSiteSync(kv, 2, { dbsize: 1 });
+  const s1 = await fleetSnapshot(kv);
+  await createTag(kv, { name: "Unrelated" });
+  const s2 = await fleetSnapshot(kv);
+  assert(s2 !== s1);
+  assertStrictEquals(s2.byId.get(1), s1.byId.get(1));
+  assertStrictEquals(s2.byId.get(2), s1.byId.get(2));
+  assertStrictEquals(s2.syncs.get(2), s1.syncs.get(2));
+  await writeSiteSync(kv, 2, { dbsize: 2 });
+  const s3 = await fleetSnapshot(kv);
+  assertStrictEquals(s3.byId.get(1), s2.byId.get(1));
+  assertEquals(s3.byId.get(2)!.view.database_size, "2");
+  await updateTag(kv, tag.id, { name: "Renamed" });
+  const s4 = await fleetSnapshot(kv);
+  assertEquals(s4.byId.get(1)!.view.tags, { "1": "Renamed" });
+  assertStrictEquals(s4.byId.get(2), s3.byId.get(2));
+  await t.close();
+});
