@@ -14,6 +14,7 @@ import { createApp } from "../app.ts";
 import { loadConfig } from "../lib/config.ts";
 import type { AppContext } from "../lib/context.ts";
 import type { PluginModule } from "../plugins/host.ts";
+import type { ChildConnectorOptions } from "../child/connector.ts";
 import { createApiKey, type KeyPermission } from "../store/api-keys.ts";
 
 /** Options of one test request. */
@@ -55,11 +56,16 @@ export interface TestApp {
  * ```
  */
 export async function testApp(
-  options: { env?: Record<string, string>; plugins?: PluginModule[] } = {},
+  options: { env?: Record<string, string>; plugins?: PluginModule[]; child?: ChildConnectorOptions } = {},
 ): Promise<TestApp> {
   const config = loadConfig({ KV_PATH: ":memory:", PUBLIC_URL: "https://dashboard.test", ...options.env });
   const kv = await Deno.openKv(":memory:");
-  const { app, ctx } = await createApp({ config, kv, plugins: options.plugins }).catch((error) => {
+  const { app, ctx } = await createApp({
+    config,
+    kv,
+    plugins: options.plugins,
+    child: { timeoutMs: 5000, ...options.child },
+  }).catch((error) => {
     kv.close();
     throw error;
   });

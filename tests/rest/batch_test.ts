@@ -89,7 +89,8 @@ Deno.test("global batch: the seed example's shape; updates → 405 items; costs 
   const t = await testApp();
   const token = await t.key("read_write");
   const seed = {
-    sites: { create: [{ url: "https://site-a.com", name: "Site A", admin: "admin" }], sync: [12, 19] },
+    // The seed's shape, with a loopback address that refuses connections (tests never leave loopback).
+    sites: { create: [{ url: "http://127.0.0.1:9/", name: "Site A", admin: "admin" }], sync: [12, 19] },
     tags: { create: [{ name: "Managed" }] },
   };
   const res = await t.call("POST", `${V2}/batch`, { token, json: seed });
