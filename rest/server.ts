@@ -17,6 +17,7 @@
 import type { z } from "zod";
 import { internalError, noRoute, RestError, restError } from "./errors.ts";
 import { validateArgs } from "./args.ts";
+import { isDatabaseLocked } from "../store/kv.ts";
 import { filterFields, parseFieldsParam } from "./fields.ts";
 import { encodeWpJson } from "./json.ts";
 import { parsePhpParams, type PhpValue } from "./php-params.ts";
@@ -215,6 +216,10 @@ export interface RestResult {
 }
 
 function errorResult(error: unknown): RestResult {
+  if (isDatabaseLocked(error)) {
+    const busy = restError("fleetpress_store_busy", "The data store is busy; please try again.", 503);
+    return { status: 503, body: busy.toJSON(), allow: [] };
+  }
   const restErr = error instanceof RestError
     ? error
     : (console.error("[fleetpress] request failed:", error), internalError());

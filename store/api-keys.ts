@@ -13,7 +13,7 @@
  */
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { keys } from "./keys.ts";
-import { allocateId, atomicRetry, listValues } from "./kv.ts";
+import { allocateId, atomicRetry, isDatabaseLocked, listValues } from "./kv.ts";
 
 /** Key scopes, as MainWP stores them. */
 export const KEY_PERMISSIONS = ["read", "write", "delete", "read_write"] as const;
@@ -198,10 +198,19 @@ export async function touchApiKey(kv: Deno.Kv, record: ApiKeyRecord, now = new D
   ) {
     return;
   }
-  const entry = await kv.get<ApiKeyRecord>(keys.apiKey(record.id));
+  try {
+    await writeLastAccess(kv, record.id, now);
+  } catch (error) {
+    // Recording access never fails a request; a locked database just skips this minute.
+    if (!isDatabaseLocked(error)) throw error;
+  }
+}
+
+async function writeLastAccess(kv: Deno.Kv, id: number, now: Date): Promise<void> {
+  const entry = await kv.get<ApiKeyRecord>(keys.apiKey(id));
   if (!entry.value) return;
   const next = { ...entry.value, last_access: mysqlDateTime(now) };
-  await kv.atomic().check(entry).set(keys.apiKey(record.id), next).set(
+  await kv.atomic().check(entry).set(keys.apiKey(id), next).set(
     keys.apiKeyByHash(next.consumer_key_hash),
     next,
   )

@@ -19,6 +19,18 @@ import { RestError } from "../rest/errors.ts";
 /** Most conflicts resolve in a few rounds; past this many, the write is reported as failed. */
 const MAX_ATTEMPTS = 64;
 
+/**
+ * Whether an error is SQLite's "database is locked" (two processes writing one KV file at once).
+ *
+ * @example
+ * ```ts
+ * isDatabaseLocked(new TypeError("database is locked")); // true
+ * ```
+ */
+export function isDatabaseLocked(error: unknown): boolean {
+  return error instanceof Error && /database is locked/i.test(error.message);
+}
+
 /** Thrown by a step to abort without committing; `atomicRetry` rethrows it unchanged. */
 export class AbortCommit extends Error {}
 
@@ -40,9 +52,16 @@ export async function atomicRetry<T>(
 ): Promise<T> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const op = kv.atomic();
-    const result = await step(op);
-    const res = await op.commit();
-    if (res.ok) return result;
+    let result: T;
+    let committed = false;
+    try {
+      result = await step(op);
+      committed = (await op.commit()).ok;
+    } catch (error) {
+      // Another process holding the SQLite write lock: a transient conflict, tried again.
+      if (!isDatabaseLocked(error)) throw error;
+    }
+    if (committed) return result!;
     // Back off a little, with jitter, so racing writers spread out.
     await new Promise((r) => setTimeout(r, Math.random() * Math.min(50, 2 ** attempt)));
   }
