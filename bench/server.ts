@@ -12,6 +12,21 @@
 
 const ROOT = new URL("../", import.meta.url).pathname;
 
+/**
+ * The arguments of `deno task start` (after `deno`), so benchmarks measure the server exactly as it is
+ * started, V8 flags included.
+ *
+ * @example
+ * ```ts
+ * await startTaskArgs(); // ["run", "--allow-net", …, "main.ts"]
+ * ```
+ */
+export async function startTaskArgs(): Promise<string[]> {
+  const config = JSON.parse(await Deno.readTextFile(`${ROOT}deno.json`));
+  const task = String(config.tasks.start);
+  return task.replace(/^deno\s+/, "").split(/\s+/);
+}
+
 /** A running server process. */
 export interface ServerProcess extends AsyncDisposable {
   /** `http://127.0.0.1:PORT/wp-json` */
@@ -31,7 +46,7 @@ export interface ServerProcess extends AsyncDisposable {
  */
 export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "main.ts"],
+    args: await startTaskArgs(),
     cwd: ROOT,
     env: { PORT: "0", HOSTNAME: "127.0.0.1", ...env },
     stdout: "piped",
