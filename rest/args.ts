@@ -118,6 +118,31 @@ export const wp = {
   any: () => z.unknown(),
 } as const;
 
+/**
+ * A list route's arguments: the common list parameters (`page`, `paged`, `per_page`, `search`,
+ * `include`, `exclude`, `context`) plus `extra`, all optional and untyped unless `extra` says otherwise
+ * — MainWP declares no schema for its list parameters, so nothing is rejected by type.
+ *
+ * @example
+ * ```ts
+ * const tagListArgs = listArgs();
+ * const costListArgs = listArgs({ type: wp.any().optional() });
+ * ```
+ */
+export function listArgs<E extends Record<string, z.ZodType>>(extra: E = {} as E) {
+  const opt = () => wp.any().optional();
+  return z.looseObject({
+    page: opt(),
+    paged: opt(),
+    per_page: opt(),
+    search: opt(),
+    include: opt(),
+    exclude: opt(),
+    context: opt(),
+    ...extra,
+  });
+}
+
 const ISSUE_CODES: Record<string, string> = {
   invalid_type: "rest_invalid_type",
   invalid_union: "rest_invalid_type",

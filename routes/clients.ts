@@ -15,7 +15,7 @@
  * ```
  */
 import { z } from "zod";
-import { parseIdList, parseList, wp } from "../rest/args.ts";
+import { listArgs, parseIdList, parseList, wp } from "../rest/args.ts";
 import { restError } from "../rest/errors.ts";
 import {
   DELETABLE,
@@ -82,18 +82,11 @@ export const CLIENT_SITES_BLANK = [
 const opt = () => wp.any().optional();
 
 /** `GET /clients`: MainWP declares no types, so nothing is rejected. */
-export const clientListArgs = z.looseObject({
-  page: opt(),
-  paged: opt(),
-  per_page: opt(),
-  search: opt(),
-  include: opt(),
-  exclude: opt(),
+export const clientListArgs = listArgs({
   status: opt(),
   with_tags: opt(),
   custom_fields: opt(),
   with_contacts: opt(),
-  context: opt(),
 });
 
 /** One client's fields (add, edit and the batch items): untyped, as in MainWP, and sanitised later. */

@@ -13,7 +13,7 @@
  * ```
  */
 import { z } from "zod";
-import { parseIdList, parseList, wp } from "../rest/args.ts";
+import { listArgs, parseIdList, parseList, wp } from "../rest/args.ts";
 import { restError } from "../rest/errors.ts";
 import { DELETABLE, EDITABLE, READABLE, type RestRequest, type RestServer } from "../rest/server.ts";
 import { clientView } from "../services/client-view.ts";
@@ -108,17 +108,10 @@ export const costItemArgs = z.looseObject({
 type CostItemArgs = z.output<typeof costItemArgs>;
 
 /** `GET /costs` (no types in MainWP; `type` is checked by the handler). */
-export const costListArgs = z.looseObject({
+export const costListArgs = listArgs({
   type: opt(),
   status: opt(),
   category: opt(),
-  search: opt(),
-  include: opt(),
-  exclude: opt(),
-  page: opt(),
-  paged: opt(),
-  per_page: opt(),
-  context: opt(),
 });
 
 /** Routes acting on one cost with no other input. */

@@ -12,7 +12,7 @@
  * ```
  */
 import { z } from "zod";
-import { wp } from "../rest/args.ts";
+import { listArgs, wp } from "../rest/args.ts";
 import {
   CREATABLE,
   DELETABLE,
@@ -39,14 +39,7 @@ const TAG_ID = "(?P<id>[\\d]+)";
 const opt = () => wp.any().optional();
 
 /** `GET /tags` parameters (no schema types in MainWP). */
-export const tagListArgs = z.looseObject({
-  page: opt(),
-  paged: opt(),
-  per_page: opt(),
-  search: opt(),
-  include: opt(),
-  exclude: opt(),
-});
+export const tagListArgs = listArgs();
 
 /** Routes naming one tag. */
 export const tagItemArgs = z.looseObject({ id: opt() });
