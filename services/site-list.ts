@@ -464,6 +464,19 @@ function presentationOf(q: SiteListQuery): SitePresentation {
   return { withTags: q.withTags, fullData: q.fullData, customFields: q.customFields, blank: [] };
 }
 
+async function listPresented(
+  ctx: AppContext,
+  query: SiteListQuery,
+  params: Record<string, unknown>,
+  present: typeof presentSites | typeof presentMinis,
+): Promise<{ success: 1; total: number; data: Record<string, unknown>[] }> {
+  const q = await filteredQuery(ctx, query, params);
+  const snap = await fleetSnapshot(ctx.kv);
+  const entries = pageOf(selectSites(snap, q), q.page, q.perPage);
+  const data = await present(ctx, entries, { presentation: presentationOf(q), fields: q.fields, params });
+  return { success: 1, total: data.length, data };
+}
+
 /**
  * `GET /sites`: `{"success":1,"total":<items returned>,"data":[<site view>…]}`.
  *
@@ -472,20 +485,12 @@ function presentationOf(q: SiteListQuery): SitePresentation {
  * await listSiteViews(ctx, parseSiteListQuery({}, LIST_DEFAULTS)); // every site
  * ```
  */
-export async function listSiteViews(
+export function listSiteViews(
   ctx: AppContext,
   query: SiteListQuery,
   params: Record<string, unknown> = {},
 ): Promise<{ success: 1; total: number; data: Record<string, unknown>[] }> {
-  const q = await filteredQuery(ctx, query, params);
-  const snap = await fleetSnapshot(ctx.kv);
-  const entries = pageOf(selectSites(snap, q), q.page, q.perPage);
-  const data = await presentSites(ctx, entries, {
-    presentation: presentationOf(q),
-    fields: q.fields,
-    params,
-  });
-  return { success: 1, total: data.length, data };
+  return listPresented(ctx, query, params, presentSites);
 }
 
 /**
@@ -496,20 +501,12 @@ export async function listSiteViews(
  * await listSiteMinis(ctx, parseSiteListQuery({}, BASIC_DEFAULTS));
  * ```
  */
-export async function listSiteMinis(
+export function listSiteMinis(
   ctx: AppContext,
   query: SiteListQuery,
   params: Record<string, unknown> = {},
 ): Promise<{ success: 1; total: number; data: Record<string, unknown>[] }> {
-  const q = await filteredQuery(ctx, query, params);
-  const snap = await fleetSnapshot(ctx.kv);
-  const entries = pageOf(selectSites(snap, q), q.page, q.perPage);
-  const data = await presentMinis(ctx, entries, {
-    presentation: presentationOf(q),
-    fields: q.fields,
-    params,
-  });
-  return { success: 1, total: data.length, data };
+  return listPresented(ctx, query, params, presentMinis);
 }
 
 /**
