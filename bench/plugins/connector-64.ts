@@ -1,0 +1,18 @@
+/**
+ * @module
+ * Benchmark plugin: raises the child connector's limits to 64 requests in flight overall and per host
+ * (every simulated site shares 127.0.0.1, where MainWP's default of one request per IP would serialise
+ * them). Loaded with `PLUGINS=./bench/plugins/connector-64.ts`.
+ *
+ * @example
+ * ```sh
+ * PLUGINS=./bench/plugins/connector-64.ts deno task start
+ * ```
+ */
+import type { PluginHost } from "../../plugins/host.ts";
+
+/** Registers the two limit filters. */
+export function register(host: PluginHost): void {
+  host.addFilter("fleetpress_child_max_concurrent", () => 64);
+  host.addFilter("fleetpress_child_max_per_host", () => 64);
+}
