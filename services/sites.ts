@@ -10,6 +10,8 @@
  * const body = await editSite(ctx, site, { name: "Blog", groupids: "4,9" });
  * ```
  */
+import { childSiteOf } from "./sync.ts";
+import { ChildError } from "../child/errors.ts";
 import type { AppContext } from "../lib/context.ts";
 import { RestError, restError } from "../rest/errors.ts";
 import { type ClientRecord, getClient } from "../store/clients.ts";
@@ -329,24 +331,45 @@ export async function setSiteSuspended(
 export const SITE_REMOVED_MESSAGE =
   "The site has been removed. Please make sure that the MainWP Child plugin has been deactivated properly.";
 
+/** The answer when the child confirmed it deactivated its MainWP Child plugin. */
+export const SITE_REMOVED_DISABLED_MESSAGE =
+  "The site has been removed and the MainWP Child plugin has been disabled.";
+
 /**
- * `DELETE /sites/{id_domain}/remove`: deletes the dashboard record (indexes, tag/client links and sync
- * data in the same commit) and fires `mainwp_delete_site`. Telling the child to deactivate arrives with
- * the child connector; until then the answer is MainWP's "make sure … deactivated" variant.
+ * `DELETE /sites/{id_domain}/remove`: tells the child to deactivate its MainWP Child plugin, then deletes
+ * the dashboard record (indexes, tag/client links and sync data in one commit) and fires
+ * `mainwp_delete_site`. The site is removed even when the child fails; the answer then carries the
+ * child's error (rest-v2.md §10).
  *
  * @example
  * ```ts
- * await removeSite(ctx, site); // { success: 1, message: "The site has been removed. …", data: SITE_MINI }
+ * await removeSite(ctx, site); // { success: 1, message: "The site has been removed and …", data: SITE_MINI }
  * ```
  */
 export async function removeSite(
   ctx: AppContext,
   site: SiteRecord,
-): Promise<{ success: 1; message: string; data: SiteMini }> {
+): Promise<{ success: 0 | 1; message?: string; error?: string; data: SiteMini }> {
+  let childError: string | null = null;
+  let disabled = false;
+  if (site.privkey) {
+    try {
+      await ctx.child.call(await childSiteOf(ctx, site), "deactivate");
+      disabled = true;
+    } catch (error) {
+      if (!(error instanceof ChildError)) throw error;
+      childError = error.message;
+    }
+  }
   const deleted = await deleteSite(ctx.kv, site.id);
   if (!deleted) throw siteNotFound("id");
   await ctx.hooks.doAction("mainwp_delete_site", deleted);
-  return { success: 1, message: SITE_REMOVED_MESSAGE, data: siteMini(site) };
+  if (childError !== null) return { success: 0, error: childError, data: siteMini(site) };
+  return {
+    success: 1,
+    message: disabled ? SITE_REMOVED_DISABLED_MESSAGE : SITE_REMOVED_MESSAGE,
+    data: siteMini(site),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------
