@@ -1,7 +1,7 @@
 /**
  * @module
  * `deno task bench [scenario…] [--duration-ms N]`: runs the shipped benchmarks and prints their figures.
- * Scenarios: `sites-list`, `fanout`, `batch-sync`. With no scenario, all run.
+ * Scenarios: `sites-list`, `fanout`, `batch-sync`, `sync-fanout`. With no scenario, all run.
  *
  * @example
  * ```sh
@@ -12,11 +12,13 @@ import { parseArgs } from "node:util";
 import { benchSitesList } from "./sites_list.ts";
 import { benchFanout } from "./fanout.ts";
 import { benchBatchSync } from "./batch_sync.ts";
+import { benchSyncFanout } from "./sync_fanout.ts";
 
 const SCENARIOS: Record<string, (durationMs?: number) => Promise<void>> = {
   "sites-list": (durationMs) => benchSitesList({ durationMs }),
   "fanout": () => benchFanout(),
   "batch-sync": () => benchBatchSync(),
+  "sync-fanout": () => benchSyncFanout(),
 };
 
 if (import.meta.main) {

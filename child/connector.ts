@@ -43,7 +43,13 @@ import { type ChildReply, parseChildReply } from "./envelope.ts";
 import { abortedError, ChildError } from "./errors.ts";
 import { encodePhpForm, type FormFields, rawUrlEncode } from "./form.ts";
 import { type HttpResponse, sendHttp } from "./http.ts";
-import { generateSiteKeys, randomNonce, SIGN_ALGO_SHA256, signRequest, type SiteKeyPair } from "./keys.ts";
+import {
+  generateSiteKeys,
+  randomNonce,
+  SIGN_ALGO_SHA256,
+  signRequestAsync,
+  type SiteKeyPair,
+} from "./keys.ts";
 import { ConcurrencyLimiter } from "./limiter.ts";
 import { type SyncValues, syncValuesFromReply } from "./sync.ts";
 import { isChildOutdated } from "./version.ts";
@@ -348,7 +354,7 @@ export class ChildConnector {
   ): Promise<ChildReply> {
     if (fn === "") throw new TypeError("a child function name is required");
     const nonce = randomNonce();
-    const mainwpsignature = signRequest(site.privateKeyPem, fn, nonce, SIGN_ALGO_SHA256);
+    const mainwpsignature = await signRequestAsync(site.privateKeyPem, fn, nonce);
     const extra = Object.fromEntries(
       Object.entries(params).filter(([name]) => !RESERVED_FIELDS.includes(name)),
     );

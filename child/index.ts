@@ -60,6 +60,7 @@ export {
   SIGN_ALGO_SHA256,
   SIGN_ALGORITHMS,
   signRequest,
+  signRequestAsync,
   type SiteKeyPair,
   verifySignature,
 } from "./keys.ts";

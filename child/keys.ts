@@ -15,7 +15,7 @@
  * ```
  */
 import { Buffer } from "node:buffer";
-import { generateKeyPair, sign, verify } from "node:crypto";
+import { createPrivateKey, generateKeyPair, sign, verify } from "node:crypto";
 import { ChildError } from "./errors.ts";
 
 /** A site's key pair, both PEM. */
@@ -80,6 +80,54 @@ export function generateSiteKeys(): Promise<SiteKeyPair> {
  */
 export function randomNonce(): string {
   return String(crypto.getRandomValues(new Uint32Array(1))[0] % 10000);
+}
+
+/** Imported signing keys by PEM, so each site's key is parsed once (bounded; oldest dropped first). */
+const signingKeys = new Map<string, Promise<CryptoKey>>();
+const SIGNING_KEY_CACHE = 4096;
+
+function signingKey(privateKeyPem: string): Promise<CryptoKey> {
+  let key = signingKeys.get(privateKeyPem);
+  if (!key) {
+    key = (async () => {
+      const der = new Uint8Array(createPrivateKey(privateKeyPem).export({ format: "der", type: "pkcs8" }));
+      return await crypto.subtle.importKey(
+        "pkcs8",
+        der,
+        { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" },
+        false,
+        [
+          "sign",
+        ],
+      );
+    })();
+    key.catch(() => signingKeys.delete(privateKeyPem));
+    if (signingKeys.size >= SIGNING_KEY_CACHE) signingKeys.delete(signingKeys.keys().next().value!);
+    signingKeys.set(privateKeyPem, key);
+  }
+  return key;
+}
+
+/**
+ * Signs `fn + nonce` with SHA-256 (sign_algo 7) through WebCrypto, which runs off the main thread, with
+ * the site's key imported once. Same signature as {@link signRequest}; used on the request path.
+ *
+ * @example
+ * ```ts
+ * const mainwpsignature = await signRequestAsync(privateKeyPem, "stats", "4242");
+ * ```
+ */
+export async function signRequestAsync(privateKeyPem: string, fn: string, nonce: string): Promise<string> {
+  let key: CryptoKey;
+  try {
+    key = await signingKey(privateKeyPem);
+  } catch (cause) {
+    throw new ChildError("PRIVKEY_UNUSABLE", "The site's private key could not be used to sign.", "key", {
+      cause,
+    });
+  }
+  const signature = await crypto.subtle.sign("RSASSA-PKCS1-v1_5", key, new TextEncoder().encode(fn + nonce));
+  return Buffer.from(signature).toString("base64");
 }
 
 /**

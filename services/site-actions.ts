@@ -29,7 +29,7 @@ import { createTag, findTagByName, getTag } from "../store/tags.ts";
 import { childSiteOf, recordSyncValues, syncSite } from "./sync.ts";
 import { escapeHtml, siteMini } from "./site-format.ts";
 import { siteViewOf } from "./site-view.ts";
-import { fleetSnapshot, selectSites } from "./site-list.ts";
+import { entriesByIds, fleetSnapshot, presentSites, selectSites } from "./site-list.ts";
 import { nowSeconds } from "./dates.ts";
 
 /** Sites of one bulk call in flight at once (the connector limits child requests further). */
@@ -183,12 +183,30 @@ export async function syncOneSite(ctx: AppContext, site: SiteRecord): Promise<Re
  * ```
  */
 export async function syncManySites(ctx: AppContext, ids: number[]): Promise<Record<string, unknown>> {
-  const results = await mapConcurrent(ids, BULK_CONCURRENCY, async (id) => {
-    const outcome = await syncSite(ctx, id);
-    if (!outcome) return null;
-    return { result: outcome.ok ? "success" : "failed", ...(await siteViewOf(ctx, outcome.site)) };
+  const outcomes = await mapConcurrent(ids, BULK_CONCURRENCY, (id) => syncSite(ctx, id));
+  return keyedResult(
+    ids,
+    await withViews(ctx, ids, outcomes.map((o) => (o ? (o.ok ? "success" : "failed") : null))),
+  );
+}
+
+/**
+ * `{"result": …, …site view}` for each id that has a result, the views taken from one fleet snapshot
+ * (one rebuild for the whole bulk call instead of a read per site).
+ */
+async function withViews(
+  ctx: AppContext,
+  ids: number[],
+  results: (string | null)[],
+): Promise<(unknown | null)[]> {
+  const snap = await fleetSnapshot(ctx.kv);
+  const views = new Map(
+    (await presentSites(ctx, entriesByIds(snap, ids))).map((view) => [String(view.id), view]),
+  );
+  return ids.map((id, i) => {
+    const view = views.get(String(id));
+    return results[i] === null || !view ? null : { result: results[i], ...view };
   });
-  return keyedResult(ids, results);
 }
 
 function keyedResult(ids: number[], results: (unknown | null)[]): Record<string, unknown> {
@@ -252,11 +270,9 @@ export async function checkOneSite(ctx: AppContext, site: SiteRecord): Promise<R
 export async function checkManySites(ctx: AppContext, ids: number[]): Promise<Record<string, unknown>> {
   const results = await mapConcurrent(ids, BULK_CONCURRENCY, async (id) => {
     const site = await getSite(ctx.kv, id);
-    if (!site) return null;
-    const { site: stored, online } = await checkAndStore(ctx, site);
-    return { result: online ? "success" : "failed", ...(await siteViewOf(ctx, stored)) };
+    return site ? ((await checkAndStore(ctx, site)).online ? "success" : "failed") : null;
   });
-  return keyedResult(ids, results);
+  return keyedResult(ids, await withViews(ctx, ids, results));
 }
 
 /**

@@ -126,8 +126,7 @@ export async function recordSyncValues(
   values: SyncValues,
 ): Promise<SiteRecord | null> {
   const previous = await getSiteSync(ctx.kv, siteId);
-  if (!(await writeSiteSync(ctx.kv, siteId, syncDataFromValues(values, previous)))) return null;
-  const updated = await updateSite(ctx.kv, siteId, (s) => ({
+  return await writeSiteSync(ctx.kv, siteId, syncDataFromValues(values, previous), (s) => ({
     ...s,
     dtsSync: nowSeconds(),
     sync_errors: "",
@@ -136,7 +135,6 @@ export async function recordSyncValues(
     health_status: values.health_status ?? s.health_status,
     health_value: values.health_value !== undefined ? String(values.health_value) : s.health_value,
   }));
-  return updated && "id" in updated ? updated : null;
 }
 
 /**

@@ -514,27 +514,43 @@ export async function listSiteEntries(kv: Deno.Kv): Promise<{ site: SiteRecord; 
 }
 
 /**
- * Stores a site's sync data (replacing what was there) in one commit with the fleet revision bump.
- * Returns `false` when the site does not exist. Data larger than one commit allows (≈ 780 KB of JSON)
- * is refused with an error.
+ * Stores a site's sync data, and — in the same commit — applies `change` to its record (e.g. the sync
+ * time and cleared errors), so data and record always agree. Returns the new record, or `null` when the
+ * site does not exist.
  *
  * @example
  * ```ts
- * await writeSiteSync(kv, 3, { site_info: { wpversion: "6.5.2" }, plugins: "[]" });
+ * await writeSiteSync(kv, 3, data, (s) => ({ ...s, dtsSync: now, sync_errors: "" }));
  * ```
  */
-export async function writeSiteSync(kv: Deno.Kv, id: number, data: SiteSyncData): Promise<boolean> {
+export async function writeSiteSync(
+  kv: Deno.Kv,
+  id: number,
+  data: SiteSyncData,
+  change: (site: SiteRecord) => SiteRecord = (site) => site,
+): Promise<SiteRecord | null> {
   const chunks = splitSiteSync(data);
   return await atomicRetry(kv, async (op) => {
-    const site = await kv.get<SiteRecord>(keys.site(id));
-    if (!site.value) return false;
-    const existing = await readSyncChunkEntries(kv, id);
+    const [site, existing] = await Promise.all([
+      kv.get<SiteRecord>(keys.site(id)),
+      readSyncChunkEntries(kv, id),
+    ]);
+    if (!site.value) return null;
     op.check(site).check({ key: keys.siteSyncChunk(id, 0), versionstamp: existing[0]?.versionstamp ?? null });
     for (const entry of existing) {
       if ((entry.key[2] as number) >= chunks.length) op.delete(entry.key);
     }
     chunks.forEach((chunk, n) => op.set(keys.siteSyncChunk(id, n), chunk));
+    // Only record columns change here: URL, client and tags (and so the indexes) stay as they are.
+    const next = {
+      ...change(site.value),
+      id,
+      url: site.value.url,
+      client_id: site.value.client_id,
+      tag_ids: site.value.tag_ids,
+    };
+    op.set(keys.site(id), next);
     bumpFleetRev(op);
-    return true;
+    return next;
   });
 }
