@@ -182,6 +182,31 @@ export const HOOKS: readonly HookInfo[] = [
     args: ["site record", "ChildError"],
     description: "A site's sync failed (the error text is stored in sync_errors).",
   },
+  // Updates
+  {
+    name: "mainwp_before_plugin_ignore",
+    kind: "action",
+    args: ["site record", "slugs"],
+    description: "Before plugins are added to a site's ignore list.",
+  },
+  {
+    name: "mainwp_after_plugin_ignore",
+    kind: "action",
+    args: ["site record", "slugs"],
+    description: "After plugins are added to a site's ignore list.",
+  },
+  {
+    name: "mainwp_before_theme_ignore",
+    kind: "action",
+    args: ["site record", "slugs"],
+    description: "Before themes are added to a site's ignore list.",
+  },
+  {
+    name: "mainwp_after_theme_ignore",
+    kind: "action",
+    args: ["site record", "slugs"],
+    description: "After themes are added to a site's ignore list.",
+  },
   // Tags
   {
     name: "mainwp_added_new_group",

@@ -14,6 +14,7 @@ import { registerSiteActionRoutes } from "./site-actions.ts";
 import { registerClientsRoutes } from "./clients.ts";
 import { registerTagsRoutes } from "./tags.ts";
 import { registerCostsRoutes } from "./costs.ts";
+import { registerUpdatesRoutes } from "./updates.ts";
 import { registerBatchRoutes } from "./batch.ts";
 
 /** The MainWP REST namespace. */
@@ -26,5 +27,6 @@ export function registerAllRoutes(rest: RestServer): void {
   registerClientsRoutes(rest);
   registerTagsRoutes(rest);
   registerCostsRoutes(rest);
+  registerUpdatesRoutes(rest);
   registerBatchRoutes(rest);
 }

@@ -22,6 +22,8 @@
  * | `["costs", id]` | `CostRecord` |
  * | `["idx", "site_costs" / "tag_costs" / "client_costs", ownerId, costId]` | `true` |
  * | `["idx", "cost_slug", productType, slug]` | cost id (plugin/theme costs; lower-cased slug, one cost per product) |
+ * | `["settings", "ignored_plugins" / "ignored_themes"]` | global ignore lists `{slug: {Name, ignored_versions}}` |
+ * | `["locks", "update_all"]` | lease of a running "update everything" (`expiresAt` checked on read) |
  * | `["api_keys", id]` | `ApiKeyRecord` |
  * | `["idx", "api_key_hash", hmacHex]` | a copy of the `ApiKeyRecord` (one read per authenticated request) |
  *
@@ -76,6 +78,8 @@ export const keys = {
     productType,
     slug.toLowerCase(),
   ],
+  globalIgnored: (kind: "plugins" | "themes"): Deno.KvKey => ["settings", `ignored_${kind}`],
+  updateAllLease: (): Deno.KvKey => ["locks", "update_all"],
   apiKey: (id: number): Deno.KvKey => ["api_keys", id],
   apiKeys: (): Deno.KvKey => ["api_keys"],
   apiKeyByHash: (hash: string): Deno.KvKey => ["idx", "api_key_hash", hash],

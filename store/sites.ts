@@ -54,6 +54,9 @@ export interface SiteRecord {
   health_value: string;
   /** Last sync, unix seconds (0 = never). */
   dtsSync: number;
+  /** Per-site ignored updates, JSON maps `{slug: {Name, ignored_versions}}` (`""` = none). */
+  ignored_plugins?: string;
+  ignored_themes?: string;
   /** Added, unix seconds. */
   added: number;
 }
