@@ -264,3 +264,43 @@ Deno.test("POST /batch/v1: 207 responses in order; GET and unbatchable routes re
   assertEquals(anon.body.responses[0].status, 401);
   await t.close();
 });
+
+Deno.test("site actions in batches run against real child sites, concurrently, results in request order", async () => {
+  const { startChildSimulator } = await import("../../sim/server.ts");
+  const sim = await startChildSimulator({ count: 3 });
+  const t = await testApp({
+    env: { SECRET_KEY: "0123456789abcdef0123" },
+    child: { maxPerHost: 8, maxConcurrent: 8, timeoutMs: 1500 },
+  });
+  try {
+    const token = await t.key("read_write");
+    const added = await t.call("POST", `${V2}/sites/batch`, {
+      token,
+      json: {
+        create: [1, 2, 3].map((i) => ({ url: sim.url(i), admin: "admin", adminpassword: "admin-password" })),
+      },
+    });
+    assertEquals(added.body.create.map((r: { success: number }) => r.success), [1, 1, 1]);
+    sim.site(2).controls.offline = true;
+    const res = await t.call("POST", `${V2}/sites/batch`, {
+      token,
+      json: { sync: [3, 2, 1, 99], check: [1], plugins: [2, 3], security: [1] },
+    });
+    assertEquals(Object.keys(res.body), ["sync", "check", "security", "plugins"]);
+    assertEquals(res.body.sync.map((r: { success?: number; id?: number }) => r.success ?? r.id), [
+      1,
+      0,
+      1,
+      99,
+    ]);
+    assertEquals(res.body.sync[0].data.id, "3");
+    assertEquals(res.body.check[0].success, 1);
+    assertEquals(res.body.security[0].site.id, "1");
+    assertEquals(res.body.plugins.map((r: { site: { id: string } }) => r.site.id), ["2", "3"]);
+    const global = await t.call("POST", `${V2}/batch`, { token, json: { sites: { sync: [1, 3] } } });
+    assertEquals(global.body.sites.sync.map((r: { data: { id: string } }) => r.data.id), ["1", "3"]);
+  } finally {
+    await t.close();
+    await sim.close();
+  }
+});
