@@ -13,7 +13,7 @@
  * ```
  */
 import { z } from "zod";
-import { isTruthyFlag, parseList, wp } from "../rest/args.ts";
+import { isTruthyFlag, listArgs, parseList, wp } from "../rest/args.ts";
 import { parseFieldsParam, projectFields } from "../rest/fields.ts";
 import { DELETABLE, EDITABLE, READABLE, type RestRequest, type RestServer } from "../rest/server.ts";
 import {
@@ -45,18 +45,11 @@ export const ID_DOMAIN = "(?P<id_domain>[a-zA-Z0-9\\-\\.\\_]+)";
 const opt = () => wp.any().optional();
 
 /** The common list parameters (no schema types in MainWP: nothing is rejected here). */
-export const siteListArgs = z.looseObject({
-  page: opt(),
-  paged: opt(),
-  per_page: opt(),
-  search: opt(),
-  include: opt(),
-  exclude: opt(),
+export const siteListArgs = listArgs({
   status: opt(),
   with_tags: opt(),
   full_data: opt(),
   custom_fields: opt(),
-  context: opt(),
 });
 
 /** `GET /sites/{id_domain}`. */

@@ -21,6 +21,7 @@ import {
   getSiteSync,
   type SiteRecord,
   type SiteSyncData,
+  SYNC_JSON_COLUMNS,
   updateSite,
   writeSiteSync,
 } from "../store/sites.ts";
@@ -80,21 +81,7 @@ export function syncDataFromValues(values: SyncValues, previous: SiteSyncData | 
   set("dbsize", values.dbsize !== undefined ? Number(values.dbsize) || 0 : undefined);
   set("totalsize", values.totalsize !== undefined ? Number(values.totalsize) || 0 : undefined);
   set("last_post_gmt", values.last_post_gmt !== undefined ? Number(values.last_post_gmt) || 0 : undefined);
-  for (
-    const key of [
-      "plugins",
-      "themes",
-      "recent_posts",
-      "recent_pages",
-      "recent_comments",
-      "categories",
-      "wp_upgrades",
-      "plugin_upgrades",
-      "premium_upgrades",
-      "theme_upgrades",
-      "translation_upgrades",
-    ] as const
-  ) {
+  for (const key of SYNC_JSON_COLUMNS) {
     if (values[key] !== undefined) data[key] = json(values[key]);
   }
   const options: Record<string, string> = { ...(previous?.options ?? {}) };

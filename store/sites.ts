@@ -357,6 +357,21 @@ export interface SiteSyncData {
   options?: Record<string, string>;
 }
 
+/** The sync-data columns MainWP stores as JSON-encoded strings. */
+export const SYNC_JSON_COLUMNS = [
+  "plugins",
+  "themes",
+  "recent_posts",
+  "recent_pages",
+  "recent_comments",
+  "categories",
+  "wp_upgrades",
+  "plugin_upgrades",
+  "premium_upgrades",
+  "theme_upgrades",
+  "translation_upgrades",
+] as const;
+
 /** One stored piece of a site's sync data. */
 export interface SiteSyncChunk {
   /** Identifies one write; all chunks of a complete set share it. */

@@ -15,6 +15,7 @@ import { loadConfig } from "../lib/config.ts";
 import type { AppContext } from "../lib/context.ts";
 import type { PluginModule } from "../plugins/host.ts";
 import type { ChildConnectorOptions } from "../child/connector.ts";
+import { type ChildSimulator, startChildSimulator } from "../sim/server.ts";
 import { createApiKey, type KeyPermission } from "../store/api-keys.ts";
 
 /** Options of one test request. */
@@ -100,4 +101,46 @@ export async function testApp(
     },
     close: () => Promise.resolve(kv.close()),
   };
+}
+
+/** A test app wired to a started child-site simulator. */
+export interface SimulatedApp {
+  t: TestApp;
+  sim: ChildSimulator;
+  /** A read_write Bearer token. */
+  token: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the simulator with `count` sites and an app whose connector may reach them quickly; with
+ * `add`, the sites are added through `POST /sites/add` (ids 1…count).
+ *
+ * @example
+ * ```ts
+ * const { t, sim, token, close } = await simulatedApp(2, { add: true });
+ * ```
+ */
+export async function simulatedApp(count: number, options: { add?: boolean } = {}): Promise<SimulatedApp> {
+  const sim = await startChildSimulator({ count });
+  const t = await testApp({
+    env: { SECRET_KEY: "0123456789abcdef0123" },
+    child: { maxPerHost: 16, maxConcurrent: 16, timeoutMs: 1500 },
+  });
+  const token = await t.key("read_write");
+  const close = async () => {
+    await t.close();
+    await sim.close();
+  };
+  for (let i = 1; options.add && i <= count; i++) {
+    const res = await t.call("POST", "/wp-json/mainwp/v2/sites/add", {
+      token,
+      json: { url: sim.url(i), admin: "admin", adminpassword: "admin-password" },
+    });
+    if (res.body.success !== 1) {
+      await close();
+      throw new Error(`could not add simulated site ${i}: ${res.text}`);
+    }
+  }
+  return { t, sim, token, close };
 }

@@ -1,5 +1,5 @@
 import { assert, assertEquals } from "@std/assert";
-import { testApp } from "../helpers.ts";
+import { simulatedApp, testApp } from "../helpers.ts";
 import { createSite } from "../../store/sites.ts";
 import { listValues } from "../../store/kv.ts";
 import { keys } from "../../store/keys.ts";
@@ -266,14 +266,8 @@ Deno.test("POST /batch/v1: 207 responses in order; GET and unbatchable routes re
 });
 
 Deno.test("site actions in batches run against real child sites, concurrently, results in request order", async () => {
-  const { startChildSimulator } = await import("../../sim/server.ts");
-  const sim = await startChildSimulator({ count: 3 });
-  const t = await testApp({
-    env: { SECRET_KEY: "0123456789abcdef0123" },
-    child: { maxPerHost: 8, maxConcurrent: 8, timeoutMs: 1500 },
-  });
+  const { t, sim, token, close } = await simulatedApp(3);
   try {
-    const token = await t.key("read_write");
     const added = await t.call("POST", `${V2}/sites/batch`, {
       token,
       json: {
@@ -300,7 +294,6 @@ Deno.test("site actions in batches run against real child sites, concurrently, r
     const global = await t.call("POST", `${V2}/batch`, { token, json: { sites: { sync: [1, 3] } } });
     assertEquals(global.body.sites.sync.map((r: { data: { id: string } }) => r.data.id), ["1", "3"]);
   } finally {
-    await t.close();
-    await sim.close();
+    await close();
   }
 });

@@ -1,29 +1,10 @@
 import { assert, assertEquals, assertMatch } from "@std/assert";
-import { type TestApp, testApp } from "../helpers.ts";
-import { type ChildSimulator, startChildSimulator } from "../../sim/server.ts";
+import { simulatedApp, type TestApp } from "../helpers.ts";
 import { getSite, getSiteSync } from "../../store/sites.ts";
 
 const V2 = "/wp-json/mainwp/v2";
 
-async function setup(
-  count: number,
-): Promise<{ t: TestApp; sim: ChildSimulator; token: string; close: () => Promise<void> }> {
-  const sim = await startChildSimulator({ count });
-  const t = await testApp({
-    env: { SECRET_KEY: "0123456789abcdef0123" },
-    child: { maxPerHost: 16, maxConcurrent: 16, timeoutMs: 1500 },
-  });
-  const token = await t.key("read_write");
-  return {
-    t,
-    sim,
-    token,
-    close: async () => {
-      await t.close();
-      await sim.close();
-    },
-  };
-}
+const setup = (count: number) => simulatedApp(count);
 
 async function add(t: TestApp, token: string, url: string, extra: Record<string, unknown> = {}) {
   return await t.call("POST", `${V2}/sites/add`, {

@@ -1,27 +1,9 @@
 import { assert, assertEquals } from "@std/assert";
-import { type TestApp, testApp } from "../helpers.ts";
-import { type ChildSimulator, startChildSimulator } from "../../sim/server.ts";
+import { simulatedApp } from "../helpers.ts";
 
 const V2 = "/wp-json/mainwp/v2";
 
-async function setup(
-  count: number,
-): Promise<{ t: TestApp; sim: ChildSimulator; token: string; close: () => Promise<void> }> {
-  const sim = await startChildSimulator({ count });
-  const t = await testApp({
-    env: { SECRET_KEY: "0123456789abcdef0123" },
-    child: { maxPerHost: 16, maxConcurrent: 16, timeoutMs: 1500 },
-  });
-  const token = await t.key("read_write");
-  for (let i = 1; i <= count; i++) {
-    const res = await t.call("POST", `${V2}/sites/add`, {
-      token,
-      json: { url: sim.url(i), admin: "admin", adminpassword: "admin-password" },
-    });
-    assertEquals(res.body.success, 1);
-  }
-  return { t, sim, token, close: async () => (await t.close(), await sim.close()) };
-}
+const setup = (count: number) => simulatedApp(count, { add: true });
 
 Deno.test("GET /updates lists pending updates per site; type and search filter; not found is 404", async () => {
   const { t, token, close } = await setup(2);
