@@ -18,7 +18,6 @@ import { syncErrorText, type SyncValues } from "../child/sync.ts";
 import { encodeWpJson } from "../rest/json.ts";
 import {
   getSite,
-  getSiteSync,
   type SiteRecord,
   type SiteSyncData,
   SYNC_JSON_COLUMNS,
@@ -112,8 +111,7 @@ export async function recordSyncValues(
   siteId: number,
   values: SyncValues,
 ): Promise<SiteRecord | null> {
-  const previous = await getSiteSync(ctx.kv, siteId);
-  return await writeSiteSync(ctx.kv, siteId, syncDataFromValues(values, previous), (s) => ({
+  return await writeSiteSync(ctx.kv, siteId, (previous) => syncDataFromValues(values, previous), (s) => ({
     ...s,
     dtsSync: nowSeconds(),
     sync_errors: "",

@@ -532,8 +532,9 @@ export async function listSiteEntries(kv: Deno.Kv): Promise<{ site: SiteRecord; 
 }
 
 /**
- * Stores a site's sync data, and — in the same commit — applies `change` to its record (e.g. the sync
- * time and cleared errors), so data and record always agree. Returns the new record, or `null` when the
+ * Stores a site's sync data — given, or computed from the stored data by a function — and, in the same
+ * commit, applies `change` to its record (e.g. the sync time and cleared errors), so data and record
+ * always agree. Returns the new record, or `null` when the
  * site does not exist.
  *
  * @example
@@ -544,16 +545,18 @@ export async function listSiteEntries(kv: Deno.Kv): Promise<{ site: SiteRecord; 
 export async function writeSiteSync(
   kv: Deno.Kv,
   id: number,
-  data: SiteSyncData,
+  data: SiteSyncData | ((previous: SiteSyncData | null) => SiteSyncData),
   change: (site: SiteRecord) => SiteRecord = (site) => site,
 ): Promise<SiteRecord | null> {
-  const chunks = splitSiteSync(data);
   return await atomicRetry(kv, async (op) => {
     const [site, existing] = await Promise.all([
       kv.get<SiteRecord>(keys.site(id)),
       readSyncChunkEntries(kv, id),
     ]);
     if (!site.value) return null;
+    // A merge sees the data as stored in this attempt; the chunk-0 check below makes a racing write retry it.
+    const previous = typeof data === "function" ? joinSiteSync(existing.map((e) => e.value)) ?? null : null;
+    const chunks = splitSiteSync(typeof data === "function" ? data(previous) : data);
     op.check(site).check({ key: keys.siteSyncChunk(id, 0), versionstamp: existing[0]?.versionstamp ?? null });
     for (const entry of existing) {
       if ((entry.key[2] as number) >= chunks.length) op.delete(entry.key);

@@ -158,3 +158,18 @@ Deno.test("listStampedSiteSyncs reuses unchanged data; listSiteEntries gives rec
     assertEquals(entries[0].versionstamp, (await kv.get(keys.site(a))).versionstamp);
   });
 });
+
+Deno.test("writeSiteSync merges inside its commit: concurrent merges lose nothing", async () => {
+  const kv = await Deno.openKv(":memory:");
+  const created = await createSite(kv, { url: "https://merge.example" });
+  if (!("site" in created)) throw new Error("not created");
+  const id = created.site.id;
+  await Promise.all(Array.from({ length: 20 }, (_, i) =>
+    writeSiteSync(kv, id, (previous) => ({
+      ...(previous ?? {}),
+      options: { ...(previous?.options ?? {}), [`k${i}`]: String(i) },
+    }))));
+  const data = await getSiteSync(kv, id);
+  assertEquals(Object.keys(data?.options ?? {}).length, 20);
+  kv.close();
+});
