@@ -11,7 +11,8 @@
  * // token = "<secret hex>==<key hex>", the Bearer token
  * ```
  */
-import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
+import { hashNewSecret, verifySecret } from "../lib/secret-hash.ts";
 import { keys } from "./keys.ts";
 import { allocateId, atomicRetry, isDatabaseLocked, listValues } from "./kv.ts";
 
@@ -45,10 +46,6 @@ export function hashConsumerKey(consumerKey: string): string {
   return createHmac("sha256", "mainwp-api").update(consumerKey).digest("hex");
 }
 
-function hashSecret(secret: string, salt: string): Buffer {
-  return createHmac("sha256", Buffer.from(salt, "hex")).update(secret).digest();
-}
-
 /**
  * Whether `secret` (a full `cs_…` string) is the key's secret; constant time.
  *
@@ -58,9 +55,7 @@ function hashSecret(secret: string, salt: string): Buffer {
  * ```
  */
 export function verifyConsumerSecret(record: ApiKeyRecord, secret: string): boolean {
-  const expected = Buffer.from(record.secret_hash, "hex");
-  const actual = hashSecret(secret, record.secret_salt);
-  return expected.length === actual.length && timingSafeEqual(expected, actual);
+  return verifySecret(secret, { salt: record.secret_salt, hash: record.secret_hash });
 }
 
 /** `YYYY-MM-DD HH:MM:SS` in UTC (MainWP's `last_access` format). */
@@ -92,7 +87,7 @@ export async function createApiKey(
   const secretHex = randomBytes(20).toString("hex");
   const consumerKey = `ck_${keyHex}`;
   const consumerSecret = `cs_${secretHex}`;
-  const salt = randomBytes(16).toString("hex");
+  const stored = hashNewSecret(consumerSecret);
   const hash = hashConsumerKey(consumerKey);
   const record = await atomicRetry(kv, async (op) => {
     const id = await allocateId(kv, op, "api_keys");
@@ -102,8 +97,8 @@ export async function createApiKey(
       description: input.description ?? "",
       permissions: input.permissions,
       consumer_key_hash: hash,
-      secret_salt: salt,
-      secret_hash: hashSecret(consumerSecret, salt).toString("hex"),
+      secret_salt: stored.salt,
+      secret_hash: stored.hash,
       truncated_key: consumerKey.slice(-7),
       enabled: input.enabled ?? true,
       last_access: null,
