@@ -23,6 +23,7 @@ import { RestServer } from "./rest/server.ts";
 import { encodeWpJson } from "./rest/json.ts";
 import { internalError, noRoute, restError } from "./rest/errors.ts";
 import { mainwpKeyGuard } from "./auth/mainwp-keys.ts";
+import { wpUserGuard } from "./auth/wp-users.ts";
 import { registerAllRoutes } from "./routes/index.ts";
 import { registerDiscoveryRoutes } from "./routes/discovery.ts";
 import { createPluginHost, loadPlugins, type PluginModule } from "./plugins/host.ts";
@@ -88,6 +89,7 @@ export async function createApp(
     secretKey: await resolveSecretKey(options.config),
   };
   rest.addGuard(mainwpKeyGuard);
+  rest.addGuard(wpUserGuard);
   registerAllRoutes(rest);
   const host = createPluginHost(ctx);
   for (const plugin of options.plugins ?? []) await plugin.register(host);

@@ -8,11 +8,12 @@
  * ```
  */
 import type { ApiKeyRecord } from "../store/api-keys.ts";
+import type { Role } from "../store/users.ts";
 
 /** The authenticated principal of a request. */
 export interface AuthState {
   /** The API key that authenticated the request, if any. */
   key: ApiKeyRecord | null;
-  /** The user the request acts as (the key's owner). */
-  user: { id: number } | null;
+  /** The user the request acts as (an application password's user, or a key's owner). */
+  user: { id: number; login?: string; role?: Role } | null;
 }

@@ -16,6 +16,7 @@ import {
   updateApiKey,
 } from "../store/api-keys.ts";
 import type { CliIO } from "./main.ts";
+import { findUserByLogin } from "../store/users.ts";
 
 function parseId(value: string | undefined, io: CliIO): number | null {
   const id = Number(value);
@@ -38,7 +39,7 @@ export async function runKeyCommand(
   kv: Deno.Kv,
   command: string | undefined,
   args: string[],
-  options: { permissions?: string; description?: string },
+  options: { permissions?: string; description?: string; user?: string },
   io: CliIO,
 ): Promise<number> {
   switch (command) {
@@ -48,9 +49,15 @@ export async function runKeyCommand(
         io.err(`--permissions must be one of ${KEY_PERMISSIONS.join(", ")}`);
         return 2;
       }
+      const owner = options.user ? await findUserByLogin(kv, options.user) : null;
+      if (options.user && !owner) {
+        io.err(`No user named ${options.user}; create it with: user create ${options.user}`);
+        return 1;
+      }
       const { record, token, consumerKey, consumerSecret } = await createApiKey(kv, {
         permissions,
         description: options.description ?? "",
+        userId: owner?.id ?? 1,
       });
       io.out(`Created API key ${record.id} (${record.permissions}). It is shown once; store it now.`);
       io.out(`consumer_key: ${consumerKey}`);

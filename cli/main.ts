@@ -14,15 +14,23 @@ import { parseArgs } from "node:util";
 import { ConfigError, loadConfig } from "../lib/config.ts";
 import { openStore } from "../store/open.ts";
 import { runKeyCommand } from "./keys.ts";
+import { runAppPasswordCommand, runUserCommand } from "./users.ts";
 
 const USAGE = `Usage: deno task cli <command>
 
-  key create --permissions read|write|delete|read_write [--description D]
+  key create --permissions read|write|delete|read_write [--description D] [--user NAME]
                          create an API key; the Bearer token is printed alone on the last line
   key list               list API keys
   key revoke ID          delete a key (takes effect on the next request)
   key disable ID         disable a key without deleting it
   key enable ID          enable a disabled key
+  user create NAME [--role administrator|editor|author|contributor|subscriber]
+                         create a WordPress-style user (for /wp-json/wp-abilities/v1)
+  app-password create NAME [--label L]
+                         create an application password; printed alone on the last line
+  app-password list NAME list a user's application passwords
+  app-password revoke NAME ID
+                         revoke one application password
 
 Environment: KV_PATH (default ./data/fleetpress.kv), as for the server.`;
 
@@ -48,6 +56,9 @@ export async function runCli(argv: string[], kv: Deno.Kv, io: CliIO): Promise<nu
     options: {
       permissions: { type: "string" },
       description: { type: "string" },
+      role: { type: "string" },
+      user: { type: "string" },
+      label: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -57,6 +68,8 @@ export async function runCli(argv: string[], kv: Deno.Kv, io: CliIO): Promise<nu
     return values.help ? 0 : 2;
   }
   if (group === "key") return await runKeyCommand(kv, command, rest, values, io);
+  if (group === "user") return await runUserCommand(kv, command, rest, values, io);
+  if (group === "app-password") return await runAppPasswordCommand(kv, command, rest, values, io);
   io.err(`Unknown command: ${group}\n\n${USAGE}`);
   return 2;
 }

@@ -24,6 +24,8 @@
  * | `["idx", "cost_slug", productType, slug]` | cost id (plugin/theme costs; lower-cased slug, one cost per product) |
  * | `["settings", "ignored_plugins" / "ignored_themes"]` | global ignore lists `{slug: {Name, ignored_versions}}` |
  * | `["locks", "update_all"]` | lease of a running "update everything" (`expiresAt` checked on read) |
+ * | `["users", id]` / `["idx", "user_login", login]` | `UserRecord` / user id (lower-cased login) |
+ * | `["app_passwords", userId, uuid]` | `AppPasswordRecord` (salted hash only) |
  * | `["api_keys", id]` | `ApiKeyRecord` |
  * | `["idx", "api_key_hash", hmacHex]` | a copy of the `ApiKeyRecord` (one read per authenticated request) |
  *
@@ -80,6 +82,10 @@ export const keys = {
   ],
   globalIgnored: (kind: "plugins" | "themes"): Deno.KvKey => ["settings", `ignored_${kind}`],
   updateAllLease: (): Deno.KvKey => ["locks", "update_all"],
+  user: (id: number): Deno.KvKey => ["users", id],
+  userByLogin: (login: string): Deno.KvKey => ["idx", "user_login", login.toLowerCase()],
+  appPassword: (userId: number, uuid: string): Deno.KvKey => ["app_passwords", userId, uuid],
+  appPasswords: (userId: number): Deno.KvKey => ["app_passwords", userId],
   apiKey: (id: number): Deno.KvKey => ["api_keys", id],
   apiKeys: (): Deno.KvKey => ["api_keys"],
   apiKeyByHash: (hash: string): Deno.KvKey => ["idx", "api_key_hash", hash],
