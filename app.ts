@@ -29,6 +29,8 @@ import { registerDiscoveryRoutes } from "./routes/discovery.ts";
 import { createPluginHost, loadPlugins, type PluginModule } from "./plugins/host.ts";
 import { ChildConnector, type ChildConnectorOptions } from "./child/connector.ts";
 import { resolveSecretKey } from "./lib/secret.ts";
+import { AbilityRegistry } from "./abilities/registry.ts";
+import { registerCoreAbilities } from "./abilities/core.ts";
 
 /** Bindings passed to `app.fetch` by the server: the peer address. */
 export interface Bindings {
@@ -87,13 +89,17 @@ export async function createApp(
     rest,
     child: new ChildConnector(hooks, { dashboardUrl: `${options.config.publicUrl}/`, ...options.child }),
     secretKey: await resolveSecretKey(options.config),
+    abilities: new AbilityRegistry(),
   };
+  registerCoreAbilities(ctx.abilities);
   rest.addGuard(mainwpKeyGuard);
   rest.addGuard(wpUserGuard);
   registerAllRoutes(rest);
   const host = createPluginHost(ctx);
   for (const plugin of options.plugins ?? []) await plugin.register(host);
   await loadPlugins(ctx, options.config.plugins);
+  await hooks.doAction("wp_abilities_api_categories_init", ctx.abilities);
+  await hooks.doAction("wp_abilities_api_init", ctx.abilities);
   registerDiscoveryRoutes(rest);
 
   const app = new Hono<{ Bindings: Bindings }>();

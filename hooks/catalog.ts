@@ -182,6 +182,38 @@ export const HOOKS: readonly HookInfo[] = [
     args: ["site record", "ChildError"],
     description: "A site's sync failed (the error text is stored in sync_errors).",
   },
+  // Abilities
+  {
+    name: "wp_abilities_api_categories_init",
+    kind: "action",
+    args: ["AbilityRegistry"],
+    description: "After the built-in ability categories are registered; register more with registerCategory.",
+  },
+  {
+    name: "wp_abilities_api_init",
+    kind: "action",
+    args: ["AbilityRegistry"],
+    description: "After the built-in abilities are registered; register more with register.",
+  },
+  {
+    name: "wp_register_ability_args",
+    kind: "filter",
+    default: "the ability definition",
+    args: ["ability name"],
+    description: "A plugin ability's definition as it is registered.",
+  },
+  {
+    name: "wp_before_execute_ability",
+    kind: "action",
+    args: ["ability name", "input"],
+    description: "Before an ability runs (after validation and permission).",
+  },
+  {
+    name: "wp_after_execute_ability",
+    kind: "action",
+    args: ["ability name", "input", "result"],
+    description: "After an ability ran and its output validated.",
+  },
   // Updates
   {
     name: "mainwp_before_plugin_ignore",

@@ -12,6 +12,7 @@ import type { Config } from "./config.ts";
 import type { HookRegistry } from "../hooks/registry.ts";
 import type { RestServer } from "../rest/server.ts";
 import type { ChildConnector } from "../child/connector.ts";
+import type { AbilityRegistry } from "../abilities/registry.ts";
 
 /** Shared services of one running app. */
 export interface AppContext {
@@ -23,4 +24,6 @@ export interface AppContext {
   child: ChildConnector;
   /** Encrypts site private keys at rest. */
   secretKey: string;
+  /** The WordPress Abilities API registry. */
+  abilities: AbilityRegistry;
 }

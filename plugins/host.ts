@@ -16,6 +16,7 @@
 import type { AppContext } from "../lib/context.ts";
 import type { HookCallback } from "../hooks/registry.ts";
 import type { Endpoint } from "../rest/server.ts";
+import type { AbilityCategory, AbilityDefinition } from "../abilities/registry.ts";
 
 /** What a plugin's `register` receives. */
 export interface PluginHost {
@@ -25,6 +26,10 @@ export interface PluginHost {
   addAction(name: string, callback: HookCallback, priority?: number): void;
   /** Registers a REST route under `/wp-json/<namespace><route>` (WordPress regex syntax). */
   registerRoute(namespace: string, route: string, ...endpoints: Endpoint[]): void;
+  /** Registers an ability (after the `wp_register_ability_args` filter). */
+  registerAbility(definition: AbilityDefinition): Promise<void>;
+  /** Registers an ability category. */
+  registerAbilityCategory(category: AbilityCategory): void;
 }
 
 /** A loaded plugin module. */
@@ -46,6 +51,11 @@ export function createPluginHost(ctx: AppContext): PluginHost {
     addFilter: (name, cb, priority) => ctx.hooks.addFilter(name, cb, priority),
     addAction: (name, cb, priority) => ctx.hooks.addAction(name, cb, priority),
     registerRoute: (namespace, route, ...endpoints) => ctx.rest.register(namespace, route, ...endpoints),
+    registerAbility: async (definition) => {
+      const args = await ctx.hooks.applyFilters("wp_register_ability_args", definition, definition.name);
+      ctx.abilities.register(args);
+    },
+    registerAbilityCategory: (category) => ctx.abilities.registerCategory(category),
   };
 }
 

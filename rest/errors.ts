@@ -17,10 +17,14 @@ export class RestError extends Error {
   /** The `data` member: usually `{ status }`, sometimes a bare value or `null` (then HTTP 500). */
   readonly data: unknown;
 
-  constructor(code: string, message: string, data: unknown = null) {
+  /** WordPress's `additional_data`: earlier data of an error whose data was replaced. */
+  readonly additionalData?: unknown[];
+
+  constructor(code: string, message: string, data: unknown = null, additionalData?: unknown[]) {
     super(message);
     this.code = code;
     this.data = data;
+    if (additionalData) this.additionalData = additionalData;
   }
 
   /** The HTTP status WordPress would send for this error. */
@@ -29,8 +33,14 @@ export class RestError extends Error {
   }
 
   /** The JSON body. */
-  toJSON(): { code: string; message: string; data: unknown } {
-    return { code: this.code, message: this.message, data: this.data };
+  toJSON(): { code: string; message: string; data: unknown; additional_data?: unknown[] } {
+    const body: { code: string; message: string; data: unknown; additional_data?: unknown[] } = {
+      code: this.code,
+      message: this.message,
+      data: this.data,
+    };
+    if (this.additionalData) body.additional_data = this.additionalData;
+    return body;
   }
 }
 

@@ -45,6 +45,8 @@ export class RestResponse {
     readonly status = 200,
     /** When set, sent as is with this content type instead of JSON-encoding `body`. */
     readonly raw?: { text: string; contentType: string },
+    /** Extra response headers (e.g. `X-WP-Total`). */
+    readonly headers: Record<string, string> = {},
   ) {}
 }
 
@@ -213,6 +215,8 @@ export interface RestResult {
   body: unknown;
   /** Methods of the matched route (for `Allow`). */
   allow: string[];
+  /** Extra response headers set by the handler. */
+  headers?: Record<string, string>;
 }
 
 function errorResult(error: unknown): RestResult {
@@ -357,14 +361,16 @@ export class RestServer {
       if (input.validateOnly) return { status: 200, body: null, allow };
       let body = await found.endpoint.handler(req);
       let status = 200;
+      let headers: Record<string, string> | undefined;
       if (body instanceof RestResponse) {
         if (body.raw) return { status: body.status, body, allow };
         status = body.status;
+        headers = body.headers;
         body = body.body;
       }
       const fields = parseFieldsParam(input.query._fields);
       if (fields && !found.endpoint.fieldsPerItem) body = filterFields(body, fields);
-      return { status, body, allow };
+      return { status, body, allow, headers };
     } catch (error) {
       return { ...errorResult(error), allow };
     }
@@ -394,6 +400,7 @@ export class RestServer {
         "Authorization, X-WP-Nonce, Content-Disposition, Content-MD5, Content-Type",
     };
     if (allow.length) headers["Allow"] = allow.join(", ");
+    Object.assign(headers, result.headers ?? {});
     if (query._envelope !== undefined) {
       body = { body, status, headers: allow.length ? { Allow: allow.join(", ") } : {} };
       status = 200;

@@ -16,6 +16,7 @@ import { registerTagsRoutes } from "./tags.ts";
 import { registerCostsRoutes } from "./costs.ts";
 import { registerUpdatesRoutes } from "./updates.ts";
 import { registerBatchRoutes } from "./batch.ts";
+import { registerAbilityRoutes } from "./abilities.ts";
 
 /** The MainWP REST namespace. */
 export const MAINWP_NS = "mainwp/v2";
@@ -29,4 +30,5 @@ export function registerAllRoutes(rest: RestServer): void {
   registerCostsRoutes(rest);
   registerUpdatesRoutes(rest);
   registerBatchRoutes(rest);
+  registerAbilityRoutes(rest);
 }

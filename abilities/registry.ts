@@ -1,0 +1,165 @@
+/**
+ * @module
+ * The WordPress Abilities API registry: abilities (`namespace/name`) with a label, description,
+ * category, input and output schemas written once in zod (shown as JSON Schema), annotations, a
+ * permission callback and an execute function; and ability categories. Plugins register through the
+ * plugin host; `wp_register_ability_args` filters each definition as it is registered.
+ *
+ * @example
+ * ```ts
+ * registry.registerCategory({ slug: "mainwp-tags", label: "MainWP Tags", description: "…" });
+ * registry.register({ name: "mainwp/count-tags-v1", category: "mainwp-tags", …, execute: async () => ({ total: 3 }) });
+ * ```
+ */
+import { z } from "zod";
+import type { AppContext } from "../lib/context.ts";
+import type { RestError } from "../rest/errors.ts";
+import type { RestRequest } from "../rest/server.ts";
+
+/** Annotations that drive the HTTP method of `/run` and tell agents how careful to be. */
+export interface AbilityAnnotations {
+  readonly?: boolean;
+  destructive?: boolean;
+  idempotent?: boolean;
+  /** Usage rules for agents (confirm / dry_run, queueing…). */
+  instructions?: string;
+}
+
+/** What a permission callback or execute function gets. */
+export interface AbilityCall {
+  ctx: AppContext;
+  /** The REST request, when the call came over REST. */
+  req?: RestRequest;
+  input: unknown;
+}
+
+/** An ability as registered. */
+export interface AbilityDefinition {
+  name: string;
+  label: string;
+  description: string;
+  category: string;
+  /** Input schema (zod); absent = the ability takes no input. */
+  input?: z.ZodType;
+  /** Output schema (zod). */
+  output?: z.ZodType;
+  annotations?: AbilityAnnotations;
+  /** Listed over REST (default true). */
+  showInRest?: boolean;
+  /** `true` to allow, a `RestError` to refuse (its status becomes 401/403 over REST). */
+  permission: (call: AbilityCall) => true | RestError | Promise<true | RestError>;
+  execute: (call: AbilityCall) => unknown;
+}
+
+/** A registered ability, with its JSON Schemas computed once. */
+export interface Ability extends AbilityDefinition {
+  inputSchema: Record<string, unknown> | null;
+  outputSchema: Record<string, unknown> | null;
+}
+
+/** An ability category. */
+export interface AbilityCategory {
+  slug: string;
+  label: string;
+  description: string;
+}
+
+const NAME = /^[a-z0-9-]+\/[a-z0-9-]+$/;
+const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+/**
+ * The JSON Schema a zod schema stands for, as the API shows it (no `$schema` key).
+ *
+ * @example
+ * ```ts
+ * jsonSchemaOf(z.object({ total: z.int() })); // { type: "object", properties: { total: { type: "integer", … } }, … }
+ * ```
+ */
+export function jsonSchemaOf(schema: z.ZodType | undefined): Record<string, unknown> | null {
+  if (!schema) return null;
+  const json = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
+  delete json.$schema;
+  return json;
+}
+
+/** Holds abilities and categories in registration order. */
+export class AbilityRegistry {
+  #abilities = new Map<string, Ability>();
+  #categories = new Map<string, AbilityCategory>();
+
+  /**
+   * Registers a category; a bad or duplicate slug is an error.
+   *
+   * @example
+   * ```ts
+   * registry.registerCategory({ slug: "site", label: "Site", description: "…" });
+   * ```
+   */
+  registerCategory(category: AbilityCategory): void {
+    if (!SLUG.test(category.slug)) throw new TypeError(`invalid ability category slug: ${category.slug}`);
+    if (this.#categories.has(category.slug)) {
+      throw new TypeError(`ability category already registered: ${category.slug}`);
+    }
+    this.#categories.set(category.slug, category);
+  }
+
+  /**
+   * Registers an ability; its category must exist and its name be `namespace/name`.
+   *
+   * @example
+   * ```ts
+   * registry.register(definition);
+   * ```
+   */
+  register(definition: AbilityDefinition): Ability {
+    if (!NAME.test(definition.name)) throw new TypeError(`invalid ability name: ${definition.name}`);
+    if (this.#abilities.has(definition.name)) {
+      throw new TypeError(`ability already registered: ${definition.name}`);
+    }
+    if (!this.#categories.has(definition.category)) {
+      throw new TypeError(`ability ${definition.name}: unknown category ${definition.category}`);
+    }
+    const ability: Ability = {
+      ...definition,
+      inputSchema: jsonSchemaOf(definition.input),
+      outputSchema: jsonSchemaOf(definition.output),
+    };
+    this.#abilities.set(ability.name, ability);
+    return ability;
+  }
+
+  /** One ability, or `undefined`. */
+  get(name: string): Ability | undefined {
+    return this.#abilities.get(name);
+  }
+
+  /** Every ability, in registration order. */
+  list(): Ability[] {
+    return [...this.#abilities.values()];
+  }
+
+  /** One category, or `undefined`. */
+  category(slug: string): AbilityCategory | undefined {
+    return this.#categories.get(slug);
+  }
+
+  /** Every category, in registration order. */
+  categories(): AbilityCategory[] {
+    return [...this.#categories.values()];
+  }
+}
+
+/**
+ * The HTTP method `/run` expects, from the annotations (readonly → GET, destructive and idempotent →
+ * DELETE, else POST).
+ *
+ * @example
+ * ```ts
+ * expectedMethod({ readonly: true }); // "GET"
+ * ```
+ */
+export function expectedMethod(annotations: AbilityAnnotations | undefined): "GET" | "DELETE" | "POST" {
+  if (annotations?.readonly) return "GET";
+  if (annotations?.destructive && annotations?.idempotent) return "DELETE";
+  return "POST";
+}
