@@ -268,6 +268,11 @@ export function validateWpSchema(value: unknown, schema: Schema, param = "input"
  * ```
  */
 export function coerceWpSchema(value: unknown, schema: Schema): unknown {
+  const branches = [schema.anyOf, schema.oneOf].find(Array.isArray) as Schema[] | undefined;
+  if (branches) {
+    const branch = branches.find((b) => pickType(value, typesOf(b)) !== null);
+    return branch ? coerceWpSchema(value, branch) : value;
+  }
   const types = typesOf(schema);
   const type = pickType(value, types);
   if (type === null) return value;

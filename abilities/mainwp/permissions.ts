@@ -1,0 +1,33 @@
+/**
+ * @module
+ * MainWP's ability permission flavours (abilities.md §2.2): `base` and `manage` need a logged-in user
+ * with `manage_options`.
+ *
+ * @example
+ * ```ts
+ * registry.register({ …, permission: basePermission });
+ * ```
+ */
+import { restError } from "../../rest/errors.ts";
+import { roleCan } from "../../store/users.ts";
+import type { AbilityCall } from "../registry.ts";
+import type { RestError } from "../../rest/errors.ts";
+
+/**
+ * MainWP's base permission: logged in (401) with `manage_options` (403).
+ *
+ * @example
+ * ```ts
+ * basePermission({ ctx, req, input }); // true | RestError
+ * ```
+ */
+export function basePermission({ req }: AbilityCall): true | RestError {
+  const user = req?.auth.user;
+  if (!user) {
+    return restError("mainwp_permission_denied", "You must be logged in to access this ability.", 401);
+  }
+  if (!roleCan(user.role ?? "subscriber", "manage_options")) {
+    return restError("mainwp_permission_denied", "You do not have permission to perform this action.", 403);
+  }
+  return true;
+}
