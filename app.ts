@@ -31,6 +31,7 @@ import { ChildConnector, type ChildConnectorOptions } from "./child/connector.ts
 import { resolveSecretKey } from "./lib/secret.ts";
 import { AbilityRegistry } from "./abilities/registry.ts";
 import { registerCoreAbilities } from "./abilities/core.ts";
+import { registerSiteAbilities } from "./abilities/mainwp/sites.ts";
 import { registerTagAbilities } from "./abilities/mainwp/tags.ts";
 
 /** Bindings passed to `app.fetch` by the server: the peer address. */
@@ -93,6 +94,7 @@ export async function createApp(
     abilities: new AbilityRegistry(),
   };
   registerCoreAbilities(ctx.abilities);
+  registerSiteAbilities(ctx.abilities);
   registerTagAbilities(ctx.abilities);
   rest.addGuard(mainwpKeyGuard);
   rest.addGuard(wpUserGuard);

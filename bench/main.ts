@@ -1,7 +1,7 @@
 /**
  * @module
  * `deno task bench [scenario…] [--duration-ms N]`: runs the shipped benchmarks and prints their figures.
- * Scenarios: `sites-list`, `fanout`, `batch-sync`, `sync-fanout`. With no scenario, all run.
+ * Scenarios: `sites-list`, `fanout`, `batch-sync`, `sync-fanout`, `abilities-list`. With no scenario, all run.
  *
  * @example
  * ```sh
@@ -13,12 +13,14 @@ import { benchSitesList } from "./sites_list.ts";
 import { benchFanout } from "./fanout.ts";
 import { benchBatchSync } from "./batch_sync.ts";
 import { benchSyncFanout } from "./sync_fanout.ts";
+import { benchAbilitiesList } from "./abilities_list.ts";
 
 const SCENARIOS: Record<string, (durationMs?: number) => Promise<void>> = {
   "sites-list": (durationMs) => benchSitesList({ durationMs }),
   "fanout": () => benchFanout(),
   "batch-sync": () => benchBatchSync(),
   "sync-fanout": () => benchSyncFanout(),
+  "abilities-list": (durationMs) => benchAbilitiesList({ durationMs }),
 };
 
 if (import.meta.main) {
