@@ -32,6 +32,7 @@ import { resolveSecretKey } from "./lib/secret.ts";
 import { AbilityRegistry } from "./abilities/registry.ts";
 import { registerCoreAbilities } from "./abilities/core.ts";
 import { registerSiteAbilities } from "./abilities/mainwp/sites.ts";
+import { registerClientAbilities } from "./abilities/mainwp/clients.ts";
 import { registerTagAbilities } from "./abilities/mainwp/tags.ts";
 
 /** Bindings passed to `app.fetch` by the server: the peer address. */
@@ -95,6 +96,7 @@ export async function createApp(
   };
   registerCoreAbilities(ctx.abilities);
   registerSiteAbilities(ctx.abilities);
+  registerClientAbilities(ctx.abilities);
   registerTagAbilities(ctx.abilities);
   rest.addGuard(mainwpKeyGuard);
   rest.addGuard(wpUserGuard);
