@@ -214,6 +214,13 @@ export const HOOKS: readonly HookInfo[] = [
     args: ["ability name", "input", "result"],
     description: "After an ability ran and its output validated.",
   },
+  {
+    name: "mainwp_check_site_access",
+    kind: "filter",
+    default: true,
+    args: ["site id", "ability input"],
+    description: "Whether the caller may act on a site through a site-scoped ability.",
+  },
   // Updates
   {
     name: "mainwp_before_plugin_ignore",

@@ -12,6 +12,7 @@ import { restError } from "../../rest/errors.ts";
 import { roleCan } from "../../store/users.ts";
 import type { AbilityCall } from "../registry.ts";
 import type { RestError } from "../../rest/errors.ts";
+import { checkSiteAccess, resolveSite } from "../../services/site-resolve.ts";
 
 /**
  * MainWP's base permission: logged in (401) with `manage_options` (403).
@@ -30,4 +31,24 @@ export function basePermission({ req }: AbilityCall): true | RestError {
     return restError("mainwp_permission_denied", "You do not have permission to perform this action.", 403);
   }
   return true;
+}
+
+/**
+ * MainWP's site permission: the base check, then `input.site_id_or_domain` must resolve to a site the
+ * caller may access (`mainwp_site_not_found`, `mainwp_access_denied`).
+ *
+ * @example
+ * ```ts
+ * registry.register({ …, permission: sitePermission });
+ * ```
+ */
+export async function sitePermission(call: AbilityCall): Promise<true | RestError> {
+  const base = basePermission(call);
+  if (base !== true) return base;
+  const site = await resolveSite(
+    call.ctx,
+    (call.input as { site_id_or_domain?: unknown } | null)?.site_id_or_domain,
+  );
+  if (!("id" in site)) return site;
+  return await checkSiteAccess(call.ctx, site, call.input);
 }

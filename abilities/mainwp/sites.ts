@@ -1,7 +1,7 @@
 /**
  * @module
- * MainWP's site abilities (abilities.md §2.5). So far `list-sites-v1`, answered from the same fleet
- * snapshot as `GET /sites`.
+ * MainWP's site abilities (abilities.md §2.5). So far `list-sites-v1` (from the same fleet snapshot as
+ * `GET /sites`) and `get-site-v1`.
  *
  * @example
  * ```ts
@@ -10,7 +10,9 @@
  */
 import { z } from "zod";
 import type { AbilityRegistry } from "../registry.ts";
-import { basePermission } from "./permissions.ts";
+import { basePermission, sitePermission } from "./permissions.ts";
+import { resolveSite } from "../../services/site-resolve.ts";
+import { getSiteSync, type SiteRecord, type SiteSyncData } from "../../store/sites.ts";
 import { siteBasicObject } from "./objects.ts";
 import { fleetSnapshot, type SiteEntry } from "../../services/site-list.ts";
 
@@ -39,6 +41,47 @@ function matchesStatus(entry: SiteEntry, status: (typeof STATUSES)[number]): boo
     default:
       return true;
   }
+}
+
+function countOf(json: string | undefined): number {
+  try {
+    const v = json ? JSON.parse(json) : null;
+    return Array.isArray(v) ? v.length : v && typeof v === "object" ? Object.keys(v).length : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * The full site object of get-site (abilities.md §2.4), with `stats` on request.
+ *
+ * @example
+ * ```ts
+ * siteFullObject(site, sync, true).stats?.plugin_updates;
+ * ```
+ */
+export function siteFullObject(site: SiteRecord, sync: SiteSyncData | null, includeStats: boolean) {
+  const info = sync?.site_info ?? {};
+  const full: Record<string, unknown> = {
+    ...siteBasicObject(site),
+    admin_username: site.adminname,
+    wp_version: String(info.wpversion ?? ""),
+    php_version: String(info.phpversion ?? ""),
+    child_version: String(sync?.version ?? ""),
+    last_sync: site.dtsSync > 0
+      ? new Date(site.dtsSync * 1000).toISOString().replace(".000Z", "+00:00")
+      : null,
+    notes: site.note ?? "",
+  };
+  if (includeStats) {
+    full.stats = {
+      plugin_updates: countOf(sync?.plugin_upgrades),
+      theme_updates: countOf(sync?.theme_upgrades),
+      wp_update_available: countOf(sync?.wp_upgrades) > 0,
+      health_score: site.health_value === "" ? null : Number(site.health_value),
+    };
+  }
+  return full;
 }
 
 /**
@@ -92,6 +135,24 @@ export function registerSiteAbilities(registry: AbilityRegistry): void {
         : matching.filter((e) => e.site.tag_ids.includes(q.tag_id!));
       const items = filtered.slice((page - 1) * perPage, page * perPage).map((e) => siteBasicObject(e.site));
       return { items, page, per_page: perPage, total: filtered.length };
+    },
+  });
+  registry.register({
+    name: "mainwp/get-site-v1",
+    label: "Get MainWP Site",
+    description: "Returns one site by id, domain or URL, optionally with update and health statistics.",
+    category: "mainwp-sites",
+    input: z.object({
+      site_id_or_domain: z.union([z.int(), z.string()]),
+      include_stats: z.boolean().default(false),
+    }).strict(),
+    annotations: { readonly: true, destructive: false, idempotent: true, instructions: "" },
+    permission: sitePermission,
+    execute: async ({ ctx, input }) => {
+      const q = input as { site_id_or_domain: number | string; include_stats?: boolean };
+      const site = await resolveSite(ctx, q.site_id_or_domain);
+      if (!("id" in site)) throw site;
+      return siteFullObject(site, await getSiteSync(ctx.kv, site.id), q.include_stats === true);
     },
   });
 }

@@ -46,3 +46,47 @@ Deno.test("list-sites-v1: paging, status, search, client and tag filters; bad in
   assertEquals((await t.call("GET", run)).status, 401);
   await t.close();
 });
+
+Deno.test("get-site-v1: by id, domain or URL; unknown site and refused access are 403 with the original data", async () => {
+  const t = await testApp();
+  const admin = (await createUser(t.ctx.kv, { login: "admin" }))!;
+  const { password } = await createAppPassword(t.ctx.kv, admin.id, "t");
+  const headers = { Authorization: `Basic ${btoa(`admin:${password}`)}` };
+  await createSite(t.ctx.kv, { url: "https://www.example.com", name: "Example", adminname: "admin" });
+  const run = "/wp-json/wp-abilities/v1/abilities/mainwp/get-site-v1/run";
+  const byId = await t.call("GET", `${run}?input[site_id_or_domain]=1&input[include_stats]=true`, {
+    headers,
+  });
+  assertEquals(byId.body, {
+    id: 1,
+    url: "https://www.example.com/",
+    name: "Example",
+    status: "connected",
+    client_id: null,
+    admin_username: "admin",
+    wp_version: "",
+    php_version: "",
+    child_version: "",
+    last_sync: null,
+    notes: "",
+    stats: { plugin_updates: 0, theme_updates: 0, wp_update_available: false, health_score: null },
+  });
+  assertEquals((await t.call("GET", `${run}?input[site_id_or_domain]=example.com`, { headers })).body.id, 1);
+  assertEquals(
+    (await t.call("GET", `${run}?input[site_id_or_domain]=${encodeURIComponent("http://example.com")}`, {
+      headers,
+    })).body.id,
+    1,
+  );
+  const missing = await t.call("GET", `${run}?input[site_id_or_domain]=99`, { headers });
+  assertEquals([missing.status, missing.body], [403, {
+    code: "mainwp_site_not_found",
+    message: "No site found with ID 99.",
+    data: { status: 403 },
+    additional_data: [{ status: 404 }],
+  }]);
+  t.ctx.hooks.addFilter("mainwp_check_site_access", () => false);
+  const denied = await t.call("GET", `${run}?input[site_id_or_domain]=1`, { headers });
+  assertEquals([denied.status, denied.body.code], [403, "mainwp_access_denied"]);
+  await t.close();
+});
