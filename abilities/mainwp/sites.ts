@@ -1,7 +1,8 @@
 /**
  * @module
- * MainWP's site abilities (abilities.md §2.5). So far `list-sites-v1` (from the same fleet snapshot as
- * `GET /sites`) and `get-site-v1`.
+ * MainWP's site abilities (abilities.md §2.5). So far the read-only ones: `list-sites-v1` (from the
+ * same fleet snapshot as `GET /sites`), `get-site-v1`, and `get-site-plugins-v1` / `get-site-themes-v1`
+ * (from stored sync data).
  *
  * @example
  * ```ts
@@ -13,6 +14,9 @@ import type { AbilityRegistry } from "../registry.ts";
 import { basePermission, sitePermission } from "./permissions.ts";
 import { resolveSite } from "../../services/site-resolve.ts";
 import { getSiteSync, type SiteRecord, type SiteSyncData } from "../../store/sites.ts";
+import type { AppContext } from "../../lib/context.ts";
+import { RestError } from "../../rest/errors.ts";
+import { compareVersions } from "../../child/version.ts";
 import { siteBasicObject } from "./objects.ts";
 import { fleetSnapshot, type SiteEntry } from "../../services/site-list.ts";
 
@@ -155,4 +159,102 @@ export function registerSiteAbilities(registry: AbilityRegistry): void {
       return siteFullObject(site, await getSiteSync(ctx.kv, site.id), q.include_stats === true);
     },
   });
+  registry.register({
+    name: "mainwp/get-site-plugins-v1",
+    label: "Get MainWP Site Plugins",
+    description: "Lists a site's plugins from its last sync, with pending update versions.",
+    category: "mainwp-sites",
+    input: z.object({
+      site_id_or_domain: z.union([z.int(), z.string()]),
+      status: z.enum(["all", "active", "inactive"]).default("all"),
+      has_update: z.boolean().optional(),
+    }).strict(),
+    annotations: { readonly: true, destructive: false, idempotent: true, instructions: "" },
+    permission: sitePermission,
+    execute: ({ ctx, input }) => siteItems(ctx, input as ItemQuery, "plugins"),
+  });
+  registry.register({
+    name: "mainwp/get-site-themes-v1",
+    label: "Get MainWP Site Themes",
+    description:
+      "Lists a site's themes from its last sync, with pending update versions and the active theme.",
+    category: "mainwp-sites",
+    input: z.object({
+      site_id_or_domain: z.union([z.int(), z.string()]),
+      status: z.enum(["all", "active", "inactive"]).default("all"),
+      has_update: z.boolean().optional(),
+    }).strict(),
+    annotations: { readonly: true, destructive: false, idempotent: true, instructions: "" },
+    permission: sitePermission,
+    execute: ({ ctx, input }) => siteItems(ctx, input as ItemQuery, "themes"),
+  });
+}
+
+/** Input of get-site-plugins / get-site-themes. */
+interface ItemQuery {
+  site_id_or_domain: number | string;
+  status?: "all" | "active" | "inactive";
+  has_update?: boolean;
+}
+
+function parsed(json: string | undefined): unknown {
+  try {
+    return json ? JSON.parse(json) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Plugins or themes of a site in the abilities' item shape. */
+async function siteItems(ctx: AppContext, q: ItemQuery, kind: "plugins" | "themes") {
+  const site = await resolveSite(ctx, q.site_id_or_domain);
+  if (!("id" in site)) throw site;
+  const sync = await getSiteSync(ctx.kv, site.id);
+  const version = String(sync?.version ?? "");
+  if (compareVersions(version, "4.0.0") < 0) {
+    throw new RestError("mainwp_child_outdated", "Child plugin version 4.0.0 or higher required.", {
+      status: 400,
+      site_id: site.id,
+    });
+  }
+  const raw = parsed(kind === "plugins" ? sync?.plugins : sync?.themes);
+  const list =
+    (Array.isArray(raw) ? raw : raw && typeof raw === "object" ? Object.values(raw) : []) as Record<
+      string,
+      unknown
+    >[];
+  const upgrades =
+    (parsed(kind === "plugins" ? sync?.plugin_upgrades : sync?.theme_upgrades) ?? {}) as Record<
+      string,
+      Record<string, unknown>
+    >;
+  const activeTheme = kind === "themes"
+    ? String(list.find((t) => Number(t.active) === 1 || t.active === true)?.slug ?? "")
+    : "";
+  let items = list.map((item) => {
+    const slug = String(item.slug ?? "");
+    const upgrade = Array.isArray(upgrades) ? undefined : upgrades[slug];
+    const update = upgrade?.update as Record<string, unknown> | undefined;
+    const newVersion = update?.new_version ?? upgrade?.new_version;
+    return {
+      slug,
+      name: String(item.name ?? slug),
+      version: String(item.version ?? ""),
+      active: kind === "themes"
+        ? slug === activeTheme && slug !== ""
+        : Number(item.active) === 1 || item.active === true,
+      update_version: newVersion === undefined ? null : String(newVersion),
+    };
+  });
+  if (q.status === "active") items = items.filter((i) => i.active);
+  if (q.status === "inactive") items = items.filter((i) => !i.active);
+  if (q.has_update) items = items.filter((i) => i.update_version !== null);
+  const out: Record<string, unknown> = {
+    site_id: site.id,
+    site_url: site.url,
+    [kind]: items,
+    total: items.length,
+  };
+  if (kind === "themes") out.active_theme = activeTheme;
+  return out;
 }

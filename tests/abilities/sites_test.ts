@@ -90,3 +90,57 @@ Deno.test("get-site-v1: by id, domain or URL; unknown site and refused access ar
   assertEquals([denied.status, denied.body.code], [403, "mainwp_access_denied"]);
   await t.close();
 });
+
+Deno.test("get-site-plugins-v1 / get-site-themes-v1 read synced data; filters; outdated child", async () => {
+  const { simulatedApp } = await import("../helpers.ts");
+  const { t, sim, close } = await simulatedApp(2, { add: true });
+  try {
+    const admin = (await createUser(t.ctx.kv, { login: "admin" }))!;
+    const { password } = await createAppPassword(t.ctx.kv, admin.id, "t");
+    const headers = { Authorization: `Basic ${btoa(`admin:${password}`)}` };
+    const run = (n: string) => `/wp-json/wp-abilities/v1/abilities/mainwp/${n}/run`;
+    const plugins = await t.call("GET", `${run("get-site-plugins-v1")}?input[site_id_or_domain]=1`, {
+      headers,
+    });
+    assertEquals([plugins.body.site_id, plugins.body.site_url], [1, sim.url(1)]);
+    assertEquals(plugins.body.total, plugins.body.plugins.length);
+    const withUpdate = await t.call(
+      "GET",
+      `${run("get-site-plugins-v1")}?input[site_id_or_domain]=1&input[has_update]=1`,
+      { headers },
+    );
+    assertEquals(
+      withUpdate.body.plugins.every((p: { update_version: string | null }) => p.update_version !== null),
+      true,
+    );
+    assertEquals(withUpdate.body.total > 0, true);
+    const active = await t.call(
+      "GET",
+      `${run("get-site-plugins-v1")}?input[site_id_or_domain]=1&input[status]=active`,
+      { headers },
+    );
+    assertEquals(active.body.plugins.every((p: { active: boolean }) => p.active), true);
+    const themes = await t.call("GET", `${run("get-site-themes-v1")}?input[site_id_or_domain]=1`, {
+      headers,
+    });
+    assertEquals(
+      themes.body.themes.filter((th: { active: boolean }) => th.active).map((th: { slug: string }) =>
+        th.slug
+      ),
+      [
+        themes.body.active_theme,
+      ],
+    );
+    sim.site(2).controls.childVersion = "3.9";
+    await t.call("POST", "/wp-json/mainwp/v2/sites/2/sync", { token: await t.key("read_write") });
+    const outdated = await t.call("GET", `${run("get-site-plugins-v1")}?input[site_id_or_domain]=2`, {
+      headers,
+    });
+    assertEquals([outdated.status, outdated.body.code, outdated.body.data], [400, "mainwp_child_outdated", {
+      status: 400,
+      site_id: 2,
+    }]);
+  } finally {
+    await close();
+  }
+});
