@@ -24,6 +24,7 @@
  * | `["idx", "cost_slug", productType, slug]` | cost id (plugin/theme costs; lower-cased slug, one cost per product) |
  * | `["settings", "ignored_plugins" / "ignored_themes"]` | global ignore lists `{slug: {Name, ignored_versions}}` |
  * | `["locks", "update_all"]` | lease of a running "update everything" (`expiresAt` checked on read) |
+ * | `["locks", "update_site", siteId]` | lease of a running "update everything" of one site |
  * | `["users", id]` / `["idx", "user_login", login]` | `UserRecord` / user id (lower-cased login) |
  * | `["app_passwords", userId, uuid]` | `AppPasswordRecord` (salted hash only) |
  * | `["api_keys", id]` | `ApiKeyRecord` |
@@ -82,6 +83,7 @@ export const keys = {
   ],
   globalIgnored: (kind: "plugins" | "themes"): Deno.KvKey => ["settings", `ignored_${kind}`],
   updateAllLease: (): Deno.KvKey => ["locks", "update_all"],
+  updateSiteLease: (siteId: number): Deno.KvKey => ["locks", "update_site", siteId],
   user: (id: number): Deno.KvKey => ["users", id],
   userByLogin: (login: string): Deno.KvKey => ["idx", "user_login", login.toLowerCase()],
   appPassword: (userId: number, uuid: string): Deno.KvKey => ["app_passwords", userId, uuid],
