@@ -122,6 +122,17 @@ function checkNumber(n: number, param: string, schema: Schema): string | null {
   return null;
 }
 
+/** IPv4 dotted quad or an IPv6 address. */
+function isIpAddress(s: string): boolean {
+  const v4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
+  if (v4.test(s)) return true;
+  try {
+    return s.includes(":") && new URL(`http://[${s}]/`).hostname.length > 2;
+  } catch {
+    return false;
+  }
+}
+
 function checkString(s: string, param: string, schema: Schema): string | null {
   const chars = [...s].length;
   if (typeof schema.minLength === "number" && chars < schema.minLength) {
@@ -142,6 +153,8 @@ function checkString(s: string, param: string, schema: Schema): string | null {
       return Number.isNaN(Date.parse(s)) ? "Invalid date." : null;
     case "hex-color":
       return /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.test(s) ? null : "Invalid hex color.";
+    case "ip":
+      return isIpAddress(s) ? null : `${param} is not a valid IP address.`;
     case "uuid":
       return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s)
         ? null

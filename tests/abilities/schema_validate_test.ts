@@ -82,3 +82,32 @@ Deno.test("query-string coercion follows the schema", () => {
   );
   assertEquals(coerceWpSchema({ n: "abc" }, schema), { n: "abc" });
 });
+
+Deno.test("more keywords: draft-3 required, counts, uniqueness, multiples, formats", () => {
+  const draft3 = { type: "object", properties: { a: { type: "string", required: true } } };
+  assertEquals(validateWpSchema({}, draft3), "a is a required property of input.");
+  const props = { type: "object", minProperties: 1, maxProperties: 1 };
+  assertEquals(validateWpSchema({}, props), "input must contain at least 1 properties.");
+  assertEquals(validateWpSchema({ a: 1, b: 2 }, props), "input must contain at most 1 properties.");
+  assertEquals(validateWpSchema([1, 1], { type: "array", uniqueItems: true }), "input has duplicate items.");
+  assertEquals(
+    validateWpSchema([1, 2, 3], { type: "array", maxItems: 2 }),
+    "input must contain at most 2 items.",
+  );
+  assertEquals(validateWpSchema(7, { type: "integer", multipleOf: 2 }), "input must be a multiple of 2.");
+  assertEquals(validateWpSchema("10.0.0.1", { type: "string", format: "ip" }), null);
+  assertEquals(validateWpSchema("::1", { type: "string", format: "ip" }), null);
+  assertEquals(
+    validateWpSchema("300.1.1.1", { type: "string", format: "ip" }),
+    "input is not a valid IP address.",
+  );
+  assertEquals(validateWpSchema("#abc", { type: "string", format: "hex-color" }), null);
+  assertEquals(validateWpSchema("nope", { type: "string", format: "date-time" }), "Invalid date.");
+  assertEquals(
+    validateWpSchema([{ a: "x" }], {
+      type: "array",
+      items: { type: "object", properties: { a: { type: "integer" } } },
+    }),
+    "input[0][a] is not of type integer.",
+  );
+});
