@@ -155,8 +155,8 @@ export const HOOKS: readonly HookInfo[] = [
   {
     name: "mainwp_site_added",
     kind: "action",
-    args: ["site record"],
-    description: "A site was added.",
+    args: ["site record", "child register reply (without regverify)"],
+    description: "A site was added (registered with its child; its first sync is stored).",
   },
   {
     name: "mainwp_site_updated",
@@ -181,6 +181,19 @@ export const HOOKS: readonly HookInfo[] = [
     kind: "action",
     args: ["site record", "ChildError"],
     description: "A site's sync failed (the error text is stored in sync_errors).",
+  },
+  // Site actions (services/site-actions.ts)
+  {
+    name: "mainwp_added_new_site",
+    kind: "action",
+    args: ["site id", "site record"],
+    description: "After mainwp_site_added: a new site is in the Dashboard.",
+  },
+  {
+    name: "mainwp_site_reconnected",
+    kind: "action",
+    args: ["site record", "success: boolean", 'error text ("" on success)'],
+    description: "A reconnect (sync, else re-register with the stored verify key) ended.",
   },
   // Abilities
   {

@@ -10,7 +10,6 @@
  */
 import type { RestServer } from "../rest/server.ts";
 import { registerSitesRoutes } from "./sites.ts";
-import { registerSiteActionRoutes } from "./site-actions.ts";
 import { registerClientsRoutes } from "./clients.ts";
 import { registerTagsRoutes } from "./tags.ts";
 import { registerCostsRoutes } from "./costs.ts";
@@ -24,7 +23,6 @@ export const MAINWP_NS = "mainwp/v2";
 /** Registers all built-in routes. */
 export function registerAllRoutes(rest: RestServer): void {
   registerSitesRoutes(rest);
-  registerSiteActionRoutes(rest);
   registerClientsRoutes(rest);
   registerTagsRoutes(rest);
   registerCostsRoutes(rest);

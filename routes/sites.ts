@@ -1,9 +1,10 @@
 /**
  * @module
- * The `/wp-json/mainwp/v2/sites` routes that need no child site (rest-v2.md §2.1), registered in
- * MainWP's relative order (the first matching route wins). The numbers are the rows of the spec's table;
- * the gaps are the routes that talk to child sites (sync, reconnect, disconnect, check, add, plugins,
- * themes, security…) and the controller batch, registered in their places by later work.
+ * The `/wp-json/mainwp/v2/sites` routes (rest-v2.md §2.1), registered in MainWP's order (the first
+ * matching route wins; the numbers are the rows of the spec's table): the listings and record routes,
+ * and the routes that talk to child sites — add (register), sync, reconnect, disconnect, check (one and
+ * bulk), security, plugins, themes, non-MainWP changes — whose logic lives in `services/site-actions.ts`,
+ * `site-items.ts` and `site-changes.ts`. Only the controller batch (32) is registered elsewhere.
  *
  * Every route here applies `_fields` to each site object itself (MainWP keeps the envelope).
  *
@@ -15,7 +16,14 @@
 import { z } from "zod";
 import { isTruthyFlag, listArgs, parseList, wp } from "../rest/args.ts";
 import { parseFieldsParam, projectFields } from "../rest/fields.ts";
-import { DELETABLE, EDITABLE, READABLE, type RestRequest, type RestServer } from "../rest/server.ts";
+import {
+  CREATABLE,
+  DELETABLE,
+  EDITABLE,
+  READABLE,
+  type RestRequest,
+  type RestServer,
+} from "../rest/server.ts";
 import {
   BASIC_DEFAULTS,
   countSites,
@@ -24,6 +32,22 @@ import {
   listSiteViews,
   parseSiteListQuery,
 } from "../services/site-list.ts";
+import { RestError } from "../rest/errors.ts";
+import {
+  addSite,
+  bulkSites,
+  checkManySites,
+  checkOneSite,
+  disconnectManySites,
+  disconnectOneSite,
+  reconnectManySites,
+  reconnectOneSite,
+  securityCheck,
+  syncManySites,
+  syncOneSite,
+} from "../services/site-actions.ts";
+import { abandonedItems, listSiteItems, pluginAction, themeAction } from "../services/site-items.ts";
+import { listSiteChanges } from "../services/site-changes.ts";
 import {
   editSite,
   findSite,
@@ -71,6 +95,59 @@ export const siteEditArgs = z.looseObject(
 /** Routes acting on one site with no other input (MainWP's collection params: `context`). */
 export const siteActionArgs = z.looseObject({ context: opt() });
 
+/**
+ * The sites item schema's types, as MainWP validates them on `/sites/add`, `/sites/{id}/check` and
+ * `/sites/batch` (types only, nothing required).
+ */
+export const siteItemSchemaArgs = z.looseObject({
+  id: wp.int().optional(),
+  url: wp.str().optional(),
+  name: wp.str().optional(),
+  client_id: wp.int().optional(),
+  is_staging: wp.intOneOf([0, 1]).optional(),
+  automatic_update: wp.intOneOf([0, 1]).optional(),
+  disable_health_check: wp.intOneOf([0, 1]).optional(),
+  health_threshold: wp.int().optional(),
+  suspended: wp.intOneOf([0, 1]).optional(),
+  tags: wp.str().optional(),
+  status: wp.strOrArray().optional(),
+  plugins: wp.strOrArray().optional(),
+  themes: wp.strOrArray().optional(),
+});
+
+/** Bulk site actions (4–7): `include` / `exclude` site ids, untyped as in MainWP. */
+export const siteBulkArgs = z.looseObject({ include: opt(), exclude: opt(), context: opt() });
+
+/** `GET /sites/{id}/plugins` and `/themes`: MainWP reads these without a schema. */
+export const siteItemListArgs = z.looseObject({
+  status: opt(),
+  search: opt(),
+  must_use: opt(),
+  page: opt(),
+  paged: opt(),
+  per_page: opt(),
+  context: opt(),
+});
+
+/** Plugin and theme actions: `slug` (a comma list or array; theme activation takes one string). */
+export const siteSlugArgs = z.looseObject({ slug: opt(), context: opt() });
+
+/** `GET /sites/{id}/non-mainwp-changes`. */
+export const siteChangesArgs = z.looseObject({
+  page: opt(),
+  per_page: opt(),
+  limit: opt(),
+  order: opt(),
+  orderby: opt(),
+  source: opt(),
+  actions: opt(),
+  contexts: opt(),
+  total_count: opt(),
+  optimize_view: opt(),
+  optimize_with_meta: opt(),
+  context: opt(),
+});
+
 const fieldsOf = (req: RestRequest) => parseFieldsParam(req.query._fields);
 
 async function siteOf(req: RestRequest) {
@@ -82,9 +159,28 @@ function customFieldsOf(req: RestRequest): string[] {
   return v === undefined || v === null ? [] : parseList(v);
 }
 
-function withMiniFields<T extends { data: object }>(req: RestRequest, body: T): T {
+function withMiniFields<T extends object>(req: RestRequest, body: T): T {
   const fields = fieldsOf(req);
-  return fields ? { ...body, data: projectFields(body.data as Record<string, unknown>, fields) } : body;
+  const data = (body as { data?: unknown }).data;
+  if (!fields || !data || typeof data !== "object" || Array.isArray(data)) return body;
+  return { ...body, data: projectFields(data as Record<string, unknown>, fields) };
+}
+
+const viewOptions = (req: RestRequest) => ({ fields: fieldsOf(req), params: req.params });
+
+/**
+ * The `slug` list of a plugin / theme action. Empty → MainWP's error code and message; MainWP sends it
+ * with bare-integer data (HTTP 500), Fleetpress with `{"status":400}` (HTTP 400).
+ */
+function slugsOf(req: RestRequest, kind: "plugins" | "themes", single = false): string[] {
+  const raw = req.params.slug;
+  const slugs = single ? (typeof raw === "string" && raw.trim() !== "" ? [raw.trim()] : []) : parseList(raw);
+  if (slugs.length > 0) return slugs;
+  throw kind === "plugins"
+    ? new RestError("mainwp_rest_invalid_plugins_slugs", "Plugins slugs are empty or invalid.", {
+      status: 400,
+    })
+    : new RestError("mainwp_rest_invalid_themes_slugs", "Theme slug is empty or invalid.", { status: 400 });
 }
 
 /** Registers the sites routes in MainWP's order. */
@@ -112,7 +208,34 @@ export function registerSitesRoutes(rest: RestServer): void {
     fieldsPerItem: true,
     handler: (req) => countSites(req.ctx, parseSiteListQuery(req.params, LIST_DEFAULTS), req.params),
   });
-  // 4–7: /sites/sync, /sites/reconnect, /sites/disconnect, /sites/check (child connector).
+  // 4. POST|PUT|PATCH /sites/sync (all listed sites unless `include` narrows them)
+  rest.register(NS, "/sites/sync", {
+    methods: EDITABLE,
+    args: siteBulkArgs,
+    fieldsPerItem: true,
+    handler: async (req) => syncManySites(req.ctx, await bulkSites(req.ctx, req.params), viewOptions(req)),
+  });
+  // 5. POST|PUT|PATCH /sites/reconnect (the disconnected ones among them)
+  rest.register(NS, "/sites/reconnect", {
+    methods: EDITABLE,
+    args: siteBulkArgs,
+    fieldsPerItem: true,
+    handler: async (req) => reconnectManySites(req.ctx, await bulkSites(req.ctx, req.params)),
+  });
+  // 6. POST|PUT|PATCH /sites/disconnect
+  rest.register(NS, "/sites/disconnect", {
+    methods: EDITABLE,
+    args: siteBulkArgs,
+    fieldsPerItem: true,
+    handler: async (req) => disconnectManySites(req.ctx, await bulkSites(req.ctx, req.params)),
+  });
+  // 7. POST|PUT|PATCH /sites/check
+  rest.register(NS, "/sites/check", {
+    methods: EDITABLE,
+    args: siteBulkArgs,
+    fieldsPerItem: true,
+    handler: async (req) => checkManySites(req.ctx, await bulkSites(req.ctx, req.params), viewOptions(req)),
+  });
 
   // 8. GET /sites/{id}  and  9. GET /sites/{domain}
   const getOne = {
@@ -131,7 +254,13 @@ export function registerSitesRoutes(rest: RestServer): void {
   };
   rest.register(NS, "/sites/(?P<id_domain>[\\d]+)", getOne);
   rest.register(NS, "/sites/(?P<id_domain>[A-Za-z0-9-\\.]*[A-Za-z0-9-]{1,63}\\.[A-Za-z]{2,6}$)", getOne);
-  // 10. POST /sites/add (child connector).
+  // 10. POST /sites/add (register with the child)
+  rest.register(NS, "/sites/add", {
+    methods: CREATABLE,
+    args: siteItemSchemaArgs,
+    fieldsPerItem: true,
+    handler: async (req) => withMiniFields(req, await addSite(req.ctx, req.params, { params: req.params })),
+  });
 
   // 11. POST|PUT|PATCH /sites/{id_domain}/edit
   rest.register(NS, `/sites/${ID_DOMAIN}/edit`, {
@@ -145,7 +274,93 @@ export function registerSitesRoutes(rest: RestServer): void {
         params: req.params,
       }),
   });
-  // 12–25: sync, security, plugins…, themes…, non-mainwp-changes, reconnect, disconnect (child connector).
+  // 12. POST|PUT|PATCH /sites/{id_domain}/sync
+  rest.register(NS, `/sites/${ID_DOMAIN}/sync`, {
+    methods: EDITABLE,
+    args: siteActionArgs,
+    fieldsPerItem: true,
+    handler: async (req) => syncOneSite(req.ctx, await siteOf(req), viewOptions(req)),
+  });
+  // 13. GET /sites/{id_domain}/security
+  rest.register(NS, `/sites/${ID_DOMAIN}/security`, {
+    methods: READABLE,
+    args: siteActionArgs,
+    fieldsPerItem: true,
+    handler: async (req) => securityCheck(req.ctx, await siteOf(req)),
+  });
+  // 14. GET /sites/{id_domain}/plugins
+  rest.register(NS, `/sites/${ID_DOMAIN}/plugins`, {
+    methods: READABLE,
+    args: siteItemListArgs,
+    fieldsPerItem: true,
+    handler: async (req) => listSiteItems(req.ctx, await siteOf(req), "plugins", req.params),
+  });
+  // 15. /plugins/activate  16. /plugins/deactivate  17. DELETE /plugins/delete
+  for (const action of ["activate", "deactivate", "delete"] as const) {
+    rest.register(NS, `/sites/${ID_DOMAIN}/plugins/${action}`, {
+      methods: action === "delete" ? DELETABLE : EDITABLE,
+      args: siteSlugArgs,
+      fieldsPerItem: true,
+      handler: async (req) => {
+        const site = await siteOf(req);
+        return pluginAction(req.ctx, site, action, slugsOf(req, "plugins"));
+      },
+    });
+  }
+  // 18. GET /sites/{id_domain}/plugins/abandoned
+  rest.register(NS, `/sites/${ID_DOMAIN}/plugins/abandoned`, {
+    methods: READABLE,
+    args: siteActionArgs,
+    fieldsPerItem: true,
+    handler: async (req) => abandonedItems(req.ctx, await siteOf(req), "plugins"),
+  });
+  // 19. GET /sites/{id_domain}/themes
+  rest.register(NS, `/sites/${ID_DOMAIN}/themes`, {
+    methods: READABLE,
+    args: siteItemListArgs,
+    fieldsPerItem: true,
+    handler: async (req) => listSiteItems(req.ctx, await siteOf(req), "themes", req.params),
+  });
+  // 20. /themes/activate (one slug)  21. DELETE /themes/delete
+  for (const action of ["activate", "delete"] as const) {
+    rest.register(NS, `/sites/${ID_DOMAIN}/themes/${action}`, {
+      methods: action === "delete" ? DELETABLE : EDITABLE,
+      args: siteSlugArgs,
+      fieldsPerItem: true,
+      handler: async (req) => {
+        const site = await siteOf(req);
+        return themeAction(req.ctx, site, action, slugsOf(req, "themes", action === "activate"));
+      },
+    });
+  }
+  // 22. GET /sites/{id_domain}/themes/abandoned
+  rest.register(NS, `/sites/${ID_DOMAIN}/themes/abandoned`, {
+    methods: READABLE,
+    args: siteActionArgs,
+    fieldsPerItem: true,
+    handler: async (req) => abandonedItems(req.ctx, await siteOf(req), "themes"),
+  });
+  // 23. GET /sites/{id_domain}/non-mainwp-changes
+  rest.register(NS, `/sites/${ID_DOMAIN}/non-mainwp-changes`, {
+    methods: READABLE,
+    args: siteChangesArgs,
+    fieldsPerItem: true,
+    handler: async (req) => listSiteChanges(req.ctx, await siteOf(req), req.params),
+  });
+  // 24. POST|PUT|PATCH /sites/{id_domain}/reconnect
+  rest.register(NS, `/sites/${ID_DOMAIN}/reconnect`, {
+    methods: EDITABLE,
+    args: siteActionArgs,
+    fieldsPerItem: true,
+    handler: async (req) => withMiniFields(req, await reconnectOneSite(req.ctx, await siteOf(req))),
+  });
+  // 25. POST|PUT|PATCH /sites/{id_domain}/disconnect
+  rest.register(NS, `/sites/${ID_DOMAIN}/disconnect`, {
+    methods: EDITABLE,
+    args: siteActionArgs,
+    fieldsPerItem: true,
+    handler: async (req) => withMiniFields(req, await disconnectOneSite(req.ctx, await siteOf(req))),
+  });
 
   // 26. POST|PUT|PATCH /sites/{id_domain}/suspend  and  27. /unsuspend
   rest.register(NS, `/sites/${ID_DOMAIN}/suspend`, {
@@ -160,7 +375,13 @@ export function registerSitesRoutes(rest: RestServer): void {
     fieldsPerItem: true,
     handler: async (req) => withMiniFields(req, await setSiteSuspended(req.ctx, await siteOf(req), 0)),
   });
-  // 28. POST /sites/{id_domain}/check (child connector).
+  // 28. POST|PUT|PATCH /sites/{id_domain}/check
+  rest.register(NS, `/sites/${ID_DOMAIN}/check`, {
+    methods: EDITABLE,
+    args: siteItemSchemaArgs,
+    fieldsPerItem: true,
+    handler: async (req) => withMiniFields(req, await checkOneSite(req.ctx, await siteOf(req))),
+  });
 
   // 29. DELETE /sites/{id_domain}/remove
   rest.register(NS, `/sites/${ID_DOMAIN}/remove`, {

@@ -1,21 +1,36 @@
 /**
  * @module
- * Site operations that talk to the MainWP Child plugin (rest-v2.md §2.1): add (register), sync, check,
- * reconnect, disconnect, plugins and themes (list from stored sync data, activate / deactivate / delete
- * through the child), abandoned lists and the security check. Bulk forms run their sites concurrently;
- * the child connector applies the global and per-host limits. A failing site fails only its own item.
+ * Site operations that talk to the MainWP Child plugin (rest-v2.md §2.1): add (register), sync, uptime
+ * check, reconnect, disconnect — one site and in bulk — and the security check. The plugin and theme
+ * routes live in `site-items.ts`, non-MainWP changes in `site-changes.ts`.
+ *
+ * Bulk forms act on every listed site unless `include` narrows them (reconnect: only the disconnected
+ * ones), run their sites concurrently — the child connector's global and per-host limits decide how many
+ * requests are in flight — and answer keyed by site id in MainWP's URL order. A site that is slow, hung,
+ * offline, huge, or answers garbage fails only its own item: its error is recorded on it (sync) and its
+ * stored data stays as it was. Each site's view is built right after its own operation, so a bulk call
+ * neither waits for nor rebuilds the whole fleet snapshot at the end.
+ *
+ * Hooks: `mainwp_rest_pre_insert_site_item` (filter, add), `mainwp_site_added` and
+ * `mainwp_added_new_site` (add), `mainwp_site_reconnected` (reconnect), `mainwp_added_new_group` /
+ * `mainwp_site_tag_action` (tags created by add), plus the sync service's `mainwp_site_synced` /
+ * `mainwp_site_sync_failed`.
  *
  * @example
  * ```ts
  * const answer = await addSite(ctx, { url: "https://shop.example", admin: "admin", adminpassword: "…" });
+ * const bulk = await syncManySites(ctx, await bulkSites(ctx, { include: "3,5" }));
  * ```
  */
 import type { AppContext } from "../lib/context.ts";
-import { encryptPrivateKey, type SiteKeyPair } from "../child/index.ts";
+import { encryptPrivateKey, parseSiteUrl, type SiteKeyPair } from "../child/index.ts";
 import { ChildError } from "../child/errors.ts";
+import type { ChildReply } from "../child/envelope.ts";
 import { syncValuesFromReply } from "../child/sync.ts";
 import { isTruthyFlag, parseIdList, parseList } from "../rest/args.ts";
+import { RestError, restError } from "../rest/errors.ts";
 import { mapConcurrent } from "../rest/batch.ts";
+import { getClient } from "../store/clients.ts";
 import {
   createSite,
   findSiteByDomain,
@@ -25,15 +40,33 @@ import {
   type SiteRecord,
   updateSite,
 } from "../store/sites.ts";
-import { createTag, findTagByName, getTag } from "../store/tags.ts";
-import { childSiteOf, recordSyncValues, syncSite } from "./sync.ts";
-import { escapeHtml, siteMini } from "./site-format.ts";
+import { findTagByName, getTag } from "../store/tags.ts";
+import { recordSyncValues, syncSite } from "./sync.ts";
+import { type SiteMini, siteMini } from "./site-format.ts";
 import { siteViewOf } from "./site-view.ts";
-import { entriesByIds, fleetSnapshot, presentSites, selectSites } from "./site-list.ts";
+import { fleetSnapshot, selectSites } from "./site-list.ts";
+import { UNKNOWN_CLIENT_ERROR } from "./sites.ts";
+import { addTag, orderedMap, tagNameOf } from "./tags.ts";
 import { nowSeconds } from "./dates.ts";
+import { callSiteChild, childErrorMessage, isChildAnswer, stripTags } from "./site-child.ts";
+import { recordSiteChanges } from "./site-changes.ts";
 
-/** Sites of one bulk call in flight at once (the connector limits child requests further). */
-export const BULK_CONCURRENCY = 64;
+export {
+  abandonedItems,
+  type ItemListQuery,
+  listSiteItems,
+  pluginAction,
+  themeAction,
+} from "./site-items.ts";
+
+/**
+ * Sites of one bulk call in progress at once. Above the connector's own limits on purpose: the
+ * connector queues the child requests, so local work (signing, storing) overlaps with other sites' waits.
+ */
+export const BULK_CONCURRENCY = 128;
+
+// ---------------------------------------------------------------------------------------------------
+// Add
 
 /** `POST /sites/add` parameters (MainWP's request names). */
 export interface AddSiteInput {
@@ -50,27 +83,91 @@ export interface AddSiteInput {
   client_id?: unknown;
 }
 
+/** What `addSite` answers (all HTTP 200). */
+export type AddSiteAnswer =
+  | { success: 1; data: SiteMini; message: string }
+  | { success: 0; error: string; found_id?: string };
+
+/** MainWP's success message, tags stripped and HTML-escaped as it arrives (§9). */
+export const SITE_ADDED_MESSAGE = "Site successfully added - Visit the Site&#039;s Dashboard now.";
+/** The answer for an address that is already a site. */
+export const ALREADY_CONNECTED_ERROR = "The site is already connected to your MainWP Dashboard";
+/** The answer when nothing more specific is known (e.g. no URL). */
+export const ADD_FAILED_ERROR = "Add site failed. Please try again.";
+
 const text = (v: unknown) => (typeof v === "string" || typeof v === "number" ? String(v).trim() : "");
 
-/** MainWP's success message, HTML-escaped as it arrives (§9). */
-export const SITE_ADDED_MESSAGE = "Site successfully added - Visit the Site&#039;s Dashboard now.";
+/** WordPress's `sanitize_text_field`, near enough: tags stripped, whitespace runs collapsed. */
+const sanitizeText = (v: unknown) => stripTags(text(v)).replace(/\s+/g, " ").trim();
 
-async function tagIdsOf(ctx: AppContext, groupids: unknown): Promise<number[]> {
+/** The site fields `mainwp_rest_pre_insert_site_item` sees (MainWP's names, plus `client_id`). */
+interface InsertItem {
+  url: string;
+  name: string;
+  wpadmin: string;
+  adminpwd: string;
+  unique_id: string;
+  ssl_verify: number | false;
+  force_use_ipv4: 0 | 1;
+  http_user: string;
+  http_pass: string;
+  groupids: string[];
+  client_id: number;
+}
+
+function insertItem(input: AddSiteInput): InsertItem {
+  const verify = input.ssl_verify;
+  return {
+    url: sanitizeText(input.url),
+    name: sanitizeText(input.name),
+    wpadmin: sanitizeText(input.admin),
+    adminpwd: typeof input.adminpassword === "string" ? input.adminpassword : text(input.adminpassword),
+    unique_id: sanitizeText(input.uniqueid),
+    // Fleetpress verifies certificates unless ssl_verify is given and falsy (see COMPATIBILITY.md).
+    ssl_verify: verify === undefined || verify === null || verify === "" ? 1 : (Number(verify) ? 1 : false),
+    force_use_ipv4: isTruthyFlag(input.force_use_ipv4) ? 1 : 0,
+    http_user: sanitizeText(input.http_user),
+    http_pass: typeof input.http_pass === "string" ? input.http_pass : text(input.http_pass),
+    groupids: parseList(input.groupids),
+    client_id: parseIdList(input.client_id)[0] ?? 0,
+  };
+}
+
+/**
+ * Tag ids for `groupids`: numeric items name existing tags (unknown ids are dropped), other items are
+ * tag names — found, or created (firing `mainwp_added_new_group` / `mainwp_site_tag_action`).
+ */
+async function tagIdsOf(ctx: AppContext, groupids: readonly string[]): Promise<number[]> {
   const ids: number[] = [];
-  for (const item of parseList(groupids)) {
+  for (const item of groupids) {
     if (/^\d+$/.test(item)) {
       if (await getTag(ctx.kv, Number(item))) ids.push(Number(item));
       continue;
     }
-    const tag = (await findTagByName(ctx.kv, item)) ?? (await createTag(ctx.kv, { name: escapeHtml(item) }));
-    ids.push(tag.id);
+    const name = tagNameOf(item);
+    if (name === null) continue;
+    const found = await findTagByName(ctx.kv, name);
+    if (found) ids.push(found.id);
+    else {
+      const created = await addTag(ctx, { name: item });
+      if (created.success === 1) ids.push(Number(created.data.id));
+    }
   }
   return [...new Set(ids)];
 }
 
+/** A register reply without the verify key (a credential), for hooks. */
+function publicReply(reply: ChildReply): ChildReply {
+  const { regverify: _regverify, regverify_info: _info, ...rest } = reply;
+  return rest;
+}
+
 /**
- * Adds a site: registers with its MainWP Child (fresh RSA-2048 key pair unless `keys` is given), stores it
- * with the private key encrypted, and stores the register reply as its first sync.
+ * Adds a site: refuses URLs that are not http(s) or point at link-local / metadata addresses (the
+ * connector's address guard), answers `found_id` for a known address, registers with the site's MainWP
+ * Child (fresh RSA-2048 key pair unless `keys` is given), stores the site with its private key encrypted
+ * under `SECRET_KEY`, and stores the register reply (a full sync) as its first sync. Fires
+ * `mainwp_site_added` (site, reply) and `mainwp_added_new_site` (id, site).
  *
  * @example
  * ```ts
@@ -80,68 +177,94 @@ async function tagIdsOf(ctx: AppContext, groupids: unknown): Promise<number[]> {
 export async function addSite(
   ctx: AppContext,
   input: AddSiteInput,
-  options: { keys?: SiteKeyPair } = {},
-): Promise<Record<string, unknown>> {
-  const rawUrl = text(input.url);
-  if (!rawUrl) return { success: 0, error: "Add site failed. Please try again." };
-  const url = normalizeSiteUrl(rawUrl);
+  options: { keys?: SiteKeyPair; params?: Record<string, unknown> } = {},
+): Promise<AddSiteAnswer> {
+  const item = await ctx.hooks.applyFilters<InsertItem>(
+    "mainwp_rest_pre_insert_site_item",
+    insertItem(input),
+    options.params ?? {},
+  );
+  if (!item || text(item.url) === "") return { success: 0, error: ADD_FAILED_ERROR };
+  const url = normalizeSiteUrl(text(item.url));
   const existing = await findSiteByDomain(ctx.kv, url);
-  if (existing) {
-    return {
-      success: 0,
-      error: "The site is already connected to your MainWP Dashboard",
-      found_id: String(existing.id),
-    };
+  if (existing) return { success: 0, error: ALREADY_CONNECTED_ERROR, found_id: String(existing.id) };
+  try {
+    parseSiteUrl(url);
+  } catch (error) {
+    if (error instanceof ChildError) return { success: 0, error: childErrorMessage(error) };
+    throw error;
   }
-  const admin = text(input.admin);
-  const verify = input.ssl_verify === undefined ? 1 : (isTruthyFlag(input.ssl_verify) ? 1 : 0);
+  const clientId = Math.trunc(Number(item.client_id)) || 0;
+  if (clientId > 0 && !(await getClient(ctx.kv, clientId))) {
+    return { success: 0, error: UNKNOWN_CLIENT_ERROR };
+  }
+  const verify = item.ssl_verify === false || Number(item.ssl_verify) === 0 ? 0 : 1;
   let registered;
   try {
     registered = await ctx.child.register(url, {
-      adminUser: admin,
-      adminPassword: text(input.adminpassword) || undefined,
-      uniqueId: text(input.uniqueid) || undefined,
-      httpUser: text(input.http_user) || undefined,
-      httpPass: text(input.http_pass) || undefined,
-      verifyCertificate: verify !== 0,
+      adminUser: text(item.wpadmin),
+      adminPassword: item.adminpwd === "" ? undefined : String(item.adminpwd),
+      uniqueId: text(item.unique_id) || undefined,
+      httpUser: text(item.http_user) || undefined,
+      httpPass: item.http_pass === "" ? undefined : String(item.http_pass),
+      verifyCertificate: verify === 1,
       keys: options.keys,
     });
   } catch (error) {
-    if (error instanceof ChildError) return { success: 0, error: error.message };
+    if (error instanceof ChildError) return { success: 0, error: childErrorMessage(error) };
     throw error;
   }
-  const clientId = parseIdList(input.client_id)[0] ?? 0;
   const created = await createSite(ctx.kv, {
     url,
-    name: text(input.name) || url.replace(/^[a-z]+:\/\//i, "").replace(/\/+$/, ""),
-    adminname: registered.user || admin,
+    name: text(item.name) || url.replace(/^[a-z]+:\/\//i, "").replace(/\/+$/, ""),
+    adminname: registered.user || text(item.wpadmin),
     pubkey: registered.keys.publicKeyPem,
     privkey: await encryptPrivateKey(registered.keys.privateKeyPem, ctx.secretKey),
     uniqueId: registered.uniqueId,
-    http_user: text(input.http_user),
-    http_pass: text(input.http_pass),
+    http_user: text(item.http_user),
+    http_pass: String(item.http_pass ?? ""),
     verify_certificate: verify,
-    force_use_ipv4: isTruthyFlag(input.force_use_ipv4) ? 1 : 0,
+    force_use_ipv4: Number(item.force_use_ipv4) ? 1 : 0,
     client_id: clientId,
-    tag_ids: await tagIdsOf(ctx, input.groupids),
+    tag_ids: await tagIdsOf(ctx, Array.isArray(item.groupids) ? item.groupids.map(String) : []),
+    added: nowSeconds(),
   });
   if (!("site" in created)) {
-    return {
-      success: 0,
-      error: "The site is already connected to your MainWP Dashboard",
-      found_id: String(created.found_id),
-    };
+    return { success: 0, error: ALREADY_CONNECTED_ERROR, found_id: String(created.found_id) };
   }
   const values = syncValuesFromReply(registered.reply);
   if (registered.regverify) values.register_verify_key = registered.regverify;
   const site = (await recordSyncValues(ctx, created.site.id, values)) ?? created.site;
-  await ctx.hooks.doAction("mainwp_site_added", site);
+  await recordSiteChanges(ctx, site.id, registered.reply.child_site_actions_data);
+  await ctx.hooks.doAction("mainwp_site_added", site, publicReply(registered.reply));
+  await ctx.hooks.doAction("mainwp_added_new_site", site.id, site);
   return { success: 1, data: siteMini(site), message: SITE_ADDED_MESSAGE };
 }
 
+// ---------------------------------------------------------------------------------------------------
+// Bulk selection and answers
+
 /**
- * The ids a bulk route acts on: `include` / `exclude` over every listed site (all when `include` is
- * absent), in MainWP's URL order.
+ * The sites a bulk route acts on: `include` / `exclude` (ids) over every listed site — all of them when
+ * `include` is absent — in MainWP's URL order, from the fleet snapshot.
+ *
+ * @example
+ * ```ts
+ * (await bulkSites(ctx, { include: "3,5" })).map((s) => s.id); // [3, 5]
+ * ```
+ */
+export async function bulkSites(ctx: AppContext, params: Record<string, unknown>): Promise<SiteRecord[]> {
+  const snap = await fleetSnapshot(ctx.kv);
+  return selectSites(snap, {
+    include: parseIdList(params.include),
+    exclude: parseIdList(params.exclude),
+    search: "",
+    status: [],
+  }).map((e) => e.site);
+}
+
+/**
+ * The ids of {@link bulkSites}.
  *
  * @example
  * ```ts
@@ -149,77 +272,96 @@ export async function addSite(
  * ```
  */
 export async function bulkSiteIds(ctx: AppContext, params: Record<string, unknown>): Promise<number[]> {
-  const snap = await fleetSnapshot(ctx.kv);
-  const list = selectSites(snap, {
-    include: parseIdList(params.include),
-    exclude: parseIdList(params.exclude),
-    search: "",
-    status: [],
-  });
-  return list.map((e) => e.site.id);
+  return (await bulkSites(ctx, params)).map((s) => s.id);
 }
 
+/** A bulk answer: results keyed by site id in site order (`[]` when none). */
+export interface BulkAnswer<T> {
+  total: number;
+  data: Record<string, T> | [];
+}
+
+/** Results keyed by site id in the sites' order (PHP keeps insertion order; a plain object would sort). */
+function keyed<T>(sites: readonly { id: number }[], results: readonly (T | null)[]): BulkAnswer<T> {
+  const entries: [string, T][] = [];
+  sites.forEach((site, i) => {
+    const r = results[i];
+    if (r !== null && r !== undefined) entries.push([String(site.id), r]);
+  });
+  return { total: entries.length, data: orderedMap(entries) };
+}
+
+async function recordsOf(ctx: AppContext, sites: readonly (SiteRecord | number)[]): Promise<SiteRecord[]> {
+  const out: SiteRecord[] = [];
+  for (const s of sites) {
+    const site = typeof s === "number" ? await getSite(ctx.kv, s) : s;
+    if (site) out.push(site);
+  }
+  return out;
+}
+
+/** How bulk answers present each site (MainWP's `view` context; `_fields` per site). */
+export interface BulkViewOptions {
+  /** `_fields` projection of each site object (id always kept). */
+  fields?: string[] | null;
+  /** Request parameters for `mainwp_rest_prepare_site`. */
+  params?: Record<string, unknown>;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Sync
+
 /**
- * `POST /sites/{id}/sync`: `{"success":1,"data":<site view>}` or `{"success":0,"data":[]}`.
+ * `POST /sites/{id}/sync`: `{"success":1,"data":<site view>}` or `{"success":0,"data":[]}` (the error
+ * is stored on the site).
  *
  * @example
  * ```ts
  * await syncOneSite(ctx, site);
  * ```
  */
-export async function syncOneSite(ctx: AppContext, site: SiteRecord): Promise<Record<string, unknown>> {
+export async function syncOneSite(
+  ctx: AppContext,
+  site: SiteRecord,
+  options: BulkViewOptions = {},
+): Promise<{ success: 1; data: Record<string, unknown> } | { success: 0; data: [] }> {
   const outcome = await syncSite(ctx, site);
   if (!outcome?.ok) return { success: 0, data: [] };
-  return { success: 1, data: await siteViewOf(ctx, outcome.site) };
+  return { success: 1, data: await siteViewOf(ctx, outcome.site, options) };
 }
 
 /**
- * `POST /sites/sync`: every selected site synced concurrently;
- * `{"total":N,"data":{"<id>":{"result":"success"|"failed", …site view}}}` in site order.
+ * `POST /sites/sync`: syncs the sites concurrently;
+ * `{"total":N,"data":{"<id>":{"result":"success"|"failed", …site view}}}` in the given order. A failed
+ * site's view shows its stored data and the new `sync_errors`.
  *
  * @example
  * ```ts
- * await syncManySites(ctx, [3, 5]);
+ * await syncManySites(ctx, await bulkSites(ctx, {}));
  * ```
  */
-export async function syncManySites(ctx: AppContext, ids: number[]): Promise<Record<string, unknown>> {
-  const outcomes = await mapConcurrent(ids, BULK_CONCURRENCY, (id) => syncSite(ctx, id));
-  return keyedResult(
-    ids,
-    await withViews(ctx, ids, outcomes.map((o) => (o ? (o.ok ? "success" : "failed") : null))),
-  );
-}
-
-/**
- * `{"result": …, …site view}` for each id that has a result, the views taken from one fleet snapshot
- * (one rebuild for the whole bulk call instead of a read per site).
- */
-async function withViews(
+export async function syncManySites(
   ctx: AppContext,
-  ids: number[],
-  results: (string | null)[],
-): Promise<(unknown | null)[]> {
-  const snap = await fleetSnapshot(ctx.kv);
-  const views = new Map(
-    (await presentSites(ctx, entriesByIds(snap, ids))).map((view) => [String(view.id), view]),
-  );
-  return ids.map((id, i) => {
-    const view = views.get(String(id));
-    return results[i] === null || !view ? null : { result: results[i], ...view };
+  sites: readonly (SiteRecord | number)[],
+  options: BulkViewOptions = {},
+): Promise<BulkAnswer<Record<string, unknown>>> {
+  const records = await recordsOf(ctx, sites);
+  const results = await mapConcurrent(records, BULK_CONCURRENCY, async (site) => {
+    const outcome = await syncSite(ctx, site);
+    if (!outcome) return null;
+    const view = await siteViewOf(ctx, outcome.site, options);
+    return { result: outcome.ok ? "success" : "failed", ...view };
   });
+  return keyed(records, results);
 }
 
-function keyedResult(ids: number[], results: (unknown | null)[]): Record<string, unknown> {
-  const data: Record<string, unknown> = {};
-  ids.forEach((id, i) => {
-    if (results[i] !== null) data[String(id)] = results[i];
-  });
-  return { total: Object.keys(data).length, data: Object.keys(data).length ? data : [] };
-}
+// ---------------------------------------------------------------------------------------------------
+// Uptime check
 
 /**
- * Runs the uptime check of one site and stores the result (`offline_check_result` 1 / -1,
- * `http_response_code`).
+ * Checks a site as MainWP's legacy check does (unsigned POST `test=yes` to the site URL, no redirects,
+ * the site's HTTP Basic and TLS settings) and stores `offline_check_result` (1 / -1),
+ * `http_response_code` and `offline_checks_last`. A refused URL throws `ChildError` (nothing stored).
  *
  * @example
  * ```ts
@@ -230,7 +372,12 @@ export async function checkAndStore(
   ctx: AppContext,
   site: SiteRecord,
 ): Promise<{ site: SiteRecord; online: boolean; httpCode: number }> {
-  const result = await ctx.child.checkSite(site.url);
+  const result = await ctx.child.checkSite(site.url, {
+    method: "post",
+    httpUser: site.http_user || undefined,
+    httpPass: site.http_pass || undefined,
+    verifyCertificate: site.verify_certificate !== 0,
+  });
   const updated = await updateSite(ctx.kv, site.id, (s) => ({
     ...s,
     offline_check_result: result.online ? 1 : -1,
@@ -242,41 +389,137 @@ export async function checkAndStore(
 }
 
 /**
- * `POST /sites/{id}/check`: `{"success":1|0,"data":{…SITE_MINI,"status":1|0,"http_code":N}}`.
+ * `POST /sites/{id}/check`: `{"success":1,"data":{…SITE_MINI,"status":1|0,"http_code":N}}` — `success` 1
+ * when the check ran (whatever the site answered), `status` 1 iff HTTP 200, both keys only when an HTTP
+ * code was received; a URL the check may not contact → `success` 0 with `error`.
  *
  * @example
  * ```ts
  * await checkOneSite(ctx, site);
  * ```
  */
-export async function checkOneSite(ctx: AppContext, site: SiteRecord): Promise<Record<string, unknown>> {
-  const { site: stored, online, httpCode } = await checkAndStore(ctx, site);
-  const data: Record<string, unknown> = { ...siteMini(stored) };
-  if (httpCode > 0) {
-    data.status = httpCode === 200 ? 1 : 0;
-    data.http_code = httpCode;
+export async function checkOneSite(
+  ctx: AppContext,
+  site: SiteRecord,
+): Promise<{ success: 0 | 1; data: Record<string, unknown>; error?: string }> {
+  try {
+    const { site: stored, httpCode } = await checkAndStore(ctx, site);
+    const data: Record<string, unknown> = { ...siteMini(stored) };
+    if (httpCode > 0) {
+      data.status = httpCode === 200 ? 1 : 0;
+      data.http_code = httpCode;
+    }
+    return { success: 1, data };
+  } catch (error) {
+    if (!(error instanceof ChildError)) throw error;
+    return { success: 0, data: { ...siteMini(site) }, error: childErrorMessage(error) };
   }
-  return { success: online ? 1 : 0, data };
 }
 
+/** The icon value MainWP's bulk check shows (its query selects the icon columns empty). */
+export const BULK_CHECK_ICON = "uploaded:;selected:;color:";
+
 /**
- * `POST /sites/check`: `{"total":N,"data":{"<id>":{"result":…, …site view}}}`.
+ * `POST /sites/check`: checks the sites concurrently;
+ * `{"total":N,"data":{"<id>":{"result":"success"|"failed", …site view}}}` — `success` when the check ran
+ * (the view's `http_status` tells the answer); views without tags, as MainWP's bulk check shows them.
  *
  * @example
  * ```ts
- * await checkManySites(ctx, [3, 5]);
+ * await checkManySites(ctx, await bulkSites(ctx, {}));
  * ```
  */
-export async function checkManySites(ctx: AppContext, ids: number[]): Promise<Record<string, unknown>> {
-  const results = await mapConcurrent(ids, BULK_CONCURRENCY, async (id) => {
-    const site = await getSite(ctx.kv, id);
-    return site ? ((await checkAndStore(ctx, site)).online ? "success" : "failed") : null;
+export async function checkManySites(
+  ctx: AppContext,
+  sites: readonly (SiteRecord | number)[],
+  options: BulkViewOptions = {},
+): Promise<BulkAnswer<Record<string, unknown>>> {
+  const records = await recordsOf(ctx, sites);
+  const results = await mapConcurrent(records, BULK_CONCURRENCY, async (site) => {
+    let result = "success";
+    let stored = site;
+    try {
+      stored = (await checkAndStore(ctx, site)).site;
+    } catch (error) {
+      if (!(error instanceof ChildError)) throw error;
+      result = "failed";
+    }
+    const view = await siteViewOf(ctx, stored, { ...options, withTags: false });
+    if ("icon" in view) view.icon = BULK_CHECK_ICON;
+    return { result, ...view };
   });
-  return keyedResult(ids, await withViews(ctx, ids, results));
+  return keyed(records, results);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Reconnect
+
+/** How a reconnect ended. */
+export type ReconnectOutcome = { ok: true; site: SiteRecord } | {
+  ok: false;
+  site: SiteRecord;
+  error: string;
+};
+
+/**
+ * Reconnects a site as MainWP does (child-protocol.md §B6): a sync first; when that fails, a new
+ * registration with a fresh key pair, authenticated by the stored verify key (`regverify`), whose reply
+ * is stored as a sync. Fires `mainwp_site_reconnected` (site, success, error text).
+ *
+ * @example
+ * ```ts
+ * const outcome = await reconnectSiteOutcome(ctx, site);
+ * if (!outcome.ok) console.log(outcome.error);
+ * ```
+ */
+export async function reconnectSiteOutcome(
+  ctx: AppContext,
+  site: SiteRecord,
+  options: { keys?: SiteKeyPair } = {},
+): Promise<ReconnectOutcome> {
+  const first = await syncSite(ctx, site);
+  let outcome: ReconnectOutcome;
+  if (first?.ok) outcome = { ok: true, site: first.site };
+  else {
+    const regverify = (await getSiteSync(ctx.kv, site.id))?.options?.register_verify_key;
+    try {
+      const registered = await ctx.child.register(site.url, {
+        adminUser: site.adminname,
+        regverify: regverify || undefined,
+        uniqueId: site.uniqueId || undefined,
+        httpUser: site.http_user || undefined,
+        httpPass: site.http_pass || undefined,
+        verifyCertificate: site.verify_certificate !== 0,
+        keys: options.keys,
+      });
+      const privkey = await encryptPrivateKey(registered.keys.privateKeyPem, ctx.secretKey);
+      await updateSite(ctx.kv, site.id, (s) => ({
+        ...s,
+        pubkey: registered.keys.publicKeyPem,
+        privkey,
+        uniqueId: registered.uniqueId,
+      }));
+      const values = syncValuesFromReply(registered.reply);
+      if (registered.regverify) values.register_verify_key = registered.regverify;
+      const stored = await recordSyncValues(ctx, site.id, values);
+      await recordSiteChanges(ctx, site.id, registered.reply.child_site_actions_data);
+      outcome = stored ? { ok: true, site: stored } : { ok: false, site, error: ADD_FAILED_ERROR };
+    } catch (error) {
+      if (!(error instanceof ChildError)) throw error;
+      outcome = { ok: false, site: first?.site ?? site, error: childErrorMessage(error) };
+    }
+  }
+  await ctx.hooks.doAction(
+    "mainwp_site_reconnected",
+    outcome.site,
+    outcome.ok,
+    outcome.ok ? "" : outcome.error,
+  );
+  return outcome;
 }
 
 /**
- * Reconnects a site: a sync first; when that fails, a new registration with the stored verify key.
+ * {@link reconnectSiteOutcome} as a yes/no.
  *
  * @example
  * ```ts
@@ -284,32 +527,78 @@ export async function checkManySites(ctx: AppContext, ids: number[]): Promise<Re
  * ```
  */
 export async function reconnectSite(ctx: AppContext, site: SiteRecord): Promise<boolean> {
-  const first = await syncSite(ctx, site);
-  if (first?.ok) return true;
-  const sync = await getSiteSync(ctx.kv, site.id);
-  const regverify = sync?.options?.register_verify_key;
+  return (await reconnectSiteOutcome(ctx, site)).ok;
+}
+
+/**
+ * `POST /sites/{id}/reconnect`: `{"success":1,"data":SITE_MINI}`; a failure is MainWP's HTTP 500
+ * `mainwp_rest_reconnect_site_error` `Reconnect Site "<id>" error:: <reason>`.
+ *
+ * @example
+ * ```ts
+ * await reconnectOneSite(ctx, site);
+ * ```
+ */
+export async function reconnectOneSite(
+  ctx: AppContext,
+  site: SiteRecord,
+): Promise<{ success: 1; data: SiteMini }> {
+  const outcome = await reconnectSiteOutcome(ctx, site);
+  if (!outcome.ok) {
+    throw new RestError(
+      "mainwp_rest_reconnect_site_error",
+      `Reconnect Site "${site.id}" error:: ${outcome.error}`,
+    );
+  }
+  return { success: 1, data: siteMini(outcome.site) };
+}
+
+/**
+ * `POST /sites/reconnect`: reconnects the disconnected sites (those with a sync error) among `sites`,
+ * concurrently: `{"total":N,"data":{"<id>":"success"|"failed"}}`. Connected sites are left alone and
+ * not listed (MainWP's loop stops at the first connected site instead: a bug).
+ *
+ * @example
+ * ```ts
+ * await reconnectManySites(ctx, await bulkSites(ctx, {}));
+ * ```
+ */
+export async function reconnectManySites(
+  ctx: AppContext,
+  sites: readonly (SiteRecord | number)[],
+): Promise<BulkAnswer<"success" | "failed">> {
+  const records = (await recordsOf(ctx, sites)).filter((s) => s.sync_errors !== "");
+  const results = await mapConcurrent(
+    records,
+    BULK_CONCURRENCY,
+    async (site) => ((await reconnectSiteOutcome(ctx, site)).ok ? "success" as const : "failed" as const),
+  );
+  return keyed(records, results);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Disconnect
+
+/**
+ * Sends the signed `disconnect` and returns the child's answer (a child's error answer included); throws
+ * `ChildError` when the child cannot be reached or answers no MainWP reply.
+ *
+ * @example
+ * ```ts
+ * (await sendDisconnect(ctx, site)).result; // "success"
+ * ```
+ */
+export async function sendDisconnect(ctx: AppContext, site: SiteRecord): Promise<ChildReply> {
   try {
-    const registered = await ctx.child.register(site.url, {
-      adminUser: site.adminname,
-      regverify: regverify || undefined,
-      uniqueId: site.uniqueId || undefined,
-      httpUser: site.http_user || undefined,
-      httpPass: site.http_pass || undefined,
-      verifyCertificate: site.verify_certificate !== 0,
-    });
-    const privkey = await encryptPrivateKey(registered.keys.privateKeyPem, ctx.secretKey);
-    await updateSite(ctx.kv, site.id, (s) => ({ ...s, pubkey: registered.keys.publicKeyPem, privkey }));
-    const values = syncValuesFromReply(registered.reply);
-    if (registered.regverify) values.register_verify_key = registered.regverify;
-    return (await recordSyncValues(ctx, site.id, values)) !== null;
+    return await callSiteChild(ctx, site, "disconnect");
   } catch (error) {
-    if (error instanceof ChildError) return false;
+    if (isChildAnswer(error)) return error.reply ?? { error: error.message };
     throw error;
   }
 }
 
 /**
- * Sends the signed `disconnect` to a site's child; returns the child's error text, if any.
+ * Disconnects a site's child: `null` when the child confirmed, else the reason.
  *
  * @example
  * ```ts
@@ -318,16 +607,70 @@ export async function reconnectSite(ctx: AppContext, site: SiteRecord): Promise<
  */
 export async function disconnectSite(ctx: AppContext, site: SiteRecord): Promise<string | null> {
   try {
-    const reply = await ctx.child.call(await childSiteOf(ctx, site), "disconnect");
-    return reply.result !== undefined ? null : "Unexpected answer from the child site.";
+    const reply = await sendDisconnect(ctx, site);
+    return reply.result !== undefined ? null : text(reply.error) || "The child site did not confirm.";
   } catch (error) {
-    if (error instanceof ChildError) return error.message;
+    if (error instanceof ChildError) return childErrorMessage(error);
     throw error;
   }
 }
 
 /**
- * Runs `task` for every id concurrently and answers `{"total":N,"data":{"<id>":"success"|"failed"}}`.
+ * `POST /sites/{id}/disconnect`: `{"success":1|0,"data":SITE_MINI[,"error":"<child error>"]}`; a child
+ * that cannot be reached is MainWP's HTTP 500 `mainwp_rest_disconnect_site_error`.
+ *
+ * @example
+ * ```ts
+ * await disconnectOneSite(ctx, site); // { success: 1, data: { id: "3", … } }
+ * ```
+ */
+export async function disconnectOneSite(
+  ctx: AppContext,
+  site: SiteRecord,
+): Promise<{ success: 0 | 1; data: SiteMini; error?: string }> {
+  let reply: ChildReply;
+  try {
+    reply = await sendDisconnect(ctx, site);
+  } catch (error) {
+    if (!(error instanceof ChildError)) throw error;
+    throw new RestError(
+      "mainwp_rest_disconnect_site_error",
+      `Disconnect Site "${site.id}" error:: ${childErrorMessage(error)}`,
+    );
+  }
+  const answer: { success: 0 | 1; data: SiteMini; error?: string } = {
+    success: reply.result === "success" ? 1 : 0,
+    data: siteMini(site),
+  };
+  const error = text(reply.error);
+  if (error !== "") answer.error = error;
+  return answer;
+}
+
+/**
+ * `POST /sites/disconnect`: sends `disconnect` to every given site concurrently;
+ * `{"total":N,"data":{"<id>":"success"|"failed"}}` (success = the child answered with a `result`).
+ *
+ * @example
+ * ```ts
+ * await disconnectManySites(ctx, await bulkSites(ctx, { include: "3" }));
+ * ```
+ */
+export async function disconnectManySites(
+  ctx: AppContext,
+  sites: readonly (SiteRecord | number)[],
+): Promise<BulkAnswer<"success" | "failed">> {
+  const records = await recordsOf(ctx, sites);
+  const results = await mapConcurrent(
+    records,
+    BULK_CONCURRENCY,
+    async (site) => ((await disconnectSite(ctx, site)) === null ? "success" as const : "failed" as const),
+  );
+  return keyed(records, results);
+}
+
+/**
+ * Runs `task` for every id concurrently: `{"total":N,"data":{"<id>":"success"|"failed"}}`.
  *
  * @example
  * ```ts
@@ -338,200 +681,44 @@ export async function bulkStatus(
   ctx: AppContext,
   ids: number[],
   task: (site: SiteRecord) => Promise<boolean>,
-): Promise<Record<string, unknown>> {
-  const results = await mapConcurrent(ids, BULK_CONCURRENCY, async (id) => {
-    const site = await getSite(ctx.kv, id);
-    return site ? ((await task(site)) ? "success" : "failed") : null;
-  });
-  return keyedResult(ids, results);
+): Promise<BulkAnswer<"success" | "failed">> {
+  const records = await recordsOf(ctx, ids);
+  const results = await mapConcurrent(
+    records,
+    BULK_CONCURRENCY,
+    async (site) => ((await task(site)) ? "success" as const : "failed" as const),
+  );
+  return keyed(records, results);
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Plugins and themes
+// Security
 
-function parseJsonList(value: string | undefined): Record<string, unknown>[] {
-  if (!value) return [];
+/** What MainWP adds to every authenticated reply it answered (`fetch_url_output`). */
+export const FETCH_URL_OUTPUT = Object.freeze({ http_status: 200, connection_step: "verify_credentials" });
+
+/**
+ * `GET /sites/{id}/security`: the child's security checks (`security`) plus `fetch_url_output`;
+ * `{"data":…,"site":SITE_MINI}`. A child's error answer is passed on as data, as MainWP does; a child
+ * that cannot be reached → 404 `mainwp_rest_get_secure_site_error`.
+ *
+ * @example
+ * ```ts
+ * await securityCheck(ctx, site); // { data: { db_reporting: "Y", …, fetch_url_output: {…} }, site: {…} }
+ * ```
+ */
+export async function securityCheck(
+  ctx: AppContext,
+  site: SiteRecord,
+): Promise<{ data: Record<string, unknown>; site: SiteMini }> {
+  let reply: ChildReply;
   try {
-    const parsed = JSON.parse(value);
-    return Array.isArray(parsed) ? parsed : parsed && typeof parsed === "object" ? Object.values(parsed) : [];
-  } catch {
-    return [];
+    reply = await callSiteChild(ctx, site, "security");
+  } catch (error) {
+    if (isChildAnswer(error)) reply = error.reply ?? { error: error.message };
+    else if (error instanceof ChildError) {
+      throw restError("mainwp_rest_get_secure_site_error", childErrorMessage(error), 404);
+    } else throw error;
   }
-}
-
-/** Query of the plugin and theme lists. */
-export interface ItemListQuery {
-  status?: unknown;
-  search?: unknown;
-  must_use?: unknown;
-  page?: unknown;
-  per_page?: unknown;
-}
-
-const SEARCH_KEYS: Record<"plugins" | "themes", string[]> = {
-  plugins: ["name", "description", "version", "slug"],
-  themes: ["name", "description", "version", "slug", "title"],
-};
-
-/**
- * `GET /sites/{id}/plugins` and `/themes` (legacy shapes): the stored records, filtered and paginated.
- *
- * @example
- * ```ts
- * await listSiteItems(ctx, site, "plugins", { status: ["active"] });
- * ```
- */
-export async function listSiteItems(
-  ctx: AppContext,
-  site: SiteRecord,
-  kind: "plugins" | "themes",
-  q: ItemListQuery,
-): Promise<Record<string, unknown>> {
-  const sync = await getSiteSync(ctx.kv, site.id);
-  let items = parseJsonList(sync?.[kind]);
-  // Plugins: MainWP honours `status` only in its array form; themes take the plain string too.
-  const statuses = kind === "plugins"
-    ? (Array.isArray(q.status) ? q.status.map(String) : [])
-    : parseList(q.status);
-  const wanted = statuses.filter((s) => s === "active" || s === "inactive");
-  if (wanted.length > 0 && !statuses.includes("any")) {
-    items = items.filter((i) => wanted.includes(Number(i.active) === 1 ? "active" : "inactive"));
-  }
-  if (kind === "plugins" && isTruthyFlag(q.must_use)) items = items.filter((i) => Number(i.mu) === 1);
-  const search = text(q.search).toLowerCase();
-  if (search) {
-    items = items.filter((i) =>
-      SEARCH_KEYS[kind].some((k) => String(i[k] ?? "").toLowerCase().includes(search))
-    );
-  }
-  const page = Number(q.page);
-  const perPage = Number(q.per_page);
-  if (page > 0 && perPage > 0) items = items.slice((page - 1) * perPage, page * perPage);
-  return { success: 1, total: items.length, data: items, site: siteMini(site) };
-}
-
-/**
- * `GET /sites/{id}/plugins/abandoned` and `/themes/abandoned`: the stored outdate information.
- *
- * @example
- * ```ts
- * await abandonedItems(ctx, site, "plugins");
- * ```
- */
-export async function abandonedItems(
-  ctx: AppContext,
-  site: SiteRecord,
-  kind: "plugins" | "themes",
-): Promise<Record<string, unknown>> {
-  const raw = (await getSiteSync(ctx.kv, site.id))?.options?.[`${kind}_outdate_info`];
-  let data: unknown = [];
-  try {
-    data = raw ? JSON.parse(raw) : [];
-  } catch {
-    data = [];
-  }
-  const total = Array.isArray(data)
-    ? data.length
-    : data && typeof data === "object"
-    ? Object.keys(data).length
-    : 0;
-  return { success: 1, total, data, site: siteMini(site) };
-}
-
-async function childAction(
-  ctx: AppContext,
-  site: SiteRecord,
-  fn: "plugin_action" | "theme_action",
-  params: Record<string, string>,
-): Promise<Record<string, unknown>> {
-  const reply = await ctx.child.call(await childSiteOf(ctx, site), fn, params);
-  if (reply.sync && typeof reply.sync === "object") {
-    await recordSyncValues(ctx, site.id, syncValuesFromReply(reply.sync as Record<string, unknown>));
-  } else {
-    await syncSite(ctx, site);
-  }
-  return reply;
-}
-
-function actionItems(data: unknown): { name: string; version: string; slug: string }[] {
-  if (!data || typeof data !== "object") return [];
-  return Object.values(data as Record<string, Record<string, unknown>>).map((i) => ({
-    name: String(i.name ?? ""),
-    version: String(i.version ?? ""),
-    slug: String(i.slug ?? ""),
-  }));
-}
-
-/**
- * Activates, deactivates or deletes plugins through the child; `{"success":1,"data":[{name,version,slug}],"site"}`.
- *
- * @example
- * ```ts
- * await pluginAction(ctx, site, "activate", ["akismet/akismet.php"]);
- * ```
- */
-export async function pluginAction(
-  ctx: AppContext,
-  site: SiteRecord,
-  action: "activate" | "deactivate" | "delete",
-  slugs: string[],
-): Promise<Record<string, unknown>> {
-  const reply = await childAction(ctx, site, "plugin_action", { action, plugin: slugs.join("||") });
-  const other = (reply.other_data ?? {}) as Record<string, unknown>;
-  return {
-    success: reply.status === "SUCCESS" ? 1 : 0,
-    data: actionItems(other.plugin_action_data),
-    site: siteMini(site),
-  };
-}
-
-/**
- * Activates one theme or deletes themes through the child; `data` carries `activate` / `deactivate` /
- * `delete` entries or the child's `error`.
- *
- * @example
- * ```ts
- * await themeAction(ctx, site, "activate", ["twentytwentyfour"]);
- * ```
- */
-export async function themeAction(
-  ctx: AppContext,
-  site: SiteRecord,
-  action: "activate" | "delete",
-  slugs: string[],
-): Promise<Record<string, unknown>> {
-  const reply = await childAction(ctx, site, "theme_action", { action, theme: slugs.join("||") });
-  const refused = reply.error && typeof reply.error === "object"
-    ? reply.error as Record<string, unknown>
-    : null;
-  if (refused && "is_activated_theme" in refused) {
-    return {
-      success: 0,
-      data: { error: `The theme ${refused.is_activated_theme} is active.` },
-      site: siteMini(site),
-    };
-  }
-  const other = (reply.other_data ?? {}) as Record<string, unknown>;
-  const data: Record<string, unknown> = {};
-  const deactivated = actionItems(other.theme_deactivate_data).at(-1);
-  if (deactivated) data.deactivate = deactivated;
-  const items = actionItems(other.theme_action_data).at(-1);
-  if (items) data[action] = items;
-  return { success: reply.status === "SUCCESS" ? 1 : 0, data, site: siteMini(site) };
-}
-
-/**
- * `GET /sites/{id}/security`: the child's security checks; `{"data":…,"site":SITE_MINI}`.
- *
- * @example
- * ```ts
- * await securityCheck(ctx, site);
- * ```
- */
-export async function securityCheck(ctx: AppContext, site: SiteRecord): Promise<Record<string, unknown>> {
-  const reply = await ctx.child.call(await childSiteOf(ctx, site), "security");
-  return {
-    data: { ...reply, fetch_url_output: { http_status: 200, connection_step: "verify_credentials" } },
-    site: siteMini(site),
-  };
+  return { data: { ...reply, fetch_url_output: { ...FETCH_URL_OUTPUT } }, site: siteMini(site) };
 }

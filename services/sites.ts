@@ -336,10 +336,13 @@ export const SITE_REMOVED_DISABLED_MESSAGE =
   "The site has been removed and the MainWP Child plugin has been disabled.";
 
 /**
- * `DELETE /sites/{id_domain}/remove`: tells the child to deactivate its MainWP Child plugin, then deletes
- * the dashboard record (indexes, tag/client links and sync data in one commit) and fires
- * `mainwp_delete_site`. The site is removed even when the child fails; the answer then carries the
- * child's error (rest-v2.md §10).
+ * `DELETE /sites/{id_domain}/remove`: tells the child to deactivate its MainWP Child plugin (signed
+ * `deactivate`), then deletes the dashboard record (indexes, tag/client links and sync data in one
+ * commit) and fires `mainwp_delete_site`. The site is removed whatever the child answers: a child that
+ * confirmed → "…has been disabled."; a child that could not be reached (offline, no MainWP answer) →
+ * "…Please make sure that the MainWP Child plugin has been deactivated properly."; a child that answered
+ * with an error (e.g. it already forgot this Dashboard) → `success` 0 with that `error` and no message
+ * (rest-v2.md §10).
  *
  * @example
  * ```ts
@@ -358,7 +361,8 @@ export async function removeSite(
       disabled = true;
     } catch (error) {
       if (!(error instanceof ChildError)) throw error;
-      childError = error.message;
+      // Only the child's own error answer fails the removal; an unreachable child gets the "make sure" note.
+      if (error.category === "child") childError = error.message;
     }
   }
   const deleted = await deleteSite(ctx.kv, site.id);

@@ -50,6 +50,8 @@ export interface SiteRecord {
   /** Last HTTP status from a check (0 = never). */
   http_response_code: number;
   offline_check_result: number;
+  /** Last uptime check, unix seconds (absent = never). */
+  offline_checks_last?: number;
   health_status: number;
   health_value: string;
   /** Last sync, unix seconds (0 = never). */
