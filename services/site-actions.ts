@@ -263,18 +263,6 @@ export async function bulkSites(ctx: AppContext, params: Record<string, unknown>
   }).map((e) => e.site);
 }
 
-/**
- * The ids of {@link bulkSites}.
- *
- * @example
- * ```ts
- * await bulkSiteIds(ctx, { include: "3,5" }); // [3, 5]
- * ```
- */
-export async function bulkSiteIds(ctx: AppContext, params: Record<string, unknown>): Promise<number[]> {
-  return (await bulkSites(ctx, params)).map((s) => s.id);
-}
-
 /** A bulk answer: results keyed by site id in site order (`[]` when none). */
 export interface BulkAnswer<T> {
   total: number;
@@ -519,18 +507,6 @@ export async function reconnectSiteOutcome(
 }
 
 /**
- * {@link reconnectSiteOutcome} as a yes/no.
- *
- * @example
- * ```ts
- * await reconnectSite(ctx, site); // true when the site answers again
- * ```
- */
-export async function reconnectSite(ctx: AppContext, site: SiteRecord): Promise<boolean> {
-  return (await reconnectSiteOutcome(ctx, site)).ok;
-}
-
-/**
  * `POST /sites/{id}/reconnect`: `{"success":1,"data":SITE_MINI}`; a failure is MainWP's HTTP 500
  * `mainwp_rest_reconnect_site_error` `Reconnect Site "<id>" error:: <reason>`.
  *
@@ -665,28 +641,6 @@ export async function disconnectManySites(
     records,
     BULK_CONCURRENCY,
     async (site) => ((await disconnectSite(ctx, site)) === null ? "success" as const : "failed" as const),
-  );
-  return keyed(records, results);
-}
-
-/**
- * Runs `task` for every id concurrently: `{"total":N,"data":{"<id>":"success"|"failed"}}`.
- *
- * @example
- * ```ts
- * await bulkStatus(ctx, ids, async (site) => (await disconnectSite(ctx, site)) === null);
- * ```
- */
-export async function bulkStatus(
-  ctx: AppContext,
-  ids: number[],
-  task: (site: SiteRecord) => Promise<boolean>,
-): Promise<BulkAnswer<"success" | "failed">> {
-  const records = await recordsOf(ctx, ids);
-  const results = await mapConcurrent(
-    records,
-    BULK_CONCURRENCY,
-    async (site) => ((await task(site)) ? "success" as const : "failed" as const),
   );
   return keyed(records, results);
 }
