@@ -31,9 +31,7 @@ import { ChildConnector, type ChildConnectorOptions } from "./child/connector.ts
 import { resolveSecretKey } from "./lib/secret.ts";
 import { AbilityRegistry } from "./abilities/registry.ts";
 import { registerCoreAbilities } from "./abilities/core.ts";
-import { registerSiteAbilities } from "./abilities/mainwp/sites.ts";
-import { registerClientAbilities } from "./abilities/mainwp/clients.ts";
-import { registerTagAbilities } from "./abilities/mainwp/tags.ts";
+import { registerMainwpAbilities } from "./abilities/mainwp/index.ts";
 
 /** Bindings passed to `app.fetch` by the server: the peer address. */
 export interface Bindings {
@@ -95,9 +93,7 @@ export async function createApp(
     abilities: new AbilityRegistry(),
   };
   registerCoreAbilities(ctx.abilities);
-  registerSiteAbilities(ctx.abilities);
-  registerClientAbilities(ctx.abilities);
-  registerTagAbilities(ctx.abilities);
+  registerMainwpAbilities(ctx.abilities);
   rest.addGuard(mainwpKeyGuard);
   rest.addGuard(wpUserGuard);
   registerAllRoutes(rest);

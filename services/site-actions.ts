@@ -49,7 +49,6 @@ import { UNKNOWN_CLIENT_ERROR } from "./sites.ts";
 import { addTag, orderedMap, tagNameOf } from "./tags.ts";
 import { nowSeconds } from "./dates.ts";
 import { callSiteChild, childErrorMessage, isChildAnswer, stripTags } from "./site-child.ts";
-import { recordSiteChanges } from "./site-changes.ts";
 
 export {
   abandonedItems,
@@ -234,8 +233,8 @@ export async function addSite(
   }
   const values = syncValuesFromReply(registered.reply);
   if (registered.regverify) values.register_verify_key = registered.regverify;
-  const site = (await recordSyncValues(ctx, created.site.id, values)) ?? created.site;
-  await recordSiteChanges(ctx, site.id, registered.reply.child_site_actions_data);
+  const changes = registered.reply.child_site_actions_data;
+  const site = (await recordSyncValues(ctx, created.site.id, values, changes)) ?? created.site;
   await ctx.hooks.doAction("mainwp_site_added", site, publicReply(registered.reply));
   await ctx.hooks.doAction("mainwp_added_new_site", site.id, site);
   return { success: 1, data: siteMini(site), message: SITE_ADDED_MESSAGE };
@@ -489,8 +488,7 @@ export async function reconnectSiteOutcome(
       }));
       const values = syncValuesFromReply(registered.reply);
       if (registered.regverify) values.register_verify_key = registered.regverify;
-      const stored = await recordSyncValues(ctx, site.id, values);
-      await recordSiteChanges(ctx, site.id, registered.reply.child_site_actions_data);
+      const stored = await recordSyncValues(ctx, site.id, values, registered.reply.child_site_actions_data);
       outcome = stored ? { ok: true, site: stored } : { ok: false, site, error: ADD_FAILED_ERROR };
     } catch (error) {
       if (!(error instanceof ChildError)) throw error;

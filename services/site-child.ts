@@ -16,7 +16,6 @@ import type { FormFields } from "../child/form.ts";
 import { syncValuesFromReply } from "../child/sync.ts";
 import type { SiteRecord } from "../store/sites.ts";
 import { childSiteOf, recordSyncValues } from "./sync.ts";
-import { recordSiteChanges } from "./site-changes.ts";
 
 /**
  * WordPress's `wp_strip_all_tags`: tags (and `<script>`/`<style>` contents) removed, trimmed.
@@ -62,8 +61,7 @@ export async function ingestChildReply(ctx: AppContext, siteId: number, reply: C
   const sync = reply.sync;
   if (sync && typeof sync === "object" && !Array.isArray(sync)) {
     const values = syncValuesFromReply(sync as Record<string, unknown>);
-    await recordSyncValues(ctx, siteId, values);
-    await recordSiteChanges(ctx, siteId, (sync as Record<string, unknown>).child_site_actions_data);
+    await recordSyncValues(ctx, siteId, values, (sync as Record<string, unknown>).child_site_actions_data);
   }
 }
 

@@ -25,6 +25,7 @@ import {
   writeSiteSync,
 } from "../store/sites.ts";
 import { nowSeconds } from "./dates.ts";
+import { mergeSiteChanges, SITE_CHANGES_OPTION, storedSiteChanges } from "./site-changes.ts";
 
 /**
  * The connector's view of a stored site (private key decrypted with `SECRET_KEY`).
@@ -99,7 +100,8 @@ export type SyncOutcome =
   | { ok: false; site: SiteRecord; error: ChildError };
 
 /**
- * Stores a successful sync reply's values: the sync data and the site record's own columns.
+ * Stores a successful sync reply's values: the sync data, the site record's own columns and, in the
+ * same commit, the non-MainWP changes the child reported (`child_site_actions_data`).
  *
  * @example
  * ```ts
@@ -110,8 +112,16 @@ export async function recordSyncValues(
   ctx: AppContext,
   siteId: number,
   values: SyncValues,
+  changes?: unknown,
 ): Promise<SiteRecord | null> {
-  return await writeSiteSync(ctx.kv, siteId, (previous) => syncDataFromValues(values, previous), (s) => ({
+  const data = (previous: SiteSyncData | null) => {
+    const next = syncDataFromValues(values, previous);
+    const existing = storedSiteChanges(previous);
+    const merged = mergeSiteChanges(siteId, existing, changes);
+    if (merged !== existing) next.options = { ...next.options, [SITE_CHANGES_OPTION]: JSON.stringify(merged) };
+    return next;
+  };
+  return await writeSiteSync(ctx.kv, siteId, data, (s) => ({
     ...s,
     dtsSync: nowSeconds(),
     sync_errors: "",
@@ -153,7 +163,7 @@ export async function syncSite(ctx: AppContext, siteOrId: SiteRecord | number): 
   if (!site) return null;
   try {
     const result = await ctx.child.sync(await childSiteOf(ctx, site), { siteId: String(site.id) });
-    const stored = await recordSyncValues(ctx, site.id, result.values);
+    const stored = await recordSyncValues(ctx, site.id, result.values, result.reply.child_site_actions_data);
     if (!stored) return null;
     await ctx.hooks.doAction("mainwp_site_synced", stored, result.values);
     return { ok: true, site: stored, values: result.values, childOutdated: result.childOutdated };

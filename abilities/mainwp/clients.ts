@@ -9,7 +9,7 @@
  * ```
  */
 import { z } from "zod";
-import type { AbilityRegistry } from "../registry.ts";
+import type { AbilitySink } from "./index.ts";
 import type { AppContext } from "../../lib/context.ts";
 import { restError } from "../../rest/errors.ts";
 import { basePermission } from "./permissions.ts";
@@ -47,7 +47,7 @@ async function resolveClient(ctx: AppContext, ref: number | string): Promise<Cli
  * registerClientAbilities(registry);
  * ```
  */
-export function registerClientAbilities(registry: AbilityRegistry): void {
+export function registerClientAbilities(registry: AbilitySink): void {
   registry.register({
     name: "mainwp/list-clients-v1",
     label: "List MainWP Clients",

@@ -10,7 +10,7 @@
  * ```
  */
 import { z } from "zod";
-import type { AbilityRegistry } from "../registry.ts";
+import type { AbilitySink } from "./index.ts";
 import { basePermission, sitePermission } from "./permissions.ts";
 import { resolveSite } from "../../services/site-resolve.ts";
 import { getSiteSync, type SiteRecord, type SiteSyncData } from "../../store/sites.ts";
@@ -96,7 +96,7 @@ export function siteFullObject(site: SiteRecord, sync: SiteSyncData | null, incl
  * registerSiteAbilities(registry);
  * ```
  */
-export function registerSiteAbilities(registry: AbilityRegistry): void {
+export function registerSiteAbilities(registry: AbilitySink): void {
   registry.register({
     name: "mainwp/list-sites-v1",
     label: "List MainWP Sites",

@@ -10,7 +10,7 @@
  */
 import { z } from "zod";
 import { restError } from "../../rest/errors.ts";
-import type { AbilityRegistry } from "../registry.ts";
+import type { AbilitySink } from "./index.ts";
 import { basePermission } from "./permissions.ts";
 import {
   createTag,
@@ -92,7 +92,7 @@ const READ = { readonly: true, destructive: false, idempotent: true, instruction
  * registerTagAbilities(registry);
  * ```
  */
-export function registerTagAbilities(registry: AbilityRegistry): void {
+export function registerTagAbilities(registry: AbilitySink): void {
   registry.register({
     name: "mainwp/list-tags-v1",
     label: "List MainWP Tags",
