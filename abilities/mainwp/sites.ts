@@ -12,11 +12,9 @@
 import { z } from "zod";
 import type { AbilitySink } from "./index.ts";
 import { basePermission, sitePermission } from "./permissions.ts";
-import { resolveSite } from "../../services/site-resolve.ts";
+import { childOutdatedError, resolveSite } from "../../services/site-resolve.ts";
 import { getSiteSync, type SiteRecord, type SiteSyncData } from "../../store/sites.ts";
 import type { AppContext } from "../../lib/context.ts";
-import { RestError } from "../../rest/errors.ts";
-import { compareVersions } from "../../child/version.ts";
 import { siteBasicObject } from "./objects.ts";
 import { fleetSnapshot, type SiteEntry } from "../../services/site-list.ts";
 
@@ -210,13 +208,8 @@ async function siteItems(ctx: AppContext, q: ItemQuery, kind: "plugins" | "theme
   const site = await resolveSite(ctx, q.site_id_or_domain);
   if (!("id" in site)) throw site;
   const sync = await getSiteSync(ctx.kv, site.id);
-  const version = String(sync?.version ?? "");
-  if (compareVersions(version, "4.0.0") < 0) {
-    throw new RestError("mainwp_child_outdated", "Child plugin version 4.0.0 or higher required.", {
-      status: 400,
-      site_id: site.id,
-    });
-  }
+  const outdated = childOutdatedError(site, sync);
+  if (outdated) throw outdated;
   const raw = parsed(kind === "plugins" ? sync?.plugins : sync?.themes);
   const list =
     (Array.isArray(raw) ? raw : raw && typeof raw === "object" ? Object.values(raw) : []) as Record<
