@@ -13,6 +13,11 @@ import type { AbilityDefinition, AbilityRegistry } from "../registry.ts";
 import { registerSiteAbilities } from "./sites.ts";
 import { registerClientAbilities } from "./clients.ts";
 import { registerTagAbilities } from "./tags.ts";
+import { registerSiteReadAbilities } from "./site-reads.ts";
+import { registerSiteMutationAbilities } from "./site-mutations.ts";
+import { registerSiteBatchAbilities } from "./site-batch.ts";
+import { registerUpdateAbilities } from "./updates.ts";
+import { registerBatchAbilities } from "./batch.ts";
 
 /** Where an area module puts its ability definitions. */
 export interface AbilitySink {
@@ -87,8 +92,13 @@ export const MAINWP_ABILITY_NAMES: readonly string[] = [
 
 const AREA_MODULES: ((sink: AbilitySink) => void)[] = [
   registerSiteAbilities,
+  registerSiteReadAbilities,
+  registerSiteMutationAbilities,
+  registerSiteBatchAbilities,
+  registerUpdateAbilities,
   registerClientAbilities,
   registerTagAbilities,
+  registerBatchAbilities,
 ];
 
 /**
