@@ -32,6 +32,7 @@ import { resolveSecretKey } from "./lib/secret.ts";
 import { AbilityRegistry } from "./abilities/registry.ts";
 import { registerCoreAbilities } from "./abilities/core.ts";
 import { registerMainwpAbilities } from "./abilities/mainwp/index.ts";
+import { JobEngine } from "./jobs/engine.ts";
 
 /** Bindings passed to `app.fetch` by the server: the peer address. */
 export interface Bindings {
@@ -91,7 +92,12 @@ export async function createApp(
     child: new ChildConnector(hooks, { dashboardUrl: `${options.config.publicUrl}/`, ...options.child }),
     secretKey: await resolveSecretKey(options.config),
     abilities: new AbilityRegistry(),
-  };
+  } as AppContext;
+  ctx.jobs = new JobEngine(ctx, {
+    mode: options.config.jobsMode,
+    workers: options.config.jobWorkers,
+    leaseMs: options.config.jobLeaseSeconds * 1000,
+  });
   registerCoreAbilities(ctx.abilities);
   registerMainwpAbilities(ctx.abilities);
   rest.addGuard(mainwpKeyGuard);

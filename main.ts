@@ -16,7 +16,15 @@ if (import.meta.main) {
   try {
     const config = loadConfig(Deno.env.toObject());
     const kv = await openStore(config.kvPath);
-    const { app } = await createApp({ config, kv });
+    const { app, ctx } = await createApp({ config, kv });
+    const stopJobs = ctx.jobs.start();
+    const shutdown = async () => {
+      await stopJobs();
+      kv.close();
+      Deno.exit(0);
+    };
+    Deno.addSignalListener("SIGINT", shutdown);
+    if (Deno.build.os !== "windows") Deno.addSignalListener("SIGTERM", shutdown);
     Deno.serve(
       {
         port: config.port,

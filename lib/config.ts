@@ -32,6 +32,12 @@ export interface Config {
   plugins: string[];
   /** Encrypts site private keys at rest; generated into the data folder when unset (see lib/secret.ts). */
   secretKey?: string;
+  /** How background jobs advance: KV queue, or a lease-claiming poll loop (forced for a remote KV). */
+  jobsMode: "queue" | "poll";
+  /** Chunks of one job that may run at once (MainWP: 1). */
+  jobWorkers: number;
+  /** Seconds a claimed chunk stays reserved before another worker may take it over. */
+  jobLeaseSeconds: number;
 }
 
 const boolish = z.enum(["1", "0", "true", "false", "yes", "no", "on", "off", ""]).transform((v) =>
@@ -46,6 +52,9 @@ const schema = z.object({
   TRUST_PROXY: z.string().toLowerCase().pipe(boolish).default(false),
   PLUGINS: z.string().default(""),
   SECRET_KEY: z.string().min(16, "must be at least 16 characters").optional(),
+  JOBS_MODE: z.enum(["auto", "queue", "poll"]).default("auto"),
+  JOB_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
+  JOB_LEASE_SECONDS: z.coerce.number().min(0.1).max(3600).default(120),
 });
 
 /** Whether the KV location is a remote KV Connect URL (no queues there). */
@@ -81,5 +90,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     trustProxy: v.TRUST_PROXY,
     plugins: v.PLUGINS.split(",").map((s) => s.trim()).filter(Boolean),
     ...(v.SECRET_KEY ? { secretKey: v.SECRET_KEY } : {}),
+    jobsMode: v.JOBS_MODE === "auto" ? (isRemoteKv(v.KV_PATH) ? "poll" : "queue") : v.JOBS_MODE,
+    jobWorkers: v.JOB_WORKERS,
+    jobLeaseSeconds: v.JOB_LEASE_SECONDS,
   };
 }

@@ -13,6 +13,7 @@ import type { HookRegistry } from "../hooks/registry.ts";
 import type { RestServer } from "../rest/server.ts";
 import type { ChildConnector } from "../child/connector.ts";
 import type { AbilityRegistry } from "../abilities/registry.ts";
+import type { JobEngine } from "../jobs/engine.ts";
 
 /** Shared services of one running app. */
 export interface AppContext {
@@ -26,4 +27,6 @@ export interface AppContext {
   secretKey: string;
   /** The WordPress Abilities API registry. */
   abilities: AbilityRegistry;
+  /** Background batch jobs (queued above `mainwp_abilities_batch_threshold`); started by `main.ts`. */
+  jobs: JobEngine;
 }

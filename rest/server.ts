@@ -43,8 +43,8 @@ export class RestResponse {
   constructor(
     readonly body: unknown,
     readonly status = 200,
-    /** When set, sent as is with this content type instead of JSON-encoding `body`. */
-    readonly raw?: { text: string; contentType: string },
+    /** When set, sent as is (text or a stream, e.g. server-sent events) instead of JSON-encoding `body`. */
+    readonly raw?: { text: string | ReadableStream<Uint8Array>; contentType: string },
     /** Extra response headers (e.g. `X-WP-Total`). */
     readonly headers: Record<string, string> = {},
   ) {}
@@ -386,7 +386,7 @@ export class RestServer {
     if (body instanceof RestResponse && body.raw) {
       return new Response(raw.method === "HEAD" ? null : body.raw.text, {
         status,
-        headers: { "Content-Type": body.raw.contentType },
+        headers: { "Content-Type": body.raw.contentType, ...body.headers },
       });
     }
     const allow = result.allow;

@@ -16,6 +16,7 @@ import { registerCostsRoutes } from "./costs.ts";
 import { registerUpdatesRoutes } from "./updates.ts";
 import { registerBatchRoutes } from "./batch.ts";
 import { registerAbilityRoutes } from "./abilities.ts";
+import { registerJobsRoutes } from "./jobs.ts";
 
 /** The MainWP REST namespace. */
 export const MAINWP_NS = "mainwp/v2";
@@ -28,5 +29,6 @@ export function registerAllRoutes(rest: RestServer): void {
   registerCostsRoutes(rest);
   registerUpdatesRoutes(rest);
   registerBatchRoutes(rest);
+  registerJobsRoutes(rest);
   registerAbilityRoutes(rest);
 }

@@ -589,6 +589,23 @@ export async function disconnectSite(ctx: AppContext, site: SiteRecord): Promise
   }
 }
 
+/** The sync error MainWP stores when a site is disconnected from the dashboard side. */
+export const MANUALLY_DISCONNECTED = "Manually disconnected";
+
+/**
+ * Marks a site disconnected on the dashboard only (its sync error becomes "Manually disconnected"), as
+ * MainWP's disconnect abilities and jobs do; the child is not told. `null` when the site is gone.
+ *
+ * @example
+ * ```ts
+ * (await markSiteDisconnected(ctx, site))?.sync_errors; // "Manually disconnected"
+ * ```
+ */
+export async function markSiteDisconnected(ctx: AppContext, site: SiteRecord): Promise<SiteRecord | null> {
+  const updated = await updateSite(ctx.kv, site.id, (s) => ({ ...s, sync_errors: MANUALLY_DISCONNECTED }));
+  return updated && "id" in updated ? updated : null;
+}
+
 /**
  * `POST /sites/{id}/disconnect`: `{"success":1|0,"data":SITE_MINI[,"error":"<child error>"]}`; a child
  * that cannot be reached is MainWP's HTTP 500 `mainwp_rest_disconnect_site_error`.

@@ -342,7 +342,7 @@ export const SITE_REMOVED_DISABLED_MESSAGE =
  * confirmed → "…has been disabled."; a child that could not be reached (offline, no MainWP answer) →
  * "…Please make sure that the MainWP Child plugin has been deactivated properly."; a child that answered
  * with an error (e.g. it already forgot this Dashboard) → `success` 0 with that `error` and no message
- * (rest-v2.md §10).
+ * (rest-v2.md §10). With `notifyChild: false` (the delete-site ability) the child is left untouched.
  *
  * @example
  * ```ts
@@ -352,10 +352,11 @@ export const SITE_REMOVED_DISABLED_MESSAGE =
 export async function removeSite(
   ctx: AppContext,
   site: SiteRecord,
+  options: { notifyChild?: boolean } = {},
 ): Promise<{ success: 0 | 1; message?: string; error?: string; data: SiteMini }> {
   let childError: string | null = null;
   let disabled = false;
-  if (site.privkey) {
+  if (site.privkey && options.notifyChild !== false) {
     try {
       await ctx.child.call(await childSiteOf(ctx, site), "deactivate");
       disabled = true;

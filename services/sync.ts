@@ -118,7 +118,9 @@ export async function recordSyncValues(
     const next = syncDataFromValues(values, previous);
     const existing = storedSiteChanges(previous);
     const merged = mergeSiteChanges(siteId, existing, changes);
-    if (merged !== existing) next.options = { ...next.options, [SITE_CHANGES_OPTION]: JSON.stringify(merged) };
+    if (merged !== existing) {
+      next.options = { ...next.options, [SITE_CHANGES_OPTION]: JSON.stringify(merged) };
+    }
     return next;
   };
   return await writeSiteSync(ctx.kv, siteId, data, (s) => ({

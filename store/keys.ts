@@ -29,6 +29,10 @@
  * | `["app_passwords", userId, uuid]` | `AppPasswordRecord` (salted hash only) |
  * | `["api_keys", id]` | `ApiKeyRecord` |
  * | `["idx", "api_key_hash", hmacHex]` | a copy of the `ApiKeyRecord` (one read per authenticated request) |
+ * | `["jobs", jobId]` | `JobRecord`: a background job's state and counters (expires 24 h after its last write) |
+ * | `["job_chunks", jobId, n]` | `ChunkRecord`: chunk `n`'s sites, claim lease and results |
+ * | `["idx", "jobs_active", jobId]` | `true` while a job is queued or processing (what workers scan) |
+ * | `["rev", "jobs"]` | `Deno.KvU64` bumped when a lane is scheduled without queues (pollers watch it) |
  *
  * @example
  * ```ts
@@ -91,4 +95,11 @@ export const keys = {
   apiKey: (id: number): Deno.KvKey => ["api_keys", id],
   apiKeys: (): Deno.KvKey => ["api_keys"],
   apiKeyByHash: (hash: string): Deno.KvKey => ["idx", "api_key_hash", hash],
+  job: (id: string): Deno.KvKey => ["jobs", id],
+  jobs: (): Deno.KvKey => ["jobs"],
+  jobChunk: (id: string, n: number): Deno.KvKey => ["job_chunks", id, n],
+  jobChunks: (id: string): Deno.KvKey => ["job_chunks", id],
+  activeJob: (id: string): Deno.KvKey => ["idx", "jobs_active", id],
+  activeJobs: (): Deno.KvKey => ["idx", "jobs_active"],
+  jobsRev: (): Deno.KvKey => ["rev", "jobs"],
 } as const;

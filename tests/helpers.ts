@@ -121,10 +121,13 @@ export interface SimulatedApp {
  * const { t, sim, token, close } = await simulatedApp(2, { add: true });
  * ```
  */
-export async function simulatedApp(count: number, options: { add?: boolean } = {}): Promise<SimulatedApp> {
+export async function simulatedApp(
+  count: number,
+  options: { add?: boolean; env?: Record<string, string> } = {},
+): Promise<SimulatedApp> {
   const sim = await startChildSimulator({ count });
   const t = await testApp({
-    env: { SECRET_KEY: "0123456789abcdef0123" },
+    env: { SECRET_KEY: "0123456789abcdef0123", ...options.env },
     child: { maxPerHost: 16, maxConcurrent: 16, timeoutMs: 1500 },
   });
   const token = await t.key("read_write");

@@ -1,21 +1,562 @@
 /**
  * @module
- * MainWP's single-site mutation abilities (abilities.md §2.5, 13–23).
+ * MainWP's single-site mutation abilities (abilities.md §2.5, 13–23): add, update, delete (confirm /
+ * dry_run), reconnect, disconnect, suspend, unsuspend, check, and the plugin and theme actions. They
+ * find their site inside execute (so an unknown site is a 404 here, a 403 for the site-flavour reads)
+ * and act through the same services as the `/sites` REST routes.
  *
  * @example
  * ```ts
  * registerSiteMutationAbilities(sink);
  * ```
  */
+import { z } from "zod";
 import type { AbilitySink } from "./index.ts";
+import type { AppContext } from "../../lib/context.ts";
+import { RestError, restError } from "../../rest/errors.ts";
+import { basePermission } from "./permissions.ts";
+import { siteFullObject } from "./sites.ts";
+import { siteBasicObject } from "./objects.ts";
+import { childOutdatedError, requireAccessibleSite } from "../../services/site-resolve.ts";
+import {
+  findSiteByDomain,
+  getSite,
+  getSiteSync,
+  normalizeSiteUrl,
+  type SiteRecord,
+  updateSite,
+} from "../../store/sites.ts";
+import {
+  addSite,
+  ALREADY_CONNECTED_ERROR,
+  checkAndStore,
+  markSiteDisconnected,
+  reconnectSiteOutcome,
+} from "../../services/site-actions.ts";
+import { editSite, removeSite, setSiteSuspended, type SiteEditFields } from "../../services/sites.ts";
+import { pluginAction, themeAction } from "../../services/site-items.ts";
+import { ChildError } from "../../child/errors.ts";
+import { activeTheme } from "../../services/site-format.ts";
+import { parseJsonText } from "../../services/update-lists.ts";
+import { getTag } from "../../store/tags.ts";
+
+const siteRef = z.union([z.int(), z.string()]);
+const ACT = { readonly: false, destructive: false, idempotent: true, instructions: "" };
+const DESTRUCTIVE_RULE =
+  "Destructive: pass confirm:true to act, or dry_run:true to see what would happen. Only use when the user explicitly asks for deletion.";
+
+/** Full site object (abilities.md §2.4). */
+const SiteFull = z.looseObject({
+  id: z.int(),
+  url: z.string(),
+  name: z.string(),
+  status: z.string(),
+  client_id: z.int().nullable(),
+  admin_username: z.string(),
+  wp_version: z.string(),
+  php_version: z.string(),
+  child_version: z.string(),
+  last_sync: z.string().nullable(),
+  notes: z.string(),
+});
+const SiteRef = z.object({ id: z.int(), url: z.string(), name: z.string() });
+const ItemObject = z.object({
+  slug: z.string(),
+  name: z.string(),
+  version: z.string(),
+  active: z.boolean(),
+  has_update: z.boolean(),
+  update_version: z.string().nullable(),
+});
+const SlugError = z.object({ slug: z.string(), code: z.string(), message: z.string() });
+
+/** A site's full object as it is stored now. */
+async function fullSite(ctx: AppContext, site: SiteRecord) {
+  return siteFullObject(site, await getSiteSync(ctx.kv, site.id), false);
+}
+
+/** `{id, url, name}` of a site. */
+function siteRef3(site: SiteRecord) {
+  const { id, url, name } = siteBasicObject(site);
+  return { id, url, name };
+}
+
+/** The item MainWP fabricates from a slug for plugin/theme mutation results. */
+function slugItem(slug: string, active: boolean) {
+  return { slug, name: slug, version: "", active, has_update: false, update_version: null };
+}
+
+type SiteInput = { site_id_or_domain: number | string };
+
+/** Resolves the input's site (404 / 403 from execute). */
+const siteOf = (ctx: AppContext, input: unknown) =>
+  requireAccessibleSite(ctx, (input as SiteInput).site_id_or_domain, input);
+
+/** Resolves the site and refuses children older than 4.0.0. */
+async function childSiteOf(ctx: AppContext, input: unknown): Promise<SiteRecord> {
+  const site = await siteOf(ctx, input);
+  const outdated = childOutdatedError(site, await getSiteSync(ctx.kv, site.id));
+  if (outdated) throw outdated;
+  return site;
+}
+
+/** MainWP's `confirm` / `dry_run` pair: both at once is refused before anything else. */
+function assertNotBoth(input: { confirm?: boolean; dry_run?: boolean }, message: string): void {
+  if (input.confirm && input.dry_run) throw restError("mainwp_invalid_input", message, 400);
+}
+
+/** A thrown transport failure of a child action: MainWP lets it escape (500 ability_callback_exception). */
+function callbackException(name: string): RestError {
+  return new RestError("ability_callback_exception", `Ability "${name}" callback threw an exception.`, null);
+}
+
+/** Maps the add-site failure text onto MainWP's codes (abilities.md §2.5, 13). */
+function addSiteError(error: string): RestError {
+  const lower = error.toLowerCase();
+  if (lower.includes("connect")) return restError("mainwp_connection_failed", error, 503);
+  if (lower.includes("credentials") || lower.includes("invalid")) {
+    return restError("mainwp_invalid_credentials", error, 401);
+  }
+  return restError("mainwp_site_add_failed", error || "Failed to add site.", 500);
+}
+
+function isHttpUrl(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return (parsed.protocol === "http:" || parsed.protocol === "https:") && parsed.hostname !== "";
+  } catch {
+    return false;
+  }
+}
+
+/** Slugs of a site's stored plugins (or themes) that are active. */
+async function activeSlugs(
+  ctx: AppContext,
+  site: SiteRecord,
+  kind: "plugins" | "themes",
+): Promise<Set<string>> {
+  const sync = await getSiteSync(ctx.kv, site.id);
+  if (kind === "themes") return new Set([activeTheme(sync?.themes)].filter((s) => s !== ""));
+  const raw = parseJsonText(sync?.plugins);
+  const list =
+    (Array.isArray(raw) ? raw : raw && typeof raw === "object" ? Object.values(raw) : []) as Record<
+      string,
+      unknown
+    >[];
+  return new Set(
+    list.filter((p) => p.active === true || Number(p.active) === 1).map((p) => String(p.slug ?? "")),
+  );
+}
 
 /**
- * Registers these abilities.
+ * Registers the single-site mutation abilities.
  *
  * @example
  * ```ts
  * registerSiteMutationAbilities(sink);
  * ```
  */
-export function registerSiteMutationAbilities(_sink: AbilitySink): void {
+export function registerSiteMutationAbilities(sink: AbilitySink): void {
+  sink.register({
+    name: "mainwp/add-site-v1",
+    label: "Add MainWP Site",
+    description:
+      "Connects a WordPress site running the MainWP Child plugin: registers the dashboard's key with it and stores the site.",
+    category: "mainwp-sites",
+    input: z.object({
+      url: z.string(),
+      name: z.string(),
+      admin_username: z.string(),
+      verify_certificate: z.union([z.literal(0), z.literal(1), z.literal(2)]).default(1),
+      ssl_version: z.int().default(0),
+      http_user: z.string().optional(),
+      http_pass: z.string().optional(),
+      tag_ids: z.array(z.int()).optional(),
+      client_id: z.int().optional(),
+      adminpassword: z.string().optional(),
+      uniqueid: z.string().optional(),
+    }).strict(),
+    output: SiteFull,
+    annotations: { readonly: false, destructive: false, idempotent: false, instructions: "" },
+    permission: basePermission,
+    execute: async ({ ctx, input }) => {
+      const q = input as Record<string, unknown>;
+      const url = String(q.url ?? "").trim();
+      const name = String(q.name ?? "").trim();
+      const admin = String(q.admin_username ?? "").trim();
+      if (!url || !name || !admin) {
+        throw restError(
+          "mainwp_invalid_input",
+          "Missing required fields: url, name, or admin_username.",
+          400,
+        );
+      }
+      if (!isHttpUrl(url)) throw restError("mainwp_invalid_url", "The site URL is not a valid URL.", 400);
+      if (await findSiteByDomain(ctx.kv, normalizeSiteUrl(url))) {
+        throw restError("mainwp_site_already_exists", "A site with this URL already exists.", 409);
+      }
+      const answer = await addSite(ctx, {
+        url,
+        name,
+        admin,
+        adminpassword: q.adminpassword,
+        uniqueid: q.uniqueid,
+        ssl_verify: q.verify_certificate === 0 ? 0 : 1,
+        http_user: q.http_user,
+        http_pass: q.http_pass,
+        groupids: Array.isArray(q.tag_ids) ? q.tag_ids.join(",") : undefined,
+        client_id: q.client_id,
+      });
+      if (answer.success !== 1) {
+        if (answer.error === ALREADY_CONNECTED_ERROR) {
+          throw restError("mainwp_site_already_exists", "A site with this URL already exists.", 409);
+        }
+        throw addSiteError(answer.error);
+      }
+      const site = await getSite(ctx.kv, Number(answer.data.id));
+      if (!site) throw restError("mainwp_site_add_failed", "Failed to add site.", 500);
+      return await fullSite(ctx, site);
+    },
+  });
+
+  sink.register({
+    name: "mainwp/update-site-v1",
+    label: "Update MainWP Site",
+    description:
+      "Changes a site's settings: name, address, administrator, HTTP authentication, certificate check, tags, client or suspension.",
+    category: "mainwp-sites",
+    input: z.object({
+      site_id_or_domain: siteRef,
+      name: z.string().optional(),
+      url: z.string().optional(),
+      admin_username: z.string().optional(),
+      verify_certificate: z.union([z.literal(0), z.literal(1), z.literal(2)]).optional(),
+      ssl_version: z.int().optional(),
+      http_user: z.string().optional(),
+      http_pass: z.string().optional(),
+      tag_ids: z.array(z.int()).optional(),
+      client_id: z.int().optional(),
+      suspended: z.union([z.literal(0), z.literal(1)]).optional(),
+    }).strict(),
+    output: SiteFull,
+    annotations: ACT,
+    permission: basePermission,
+    execute: async ({ ctx, input }) => {
+      const q = input as Record<string, unknown>;
+      let site = await siteOf(ctx, input);
+      const fields: SiteEditFields = {
+        name: q.name,
+        admin: q.admin_username,
+        sslversion: q.ssl_version,
+        http_user: q.http_user,
+        http_pass: q.http_pass,
+        client_id: q.client_id,
+        suspended: q.suspended,
+      };
+      for (const key of Object.keys(fields) as (keyof SiteEditFields)[]) {
+        if (fields[key] === undefined) delete fields[key];
+      }
+      const edited = await editSite(ctx, site, fields);
+      if (edited.success !== 1) throw restError("mainwp_invalid_input", edited.error, 400);
+      const url = typeof q.url === "string" ? q.url.trim() : "";
+      if (Array.isArray(q.tag_ids) || q.verify_certificate !== undefined || url !== "") {
+        // Tags are replaced as a whole (an empty list clears them); the address keeps its indexes in step.
+        const tagIds = Array.isArray(q.tag_ids) ? await existingTagIds(ctx, q.tag_ids as number[]) : null;
+        const updated = await updateSite(ctx.kv, site.id, (s) => ({
+          ...s,
+          url: url !== "" ? url : s.url,
+          tag_ids: tagIds ?? s.tag_ids,
+          verify_certificate: q.verify_certificate === undefined
+            ? s.verify_certificate
+            : q.verify_certificate === 0
+            ? 0
+            : 1,
+        }));
+        if (updated && "conflict" in updated) {
+          throw restError("mainwp_site_already_exists", "A site with this URL already exists.", 409);
+        }
+      }
+      site = (await getSite(ctx.kv, site.id)) ?? site;
+      return await fullSite(ctx, site);
+    },
+  });
+
+  sink.register({
+    name: "mainwp/delete-site-v1",
+    label: "Delete MainWP Site",
+    description:
+      "Removes a site from the dashboard with its stored data. The MainWP Child plugin on the site itself is left as it is.",
+    category: "mainwp-sites",
+    input: z.looseObject({
+      site_id_or_domain: siteRef,
+      confirm: z.boolean().default(false),
+      dry_run: z.boolean().default(false),
+    }),
+    annotations: { readonly: false, destructive: true, idempotent: false, instructions: DESTRUCTIVE_RULE },
+    permission: basePermission,
+    execute: async ({ ctx, input }) => {
+      const q = input as SiteInput & { confirm?: boolean; dry_run?: boolean };
+      assertNotBoth(q, "Cannot specify both dry_run and confirm.");
+      const site = await siteOf(ctx, input);
+      if (q.dry_run) {
+        return {
+          dry_run: true,
+          would_affect: siteRef3(site),
+          warnings: [
+            "The site and everything the dashboard stored about it (sync data, settings) would be removed.",
+            "Its tag and client assignments would be removed.",
+            "The MainWP Child plugin on the site would not be deactivated or removed.",
+            "This cannot be undone; the site would have to be added again.",
+          ],
+        };
+      }
+      if (!q.confirm) {
+        throw restError(
+          "mainwp_confirmation_required",
+          "Deletion requires confirm parameter to be true.",
+          400,
+        );
+      }
+      await removeSite(ctx, site, { notifyChild: false });
+      return { dry_run: false, deleted: true, site: siteRef3(site), would_affect: [], warnings: [] };
+    },
+  });
+
+  sink.register({
+    name: "mainwp/reconnect-site-v1",
+    label: "Reconnect MainWP Site",
+    description:
+      "Reconnects a disconnected site: syncs it, or registers the dashboard with its child again when the sync fails.",
+    category: "mainwp-sites",
+    input: z.looseObject({ site_id_or_domain: siteRef }),
+    output: z.object({ reconnected: z.boolean(), site: SiteFull }),
+    annotations: ACT,
+    permission: basePermission,
+    execute: async ({ ctx, input }) => {
+      const outcome = await reconnectSiteOutcome(ctx, await siteOf(ctx, input));
+      if (!outcome.ok) {
+        throw restError("mainwp_reconnect_failed", outcome.error || "Site reconnection failed.", 503);
+      }
+      return { reconnected: true, site: await fullSite(ctx, outcome.site) };
+    },
+  });
+
+  sink.register({
+    name: "mainwp/disconnect-site-v1",
+    label: "Disconnect MainWP Site",
+    description: "Marks a site as disconnected on the dashboard; reconnect it to manage it again.",
+    category: "mainwp-sites",
+    input: z.looseObject({ site_id_or_domain: siteRef }),
+    output: z.object({ disconnected: z.boolean(), site: SiteFull }),
+    annotations: ACT,
+    permission: basePermission,
+    execute: async ({ ctx, input }) => {
+      const site = await siteOf(ctx, input);
+      const stored = (await markSiteDisconnected(ctx, site)) ?? site;
+      return { disconnected: true, site: await fullSite(ctx, stored) };
+    },
+  });
+
+  for (const [verb, value] of [["suspend", 1], ["unsuspend", 0]] as const) {
+    sink.register({
+      name: `mainwp/${verb}-site-v1`,
+      label: value ? "Suspend MainWP Site" : "Unsuspend MainWP Site",
+      description: value
+        ? "Suspends a site: it stays on the dashboard but is left out of syncs and updates."
+        : "Lifts a site's suspension so it is synced and updated again.",
+      category: "mainwp-sites",
+      input: z.looseObject({ site_id_or_domain: siteRef }),
+      output: z.object({ [`${verb}ed`]: z.boolean(), site: SiteFull }),
+      annotations: ACT,
+      permission: basePermission,
+      execute: async ({ ctx, input }) => {
+        const site = await siteOf(ctx, input);
+        await setSiteSuspended(ctx, site, value);
+        return { [`${verb}ed`]: true, site: await fullSite(ctx, (await getSite(ctx.kv, site.id)) ?? site) };
+      },
+    });
+  }
+
+  sink.register({
+    name: "mainwp/check-site-v1",
+    label: "Check MainWP Site",
+    description: "Checks whether a site answers over HTTP and stores the result as its online status.",
+    category: "mainwp-sites",
+    input: z.looseObject({ site_id_or_domain: siteRef }),
+    output: z.object({
+      site_id: z.int(),
+      response_time: z.number(),
+      checked: z.boolean(),
+      site: SiteRef,
+      status: z.object({ online: z.boolean(), http_code: z.int(), response_time: z.number() }),
+    }),
+    annotations: ACT,
+    permission: basePermission,
+    execute: async ({ ctx, input }) => {
+      const site = await siteOf(ctx, input);
+      const started = performance.now();
+      let result;
+      try {
+        result = await checkAndStore(ctx, site);
+      } catch (error) {
+        if (!(error instanceof ChildError)) throw error;
+        throw restError("mainwp_check_failed", error.message, 503);
+      }
+      const seconds = Math.round((performance.now() - started) / 10) / 100;
+      return {
+        site_id: site.id,
+        response_time: seconds,
+        checked: true,
+        site: siteRef3(result.site),
+        status: { online: result.online, http_code: result.httpCode, response_time: seconds },
+      };
+    },
+  });
+
+  for (const [verb, noun] of [["activate", "activated"], ["deactivate", "deactivated"]] as const) {
+    const name = `mainwp/${verb}-site-plugins-v1`;
+    sink.register({
+      name,
+      label: verb === "activate" ? "Activate Site Plugins" : "Deactivate Site Plugins",
+      description: `${
+        verb === "activate" ? "Activates" : "Deactivates"
+      } plugins on a site, one by one; each plugin succeeds or fails on its own.`,
+      category: "mainwp-sites",
+      input: z.looseObject({ site_id_or_domain: siteRef, plugins: z.array(z.string()).min(1) }),
+      output: z.object({ [noun]: z.array(ItemObject), errors: z.array(SlugError) }),
+      annotations: ACT,
+      permission: basePermission,
+      execute: async ({ ctx, input }) => {
+        const site = await childSiteOf(ctx, input);
+        const done = [];
+        const errors = [];
+        for (const slug of (input as { plugins: string[] }).plugins) {
+          let result;
+          try {
+            result = await pluginAction(ctx, site, verb, [slug]);
+          } catch (error) {
+            if (error instanceof RestError) throw callbackException(name);
+            throw error;
+          }
+          if (result.success === 1) done.push(slugItem(slug, verb === "activate"));
+          else {
+            errors.push({
+              slug,
+              code: verb === "activate" ? "mainwp_activation_failed" : "mainwp_deactivation_failed",
+              message: verb === "activate" ? "Activation failed" : "Deactivation failed",
+            });
+          }
+        }
+        return { [noun]: done, errors };
+      },
+    });
+  }
+
+  for (const kind of ["plugins", "themes"] as const) {
+    const singular = kind === "plugins" ? "Plugin" : "Theme";
+    const name = `mainwp/delete-site-${kind}-v1`;
+    sink.register({
+      name,
+      label: `Delete Site ${singular}s`,
+      description:
+        `Deletes ${kind} from a site, one by one. A dry run lists what would go, from the last sync.`,
+      category: "mainwp-sites",
+      input: z.looseObject({
+        site_id_or_domain: siteRef,
+        [kind]: z.array(z.string()).min(1),
+        confirm: z.boolean().default(false),
+        dry_run: z.boolean().default(false),
+      }),
+      annotations: {
+        readonly: false,
+        destructive: true,
+        idempotent: false,
+        instructions: `${DESTRUCTIVE_RULE} The ${kind} are removed from the child site for good.`,
+      },
+      permission: basePermission,
+      execute: async ({ ctx, input }) => {
+        const q = input as SiteInput & { confirm?: boolean; dry_run?: boolean } & Record<string, unknown>;
+        assertNotBoth(q, "Cannot specify both dry_run and confirm.");
+        const site = await childSiteOf(ctx, input);
+        const slugs = (q[kind] as string[]).map((s) => s.trim()).filter((s) => s !== "");
+        if (slugs.length === 0) throw restError("mainwp_invalid_input", `No ${kind} specified.`, 400);
+        if (q.dry_run) {
+          const active = await activeSlugs(ctx, site, kind);
+          return {
+            dry_run: true,
+            would_affect: slugs.map((slug) => slugItem(slug, false)),
+            count: slugs.length,
+            warnings: slugs.filter((slug) => active.has(slug)).map((slug) =>
+              kind === "plugins"
+                ? `Plugin ${slug} is currently active.`
+                : `Theme ${slug} is the currently active theme.`
+            ),
+          };
+        }
+        if (!q.confirm) {
+          throw restError(
+            "mainwp_confirmation_required",
+            "Deletion requires confirm parameter to be true.",
+            400,
+          );
+        }
+        const deleted = [];
+        const errors = [];
+        for (const slug of slugs) {
+          let ok: boolean;
+          let message = "Deletion failed";
+          try {
+            if (kind === "plugins") ok = (await pluginAction(ctx, site, "delete", [slug])).success === 1;
+            else {
+              const result = await themeAction(ctx, site, "delete", [slug]);
+              const data = result.data as Record<string, unknown>;
+              ok = result.success === 1 && !data.error;
+              if (typeof data.error === "string") message = data.error;
+            }
+          } catch (error) {
+            if (error instanceof RestError) throw callbackException(name);
+            throw error;
+          }
+          if (ok) deleted.push(slugItem(slug, false));
+          else errors.push({ slug, code: "mainwp_deletion_failed", message });
+        }
+        return { dry_run: false, deleted, count: deleted.length, errors, warnings: [] };
+      },
+    });
+  }
+
+  sink.register({
+    name: "mainwp/activate-site-theme-v1",
+    label: "Activate Site Theme",
+    description: "Switches a site to another installed theme.",
+    category: "mainwp-sites",
+    input: z.looseObject({ site_id_or_domain: siteRef, theme: z.string() }),
+    output: z.object({ activated: z.boolean(), theme: ItemObject }),
+    annotations: ACT,
+    permission: basePermission,
+    execute: async ({ ctx, input }) => {
+      const site = await childSiteOf(ctx, input);
+      const theme = (input as { theme: string }).theme.trim();
+      if (theme === "") throw restError("mainwp_invalid_input", "Theme slug is required.", 400);
+      let result;
+      try {
+        result = await themeAction(ctx, site, "activate", [theme]);
+      } catch (error) {
+        if (!(error instanceof RestError)) throw error;
+        throw restError("mainwp_activation_failed", error.message, 500);
+      }
+      if (result.success !== 1) {
+        throw restError("mainwp_activation_failed", `The theme ${theme} could not be activated.`, 500);
+      }
+      // MainWP reports the theme it just activated with `active: false` (abilities.md §6.20).
+      return { activated: true, theme: slugItem(theme, false) };
+    },
+  });
+}
+
+/** The ids among `ids` that name existing tags. */
+async function existingTagIds(ctx: AppContext, ids: number[]): Promise<number[]> {
+  const out: number[] = [];
+  for (const id of ids) if (await getTag(ctx.kv, id)) out.push(id);
+  return out;
 }

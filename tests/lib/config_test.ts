@@ -9,6 +9,9 @@ Deno.test("defaults", () => {
     publicUrl: "http://127.0.0.1:8080",
     trustProxy: false,
     plugins: [],
+    jobsMode: "queue",
+    jobWorkers: 1,
+    jobLeaseSeconds: 120,
   });
 });
 

@@ -1,0 +1,399 @@
+/**
+ * @module
+ * The job engine: queues jobs and advances them chunk by chunk (abilities.md §3.3), exactly once per
+ * chunk whatever Deno KV's at-least-once delivery does (platform.md §1.2).
+ *
+ * A job's work is split into chunks, scheduled along *lanes* (the worker count: chunks of one job that
+ * may run at once). A lane run ({@link JobEngine.runLane}) is one short step:
+ * 1. **claim** a chunk in one atomic commit that checks the job's and the chunk's versionstamps — the
+ *    next never-claimed chunk, or a chunk whose claim lease ran out (its worker died);
+ * 2. **work**: the job's operation on each site of the chunk (jobs/operations.ts);
+ * 3. **record**: the chunk's results, the job's counters and the lane's next run, in one atomic commit
+ *    that checks the chunk is still ours — a worker that lost its claim discards its results.
+ * A lane run carries the lane's sequence number; a duplicated or late message has an old number and
+ * does nothing. With queues (local KV) the next run is an `enqueue` with a delay, written in the same
+ * commit; without (remote KV) the lane's due time in the record is the schedule and a loop claims due
+ * lanes — the same claim and record code either way. A recovery pass re-sends lanes that are overdue.
+ *
+ * @example
+ * ```ts
+ * const engine = new JobEngine(ctx, { mode: "queue", leaseMs: 120_000 });
+ * const stop = engine.start();
+ * await engine.queue({ type: "sync", sites: [1, 2, 3] });
+ * ```
+ */
+import type { AppContext } from "../lib/context.ts";
+import { keys } from "../store/keys.ts";
+import { mapConcurrent } from "../rest/batch.ts";
+import { runSiteOperation } from "./operations.ts";
+import {
+  activeJobIds,
+  type ChunkRecord,
+  createJob,
+  getJobEntry,
+  JOB_TIMEOUT_MS,
+  type JobRecord,
+  type JobType,
+  listChunks,
+  putChunk,
+  putJob,
+} from "./store.ts";
+
+/** A queue message that runs one lane step. */
+export interface LaneMessage {
+  fleetpress_job: string;
+  lane: string;
+  seq: number;
+}
+
+/** How the engine runs. */
+export interface JobEngineOptions {
+  /** `queue`: KV's queue (local KV); `poll`: a lease-claiming loop (any KV). */
+  mode: "queue" | "poll";
+  /** How long a chunk claim holds before another worker may take it over. */
+  leaseMs: number;
+  /** Lanes per job (default 1, as MainWP). */
+  workers?: number;
+  /** Poll-mode tick (default 250 ms). */
+  tickMs?: number;
+  /** Queue mode: re-send lanes overdue by this much (default 30 s), checked as often. */
+  recoveryMs?: number;
+}
+
+/** What to queue. */
+export interface QueueRequest {
+  type: JobType;
+  sites: readonly number[];
+  types?: string[];
+  specificItems?: string[];
+}
+
+const MAX_ATTEMPTS = 25;
+const TIMEOUT_ERROR = { site_id: 0, code: "timeout", message: "Job timed out after 4 hours." };
+
+/** Whether a value is a {@link LaneMessage}. */
+function isLaneMessage(value: unknown): value is LaneMessage {
+  const m = value as LaneMessage;
+  return !!m && typeof m === "object" && typeof m.fleetpress_job === "string" && typeof m.lane === "string" &&
+    typeof m.seq === "number";
+}
+
+const seconds = (ms: number) => Math.floor(ms / 1000);
+
+/** Queues and advances background jobs. */
+export class JobEngine {
+  #ctx: AppContext;
+  #options: Required<JobEngineOptions>;
+  #inFlight = new Set<string>();
+  #running = new Set<Promise<void>>();
+
+  constructor(ctx: AppContext, options: JobEngineOptions) {
+    this.#ctx = ctx;
+    this.#options = { workers: 1, tickMs: 250, recoveryMs: 30_000, ...options };
+  }
+
+  /** The mode in use. */
+  get mode(): "queue" | "poll" {
+    return this.#options.mode;
+  }
+
+  /**
+   * Stores a queued job; its first chunk runs after `mainwp_abilities_cron_initial_delay` seconds
+   * (default 60), chunks hold `mainwp_abilities_cron_chunk_size` sites (default 20) and follow each other
+   * `mainwp_abilities_cron_reschedule_delay` seconds apart (default 30).
+   *
+   * @example
+   * ```ts
+   * const job = await engine.queue({ type: "check", sites: [1, 2] });
+   * ```
+   */
+  async queue(request: QueueRequest): Promise<JobRecord> {
+    const hooks = this.#ctx.hooks;
+    const delay = async (name: string, fallback: number) => {
+      const value = Number(await hooks.applyFilters(name, fallback));
+      return Number.isFinite(value) && value > 0 ? value * 1000 : 0;
+    };
+    const chunkSize = Math.max(
+      1,
+      Math.trunc(Number(await hooks.applyFilters("mainwp_abilities_cron_chunk_size", 20)) || 1),
+    );
+    const job = await createJob(this.#ctx.kv, {
+      type: request.type,
+      sites: request.sites,
+      chunkSize,
+      startDelayMs: await delay("mainwp_abilities_cron_initial_delay", 60),
+      rescheduleMs: await delay("mainwp_abilities_cron_reschedule_delay", 30),
+      lanes: this.#options.workers,
+      types: request.types,
+      specificItems: request.specificItems,
+    }, (op, record, lane) => this.#send(op, record, lane, record.lanes[lane].due - Date.now()));
+    if (this.#options.mode === "poll") this.#kick();
+    return job;
+  }
+
+  /** Adds a lane's run to `op` as a queue message (queue mode only; poll mode reads `due`). */
+  #send(op: Deno.AtomicOperation, job: JobRecord, lane: string, delayMs: number): void {
+    if (this.#options.mode !== "queue") {
+      op.sum(keys.jobsRev(), 1n); // wakes pollers watching it (other processes included)
+      return;
+    }
+    const message: LaneMessage = { fleetpress_job: job.job_id, lane, seq: job.lanes[lane].seq };
+    op.enqueue(message, { delay: Math.max(0, Math.round(delayMs)) });
+  }
+
+  /** Moves a lane to its next run `delayMs` from now, inside `op`. */
+  #reschedule(op: Deno.AtomicOperation, job: JobRecord, lane: string, delayMs: number): void {
+    job.lanes[lane] = { seq: job.lanes[lane].seq + 1, due: Date.now() + delayMs };
+    this.#send(op, job, lane, delayMs);
+  }
+
+  /**
+   * One lane step: claim a chunk, do its work, record the results and schedule the lane's next run.
+   * Safe to call for a duplicated or stale message (it then does nothing).
+   *
+   * @example
+   * ```ts
+   * await engine.runLane("sync_…", "0", 0);
+   * ```
+   */
+  async runLane(jobId: string, lane: string, seq: number): Promise<void> {
+    const claim = await this.#claim(jobId, lane, seq);
+    if (!claim) return;
+    const results = await mapConcurrent(
+      claim.chunk.sites,
+      Math.max(1, claim.chunk.sites.length),
+      (siteId) => runSiteOperation(this.#ctx, claim.job, siteId),
+    );
+    await this.#record(jobId, lane, seq, claim, results);
+  }
+
+  /** Step 1: claims a chunk (or completes the job, or waits for other lanes' claims). */
+  async #claim(jobId: string, lane: string, seq: number) {
+    const kv = this.#ctx.kv;
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const jobEntry = await getJobEntry(kv, jobId);
+      const job = jobEntry.value;
+      if (!job) {
+        await kv.delete(keys.activeJob(jobId));
+        return null;
+      }
+      if (job.status === "completed" || job.status === "failed") return null;
+      if (job.lanes[lane]?.seq !== seq) return null;
+      const now = Date.now();
+      const op = kv.atomic().check(jobEntry);
+      if (job.started !== null && now > job.started * 1000 + JOB_TIMEOUT_MS) {
+        Object.assign(job, { status: "failed", completed: seconds(now), job_timed_out: true });
+        job.job_errors = [...job.job_errors, TIMEOUT_ERROR];
+        putJob(op, job, now).delete(keys.activeJob(jobId));
+        if ((await op.commit()).ok) return null;
+        continue;
+      }
+      if (job.status === "queued") Object.assign(job, { status: "processing", started: seconds(now) });
+      let chunkEntry: Deno.KvEntryMaybe<ChunkRecord>;
+      let n: number;
+      if (job.next_chunk < job.chunk_count) {
+        n = job.next_chunk++;
+        chunkEntry = await kv.get<ChunkRecord>(keys.jobChunk(jobId, n));
+      } else {
+        const chunks = await listChunks(kv, jobId);
+        const running = chunks.filter((c) => c.value.state === "running");
+        const lost = running.find((c) => c.value.lease_until <= now);
+        if (!lost) {
+          if (chunks.every((c) => c.value.state === "done")) {
+            this.#complete(job, now);
+            putJob(op, job, now).delete(keys.activeJob(jobId));
+          } else {
+            // Other lanes hold the rest: look again when the first of their claims runs out.
+            const wake = Math.min(...running.map((c) => c.value.lease_until));
+            this.#reschedule(op, job, lane, Math.max(0, wake - now) + 50);
+            putJob(op, job, now);
+          }
+          if ((await op.commit()).ok) return null;
+          continue;
+        }
+        n = Number(lost.key[2]);
+        chunkEntry = lost;
+      }
+      const chunk = chunkEntry.value;
+      if (!chunk) {
+        // A chunk that vanished (it expired with a stalled job): nothing left to do for it.
+        job.chunks_done++;
+        putJob(op, job, now);
+        await op.commit();
+        continue;
+      }
+      chunk.state = "running";
+      chunk.lease_until = now + this.#options.leaseMs;
+      chunk.claims++;
+      op.check(chunkEntry);
+      putJob(op, job, now);
+      putChunk(op, jobId, n, chunk, now);
+      const result = await op.commit();
+      if (result.ok) return { job, n, chunk, versionstamp: result.versionstamp };
+    }
+    return null;
+  }
+
+  #complete(job: JobRecord, now: number): void {
+    Object.assign(job, { status: "completed", completed: seconds(now), progress: 100 });
+  }
+
+  /** Step 3: records a chunk's results with the job's progress, unless the claim was lost. */
+  async #record(
+    jobId: string,
+    lane: string,
+    seq: number,
+    claim: { n: number; chunk: ChunkRecord; versionstamp: string },
+    results: ({ code: string; message: string } | null)[],
+  ): Promise<void> {
+    const kv = this.#ctx.kv;
+    const succeeded: number[] = [];
+    const errors: { site_id: number; code: string; message: string }[] = [];
+    claim.chunk.sites.forEach((siteId, i) => {
+      const failure = results[i];
+      if (failure) errors.push({ site_id: siteId, ...failure });
+      else succeeded.push(siteId);
+    });
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const chunkEntry = await kv.get<ChunkRecord>(keys.jobChunk(jobId, claim.n));
+      if (chunkEntry.versionstamp !== claim.versionstamp) return; // taken over: the new holder records it
+      const jobEntry = await getJobEntry(kv, jobId);
+      const job = jobEntry.value;
+      if (!job) return;
+      const now = Date.now();
+      const op = kv.atomic().check(chunkEntry).check(jobEntry);
+      putChunk(op, jobId, claim.n, { ...claim.chunk, state: "done", lease_until: 0, succeeded, errors }, now);
+      job.processed += claim.chunk.sites.length;
+      job.succeeded += succeeded.length;
+      job.failed += errors.length;
+      job.chunks_done++;
+      job.progress = job.total > 0 ? Math.round(job.processed / job.total * 100) : 0;
+      if (job.status === "processing" && job.chunks_done >= job.chunk_count) {
+        this.#complete(job, now);
+        op.delete(keys.activeJob(jobId));
+      } else if (job.status === "processing" && job.lanes[lane]?.seq === seq) {
+        this.#reschedule(op, job, lane, job.reschedule_ms);
+      }
+      putJob(op, job, now);
+      if ((await op.commit()).ok) return;
+    }
+  }
+
+  /**
+   * Runs (poll mode) or re-sends (queue mode) the lanes that are due: in poll mode those due now, in
+   * queue mode those overdue by more than the recovery delay (their message was lost with a process).
+   *
+   * @example
+   * ```ts
+   * await engine.pump();
+   * ```
+   */
+  async pump(): Promise<void> {
+    const kv = this.#ctx.kv;
+    const now = Date.now();
+    const grace = this.#options.mode === "poll" ? 0 : this.#options.recoveryMs;
+    for (const id of await activeJobIds(kv)) {
+      const entry = await getJobEntry(kv, id);
+      if (!entry.value) {
+        await kv.delete(keys.activeJob(id));
+        continue;
+      }
+      for (const [lane, state] of Object.entries(entry.value.lanes)) {
+        if (state.due + grace > now) continue;
+        if (this.#options.mode === "queue") {
+          await kv.enqueue({ fleetpress_job: id, lane, seq: state.seq } satisfies LaneMessage);
+        } else this.#spawn(id, lane, state.seq);
+      }
+    }
+  }
+
+  /** Starts a lane step unless this process already runs it. */
+  #spawn(jobId: string, lane: string, seq: number): void {
+    const key = `${jobId}/${lane}/${seq}`;
+    if (this.#inFlight.has(key)) return;
+    this.#inFlight.add(key);
+    const run = this.runLane(jobId, lane, seq)
+      .catch((error) => console.error(`[fleetpress] job ${jobId} lane ${lane} failed:`, error))
+      .finally(() => {
+        this.#inFlight.delete(key);
+        this.#running.delete(run);
+        if (this.#options.mode === "poll") this.#kick();
+      });
+    this.#running.add(run);
+  }
+
+  #kickTimer: ReturnType<typeof setTimeout> | undefined;
+  #stopped = true;
+
+  /** Poll mode: pump soon. */
+  #kick(): void {
+    if (this.#stopped || this.#kickTimer !== undefined) return;
+    this.#kickTimer = setTimeout(() => {
+      this.#kickTimer = undefined;
+      this.pump().catch((error) => console.error("[fleetpress] job pump failed:", error));
+    }, 0);
+  }
+
+  /** Poll mode: pumps whenever the jobs revision changes (a job queued or a lane rescheduled). */
+  #watch(kv: Deno.Kv): void {
+    const stream = kv.watch([keys.jobsRev()]);
+    this.#watcher = stream.getReader();
+    (async () => {
+      while (!this.#stopped) {
+        const { done } = await this.#watcher!.read();
+        if (done) return;
+        this.#kick();
+      }
+    })().catch(() => {});
+  }
+
+  #watcher: ReadableStreamDefaultReader<unknown> | undefined;
+
+  /**
+   * Starts working: queue mode listens to the KV queue and re-sends overdue lanes every recovery
+   * period; poll mode pumps every tick and whenever a job is queued. Returns a function that stops
+   * and waits for running steps.
+   *
+   * @example
+   * ```ts
+   * const stop = engine.start();
+   * await stop();
+   * ```
+   */
+  start(): () => Promise<void> {
+    this.#stopped = false;
+    const kv = this.#ctx.kv;
+    if (this.#options.mode === "queue") {
+      kv.listenQueue(async (message: unknown) => {
+        if (!isLaneMessage(message) || this.#stopped) return;
+        const key = `${message.fleetpress_job}/${message.lane}/${message.seq}`;
+        if (this.#inFlight.has(key)) return; // the same step is running here already
+        this.#inFlight.add(key);
+        try {
+          await this.runLane(message.fleetpress_job, message.lane, message.seq);
+        } finally {
+          this.#inFlight.delete(key);
+        }
+      }).catch(() => {});
+    }
+    const period = this.#options.mode === "queue" ? this.#options.recoveryMs : this.#options.tickMs;
+    const timer = setInterval(() => {
+      this.pump().catch((error) => console.error("[fleetpress] job pump failed:", error));
+    }, period);
+    if (this.#options.mode === "queue") {
+      // At start: lanes left overdue by a process that stopped.
+      this.pump().catch((error) => console.error("[fleetpress] job pump failed:", error));
+    } else {
+      this.#kick();
+      this.#watch(kv);
+    }
+    return async () => {
+      this.#stopped = true;
+      clearInterval(timer);
+      clearTimeout(this.#kickTimer);
+      this.#kickTimer = undefined;
+      await this.#watcher?.cancel().catch(() => {});
+      await Promise.allSettled([...this.#running]);
+    };
+  }
+}

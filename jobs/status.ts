@@ -1,0 +1,98 @@
+/**
+ * @module
+ * A job's status as `mainwp/get-batch-job-status-v1` answers it (abilities.md §3.5), also served by
+ * `GET /wp-json/mainwp/v2/jobs/{id}`: counts, per-site errors gathered from the chunks, `Z` timestamps,
+ * and the timeout fields.
+ *
+ * @example
+ * ```ts
+ * const status = await jobStatus(kv, "sync_…"); // null when unknown or expired
+ * ```
+ */
+import { type RestError, restError } from "../rest/errors.ts";
+import { getJob, type JobError, type JobRecord, listChunks } from "./store.ts";
+
+/** The status body (abilities.md §3.5). */
+export interface JobStatusView {
+  job_id: string;
+  type: string;
+  status: string;
+  progress: number;
+  processed: number;
+  total: number;
+  succeeded: number;
+  failed: number;
+  started_at: string | null;
+  completed_at: string | null;
+  errors: JobError[];
+  job_timed_out: boolean;
+  job_error_code?: string;
+  job_error_message?: string;
+}
+
+/** `YYYY-MM-DDTHH:MM:SSZ` for unix seconds, or `null`. */
+function zulu(unixSeconds: number | null): string | null {
+  return unixSeconds ? new Date(unixSeconds * 1000).toISOString().replace(/\.\d{3}Z$/, "Z") : null;
+}
+
+/**
+ * The status view of a job record and its chunks' errors.
+ *
+ * @example
+ * ```ts
+ * statusView(job, []).status; // "queued"
+ * ```
+ */
+export function statusView(job: JobRecord, chunkErrors: readonly JobError[]): JobStatusView {
+  const errors = [...chunkErrors, ...job.job_errors];
+  const view: JobStatusView = {
+    job_id: job.job_id,
+    type: job.job_type,
+    status: job.status,
+    progress: Math.min(100, Math.max(0, job.progress)),
+    processed: Math.max(0, job.processed),
+    total: Math.max(0, job.total),
+    succeeded: job.succeeded,
+    failed: errors.length,
+    started_at: zulu(job.started),
+    completed_at: zulu(job.completed),
+    errors,
+    job_timed_out: job.job_timed_out === true,
+  };
+  if (view.job_timed_out) {
+    view.job_error_code = "timeout";
+    view.job_error_message = "Job timed out after 4 hours. Partial results may be available.";
+  }
+  return view;
+}
+
+/**
+ * A job's status, or `null` when it is unknown or expired.
+ *
+ * @example
+ * ```ts
+ * (await jobStatus(kv, id))?.progress;
+ * ```
+ */
+export async function jobStatus(kv: Deno.Kv, id: string): Promise<JobStatusView | null> {
+  const job = await getJob(kv, id);
+  if (!job) return null;
+  const errors = (await listChunks(kv, id)).flatMap((c) => c.value.errors ?? []);
+  return statusView(job, errors);
+}
+
+/**
+ * MainWP's 404 for an unknown or expired job.
+ *
+ * @example
+ * ```ts
+ * throw jobNotFound();
+ * ```
+ */
+export function jobNotFound(): RestError {
+  return restError(
+    "mainwp_job_not_found",
+    "Batch job not found. Job may have expired (jobs are kept for 24 hours).",
+    404,
+  );
+}

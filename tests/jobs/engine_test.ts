@@ -1,0 +1,113 @@
+import { assert, assertEquals, assertMatch } from "@std/assert";
+import { simulatedApp, testApp } from "../helpers.ts";
+import { abilityClient } from "../abilities/_helpers.ts";
+import { createSite } from "../../store/sites.ts";
+import { keys } from "../../store/keys.ts";
+import type { AppContext } from "../../lib/context.ts";
+import { getJob, type JobRecord } from "../../jobs/store.ts";
+import { jobStatus } from "../../jobs/status.ts";
+
+/** Small thresholds and no delays, as the tests need them. */
+function fastJobs(ctx: AppContext, threshold: number, chunk: number): void {
+  ctx.hooks.addFilter("mainwp_abilities_batch_threshold", () => threshold);
+  ctx.hooks.addFilter("mainwp_abilities_cron_chunk_size", () => chunk);
+  ctx.hooks.addFilter("mainwp_abilities_cron_initial_delay", () => 0);
+  ctx.hooks.addFilter("mainwp_abilities_cron_reschedule_delay", () => 0);
+}
+
+/** Waits (bounded) until the job has ended. */
+async function settle(ctx: AppContext, id: string, limitMs = 15_000): Promise<JobRecord> {
+  const until = Date.now() + limitMs;
+  while (Date.now() < until) {
+    const job = await getJob(ctx.kv, id);
+    if (job && (job.status === "completed" || job.status === "failed")) return job;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`job ${id} did not end within ${limitMs} ms`);
+}
+
+Deno.test("threshold: 5 sites with threshold 5 run now, 6 are queued with MainWP's shapes", async () => {
+  const t = await testApp();
+  try {
+    const a = await abilityClient(t);
+    fastJobs(t.ctx, 5, 20);
+    t.ctx.hooks.addFilter("mainwp_abilities_cron_initial_delay", () => 3600, 20);
+    for (let i = 1; i <= 5; i++) await createSite(t.ctx.kv, { url: `https://s${i}.example`, name: `S${i}` });
+    const now = await a.run("mainwp/suspend-sites-v1", {});
+    assertEquals([now.status, now.body.total_suspended, now.body.queued], [200, 5, undefined]);
+    await createSite(t.ctx.kv, { url: "https://s6.example", name: "S6" });
+    const queued = await a.run("mainwp/suspend-sites-v1", { site_ids_or_domains: [] });
+    assertEquals(Object.keys(queued.body), ["queued", "job_id", "total", "errors"]);
+    assertMatch(
+      queued.body.job_id,
+      /^suspend_[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
+    assertEquals(queued.body.total, 6);
+    const withDenied = await a.run("mainwp/check-sites-v1", { site_ids_or_domains: [1, 2, 3, 4, 5, 6, 99] });
+    assertEquals(withDenied.body.errors, [
+      { identifier: 99, code: "mainwp_site_not_found", message: "No site found with ID 99.", status: 404 },
+    ]);
+    const sync = await a.run("mainwp/sync-sites-v1", {
+      site_ids_or_domains: [1, 2, 3, 4, 5, 6, "nope.example"],
+    });
+    assertEquals(Object.keys(sync.body), ["queued", "job_id", "status_url", "sites_queued"]);
+    assertEquals(sync.body.status_url, `https://dashboard.test/wp-json/mainwp/v2/jobs/${sync.body.job_id}`);
+    assertEquals(sync.body.sites_queued, 6);
+    const status = await a.run("mainwp/get-batch-job-status-v1", { job_id: sync.body.job_id });
+    assertEquals(status.body, {
+      job_id: sync.body.job_id,
+      type: "sync",
+      status: "queued",
+      progress: 0,
+      processed: 0,
+      total: 6,
+      succeeded: 0,
+      failed: 0,
+      started_at: null,
+      completed_at: null,
+      errors: [],
+      job_timed_out: false,
+    });
+    const rest = await t.call("GET", `/wp-json/mainwp/v2/jobs/${sync.body.job_id}`, {
+      token: await t.key("read"),
+    });
+    assertEquals(rest.body, status.body);
+    const bad = await a.run("mainwp/get-batch-job-status-v1", { job_id: "bogus_1" });
+    assertEquals([bad.status, bad.body.code], [400, "ability_invalid_input"]);
+    const missing = await a.run("mainwp/get-batch-job-status-v1", { job_id: "sync_nope" });
+    assertEquals([missing.status, missing.body.code], [404, "mainwp_job_not_found"]);
+  } finally {
+    await t.close();
+  }
+});
+
+for (const mode of ["queue", "poll"] as const) {
+  Deno.test(`${mode} mode: a sync job runs chunk by chunk to completed, with per-site errors`, async () => {
+    const env = await simulatedApp(7, { add: true, env: { JOBS_MODE: mode } });
+    const { t, sim } = env;
+    const stop = t.ctx.jobs.start();
+    try {
+      const a = await abilityClient(t);
+      fastJobs(t.ctx, 0, 3);
+      sim.site(3).controls.offline = true;
+      const queued = await a.run("mainwp/sync-sites-v1", {});
+      assertEquals(queued.body.sites_queued, 7);
+      const job = await settle(t.ctx, queued.body.job_id);
+      assertEquals([job.status, job.processed, job.succeeded, job.failed, job.progress], [
+        "completed",
+        7,
+        6,
+        1,
+        100,
+      ]);
+      const status = await jobStatus(t.ctx.kv, job.job_id);
+      assertEquals(status?.errors, [{ site_id: 3, code: "sync_failed", message: "Sync returned false." }]);
+      assertMatch(status!.completed_at!, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+      for (let i = 1; i <= 7; i++) if (i !== 3) assertEquals(sim.calls(i).stats, 1);
+      assert(!(await t.ctx.kv.get(keys.activeJob(job.job_id))).value);
+    } finally {
+      await stop();
+      await env.close();
+    }
+  });
+}
