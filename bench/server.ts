@@ -34,6 +34,8 @@ export interface ServerProcess extends AsyncDisposable {
   pid: number;
   /** Peak RSS (VmHWM) in MiB, or NaN where `/proc` is unavailable. */
   peakRssMb(): Promise<number>;
+  /** Sends a signal (e.g. `SIGKILL` for a crash) and waits for the process to end. */
+  kill(signal: Deno.Signal): Promise<void>;
 }
 
 /**
@@ -83,6 +85,12 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
         console.error(`peak RSS unavailable: ${error}`);
         return Number.NaN;
       }
+    },
+    async kill(signal) {
+      try {
+        child.kill(signal);
+      } catch { /* already gone */ }
+      await child.status;
     },
     async [Symbol.asyncDispose]() {
       try {

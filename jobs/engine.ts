@@ -234,8 +234,10 @@ export class JobEngine {
     return null;
   }
 
+  /** Ends a job whose chunks are all done: `completed`, or `failed` when every site failed. */
   #complete(job: JobRecord, now: number): void {
-    Object.assign(job, { status: "completed", completed: seconds(now), progress: 100 });
+    const status = job.total > 0 && job.succeeded === 0 ? "failed" : "completed";
+    Object.assign(job, { status, completed: seconds(now), progress: 100 });
   }
 
   /** Step 3: records a chunk's results with the job's progress, unless the claim was lost. */

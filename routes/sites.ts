@@ -13,6 +13,7 @@
  * registerSitesRoutes(rest);
  * ```
  */
+import { queueAboveThreshold } from "../jobs/queue.ts";
 import { z } from "zod";
 import { isTruthyFlag, listArgs, parseList, wp } from "../rest/args.ts";
 import { parseFieldsParam, projectFields } from "../rest/fields.ts";
@@ -213,7 +214,19 @@ export function registerSitesRoutes(rest: RestServer): void {
     methods: EDITABLE,
     args: siteBulkArgs,
     fieldsPerItem: true,
-    handler: async (req) => syncManySites(req.ctx, await bulkSites(req.ctx, req.params), viewOptions(req)),
+    handler: async (req) => {
+      const sites = await bulkSites(req.ctx, req.params);
+      const job = await queueAboveThreshold(req.ctx, { type: "sync", sites: sites.map((s) => s.id) });
+      if (job) {
+        return {
+          success: 1,
+          message: "Sync queued for background processing.",
+          job_id: job.job_id,
+          total: sites.length,
+        };
+      }
+      return syncManySites(req.ctx, sites, viewOptions(req));
+    },
   });
   // 5. POST|PUT|PATCH /sites/reconnect (the disconnected ones among them)
   rest.register(NS, "/sites/reconnect", {

@@ -19,6 +19,7 @@
 import type { AppContext } from "../lib/context.ts";
 import { ChildError } from "../child/errors.ts";
 import { isPlainObject } from "../child/envelope.ts";
+import { queueAboveThreshold } from "../jobs/queue.ts";
 import { mapConcurrent } from "../rest/batch.ts";
 import { restError } from "../rest/errors.ts";
 import { keys } from "../store/keys.ts";
@@ -231,6 +232,8 @@ export async function sitesWithUpdates(ctx: AppContext): Promise<SiteRecord[]> {
  * now → `{"success":1,"message":"Batch updates completed.","summary":{"total_updated","total_errors",
  * "sites_updated"},"last_time_start_batch_updates":"…"}`; while a run is going on →
  * `{"success":1,"message":"A batch updates all job are running.","last_time_start_batch_updates":"…"}`.
+ * Above `mainwp_abilities_batch_threshold` sites the work becomes an update job →
+ * `{"success":1,"message":"Batch updates queued.","job_id":"update_…","queued_count":<sites>,…}`.
  *
  * @example
  * ```ts
@@ -248,6 +251,20 @@ export async function updateEverything(ctx: AppContext): Promise<Json> {
   }
   try {
     const sites = await sitesWithUpdates(ctx);
+    const job = await queueAboveThreshold(ctx, {
+      type: "update",
+      sites: sites.map((s) => s.id),
+      types: ["core", "plugins", "themes", "translations"],
+    });
+    if (job) {
+      return {
+        success: 1,
+        message: "Batch updates queued.",
+        job_id: job.job_id,
+        queued_count: sites.length,
+        last_time_start_batch_updates: isoNoZone(got.lease.startedAt),
+      };
+    }
     const runs = await mapConcurrent(sites, UPDATE_ALL_CONCURRENCY, (site) => runLeased(ctx, site.id));
     const done = runs.filter((r): r is SiteRunSummary => r !== null);
     return {

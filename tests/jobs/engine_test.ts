@@ -111,3 +111,109 @@ for (const mode of ["queue", "poll"] as const) {
     }
   });
 }
+
+Deno.test("duplicated and late lane messages never process a chunk twice", async () => {
+  const env = await simulatedApp(6, { add: true });
+  const { t, sim } = env;
+  try {
+    fastJobs(t.ctx, 0, 2);
+    const job = await t.ctx.jobs.queue({ type: "sync", sites: [1, 2, 3, 4, 5, 6] });
+    // The same message three times at once, then the same (now stale) message again.
+    await Promise.all([0, 1, 2].map(() => t.ctx.jobs.runLane(job.job_id, "0", 0)));
+    await t.ctx.jobs.runLane(job.job_id, "0", 0);
+    for (let guard = 0; guard < 10; guard++) {
+      const current = await getJob(t.ctx.kv, job.job_id);
+      if (!current || current.status !== "processing") break;
+      await t.ctx.jobs.runLane(job.job_id, "0", current.lanes["0"].seq);
+    }
+    const end = await getJob(t.ctx.kv, job.job_id);
+    assertEquals([end?.status, end?.processed, end?.succeeded], ["completed", 6, 6]);
+    for (let i = 1; i <= 6; i++) assertEquals(sim.calls(i).stats, 1, `site ${i}`);
+  } finally {
+    await env.close();
+  }
+});
+
+Deno.test("a job whose sites all fail ends failed; a started job older than 4 h times out", async () => {
+  const env = await simulatedApp(2, { add: true, env: { JOBS_MODE: "poll" } });
+  const { t, sim } = env;
+  const stop = t.ctx.jobs.start();
+  try {
+    fastJobs(t.ctx, 0, 20);
+    sim.site(1).controls.offline = true;
+    sim.site(2).controls.offline = true;
+    const all = await t.ctx.jobs.queue({ type: "sync", sites: [1, 2, 99] });
+    const ended = await settle(t.ctx, all.job_id);
+    assertEquals([ended.status, ended.failed, ended.succeeded], ["failed", 3, 0]);
+    const errors = (await jobStatus(t.ctx.kv, all.job_id))!.errors;
+    assertEquals(errors.find((e) => e.site_id === 99), {
+      site_id: 99,
+      code: "site_not_found",
+      message: "Site not found.",
+    });
+
+    await stop();
+    const old = await t.ctx.jobs.queue({ type: "suspend", sites: [1] });
+    const record = (await getJob(t.ctx.kv, old.job_id))!;
+    record.status = "processing";
+    record.started = Math.floor(Date.now() / 1000) - 5 * 3600;
+    await t.ctx.kv.set(keys.job(old.job_id), record);
+    await t.ctx.jobs.runLane(old.job_id, "0", 0);
+    const status = await jobStatus(t.ctx.kv, old.job_id);
+    assertEquals([status?.status, status?.job_timed_out, status?.failed, status?.job_error_code], [
+      "failed",
+      true,
+      1,
+      "timeout",
+    ]);
+    assertEquals(status?.errors, [{ site_id: 0, code: "timeout", message: "Job timed out after 4 hours." }]);
+  } finally {
+    await stop();
+    await env.close();
+  }
+});
+
+Deno.test("an expired job is gone (404) even while KV still holds it", async () => {
+  const t = await testApp();
+  try {
+    const a = await abilityClient(t);
+    const job = await t.ctx.jobs.queue({ type: "check", sites: [] });
+    const record = (await getJob(t.ctx.kv, job.job_id))!;
+    await t.ctx.kv.set(keys.job(job.job_id), { ...record, expires_at: Date.now() - 1 });
+    const res = await a.run("mainwp/get-batch-job-status-v1", { job_id: job.job_id });
+    assertEquals([res.status, res.body.code], [404, "mainwp_job_not_found"]);
+    const rest = await t.call("GET", `/wp-json/mainwp/v2/jobs/${job.job_id}`, { token: await t.key("read") });
+    assertEquals(rest.status, 404);
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("REST: POST /sites/sync and /updates/update queue above the threshold; /jobs lists; events stream", async () => {
+  const env = await simulatedApp(3, { add: true });
+  const { t, token } = env;
+  const stop = t.ctx.jobs.start();
+  try {
+    fastJobs(t.ctx, 2, 2);
+    const sync = await t.call("POST", "/wp-json/mainwp/v2/sites/sync", { token });
+    assertEquals(Object.keys(sync.body), ["success", "message", "job_id", "total"]);
+    assertEquals([sync.body.message, sync.body.total], ["Sync queued for background processing.", 3]);
+    const events = await t.call("GET", `/wp-json/mainwp/v2/jobs/${sync.body.job_id}/events`, { token });
+    assertEquals(events.headers.get("content-type"), "text/event-stream");
+    assert(events.text.includes("event: end"), events.text);
+    assert(events.text.trimEnd().split("\n").at(-1)!.includes('"status":"completed"'));
+    const list = await t.call("GET", "/wp-json/mainwp/v2/jobs", { token });
+    assertEquals(list.body[0].job_id, sync.body.job_id);
+    const updates = await t.call("POST", "/wp-json/mainwp/v2/updates/update", { token });
+    if (updates.body.job_id) {
+      assertEquals(updates.body.message, "Batch updates queued.");
+      assertMatch(updates.body.job_id, /^update_/);
+      await settle(t.ctx, updates.body.job_id);
+    }
+    const missing = await t.call("GET", "/wp-json/mainwp/v2/jobs/sync_0000", { token });
+    assertEquals([missing.status, missing.body.code], [404, "mainwp_job_not_found"]);
+  } finally {
+    await stop();
+    await env.close();
+  }
+});
