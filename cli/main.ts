@@ -15,6 +15,7 @@ import { ConfigError, loadConfig } from "../lib/config.ts";
 import { openStore } from "../store/open.ts";
 import { runKeyCommand } from "./keys.ts";
 import { runAppPasswordCommand, runUserCommand } from "./users.ts";
+import { runJobCommand } from "./jobs.ts";
 
 const USAGE = `Usage: deno task cli <command>
 
@@ -31,6 +32,8 @@ const USAGE = `Usage: deno task cli <command>
   app-password list NAME list a user's application passwords
   app-password revoke NAME ID
                          revoke one application password
+  job list               list the background jobs of the last 24 hours
+  job show ID [--follow] show a job's progress (and its errors); --follow redraws until it ends
 
 Environment: KV_PATH (default ./data/fleetpress.kv), as for the server.`;
 
@@ -38,6 +41,8 @@ Environment: KV_PATH (default ./data/fleetpress.kv), as for the server.`;
 export interface CliIO {
   out(line: string): void;
   err(line: string): void;
+  /** Redraws a status line in place (a terminal); falls back to `out`. */
+  draw?(line: string): void;
 }
 
 /**
@@ -59,6 +64,7 @@ export async function runCli(argv: string[], kv: Deno.Kv, io: CliIO): Promise<nu
       role: { type: "string" },
       user: { type: "string" },
       label: { type: "string" },
+      follow: { type: "boolean", short: "f" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -70,6 +76,7 @@ export async function runCli(argv: string[], kv: Deno.Kv, io: CliIO): Promise<nu
   if (group === "key") return await runKeyCommand(kv, command, rest, values, io);
   if (group === "user") return await runUserCommand(kv, command, rest, values, io);
   if (group === "app-password") return await runAppPasswordCommand(kv, command, rest, values, io);
+  if (group === "job") return await runJobCommand(kv, command, rest, values, io);
   io.err(`Unknown command: ${group}\n\n${USAGE}`);
   return 2;
 }
@@ -79,7 +86,24 @@ if (import.meta.main) {
   try {
     const config = loadConfig(Deno.env.toObject());
     kv = await openStore(config.kvPath);
-    const code = await runCli(Deno.args, kv, { out: (l) => console.log(l), err: (l) => console.error(l) });
+    const encoder = new TextEncoder();
+    const terminal = Deno.stdout.isTerminal();
+    let drawn = false;
+    const io: CliIO = {
+      out: (l) => {
+        if (drawn) Deno.stdout.writeSync(encoder.encode("\n"));
+        drawn = false;
+        console.log(l);
+      },
+      err: (l) => console.error(l),
+      draw: terminal
+        ? (l) => {
+          Deno.stdout.writeSync(encoder.encode(`\r\x1b[2K${l}`));
+          drawn = true;
+        }
+        : undefined,
+    };
+    const code = await runCli(Deno.args, kv, io);
     kv.close();
     Deno.exit(code);
   } catch (error) {
