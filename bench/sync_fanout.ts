@@ -65,6 +65,7 @@ export async function runSyncFanout(
   await using fleet = await simulatedFleet({ sites, latencyMs });
   await using server = await startServerProcess(fleet.serverEnv);
   const cpuBefore = await cpuSeconds(server.pid);
+  const simCpuBefore = await cpuSeconds(Deno.pid);
   const start = performance.now();
   const res = await fetch(`${server.base}/mainwp/v2/sites/sync`, {
     method: "POST",
@@ -73,6 +74,7 @@ export async function runSyncFanout(
   const body = await res.json();
   const wallSeconds = (performance.now() - start) / 1000;
   const serverCpuSeconds = (await cpuSeconds(server.pid)) - cpuBefore;
+  const simulatorCpuSeconds = (await cpuSeconds(Deno.pid)) - simCpuBefore;
   const results = Object.values(body?.data ?? {}) as { result?: string; sync_errors?: string }[];
   const synced = results.filter((r) => r.result === "success").length;
   const idealSeconds = (sites * latencyMs) / 1000 / CONCURRENCY;
@@ -96,6 +98,7 @@ export async function runSyncFanout(
   console.log(
     `  server CPU ${serverCpuSeconds.toFixed(2)} s (${(serverCpuSeconds * 1000 / sites).toFixed(2)} ms/site)`,
   );
+  console.log(`  simulator (this process) CPU ${simulatorCpuSeconds.toFixed(2)} s`);
   console.log(`  server peak RSS: ${result.peakRssMb.toFixed(1)} MB (target ≤ 200 MB)`);
   const firstError = results.find((r) => r.result !== "success")?.sync_errors;
   if (firstError) console.log(`  first failure: ${firstError}`);

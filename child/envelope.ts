@@ -29,7 +29,7 @@ export interface ParseOptions {
 
 const ENVELOPE = /<mainwp>([\s\S]*?)<\/mainwp>/;
 const OPEN_TAG = "<mainwp>";
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+const UTF8 = new TextDecoder();
 
 function invalidReply(detail: string, status?: number): ChildError {
   return new ChildError(
@@ -48,13 +48,15 @@ function notMainwp(body: string, status?: number): ChildError {
 }
 
 function decodeBase64Json(payload: string, status?: number): unknown {
-  const compact = payload.replace(/\s+/g, "");
-  if (!BASE64.test(compact) || compact.length % 4 === 1) {
+  let bytes: Uint8Array;
+  try {
+    // Native decoding: validates the alphabet, skips whitespace, allows missing padding.
+    bytes = (Uint8Array as unknown as { fromBase64(text: string): Uint8Array }).fromBase64(payload);
+  } catch {
     throw invalidReply("the envelope is not base64", status);
   }
-  const text = Buffer.from(compact, "base64").toString("utf8");
   try {
-    return JSON.parse(text);
+    return JSON.parse(UTF8.decode(bytes));
   } catch {
     throw invalidReply("the envelope does not hold JSON", status);
   }

@@ -336,7 +336,11 @@ export async function syncManySites(
   const results = await mapConcurrent(records, BULK_CONCURRENCY, async (site) => {
     const outcome = await syncSite(ctx, site);
     if (!outcome) return null;
-    const view = await siteViewOf(ctx, outcome.site, options);
+    const view = await siteViewOf(
+      ctx,
+      outcome.site,
+      outcome.ok ? { ...options, sync: outcome.sync } : options,
+    );
     return { result: outcome.ok ? "success" : "failed", ...view };
   });
   return keyed(records, results);

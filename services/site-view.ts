@@ -17,7 +17,7 @@
  */
 import type { AppContext } from "../lib/context.ts";
 import { projectFields } from "../rest/fields.ts";
-import { getSiteSync, type SiteRecord } from "../store/sites.ts";
+import { getSiteSync, type SiteRecord, type SiteSyncData } from "../store/sites.ts";
 import { getTags } from "../store/tags.ts";
 import { formatSiteView, presentView, type SitePresentation } from "./site-format.ts";
 import { entriesByIds, fleetSnapshot, presentSites } from "./site-list.ts";
@@ -45,6 +45,8 @@ export interface SiteViewOptions {
   blank?: readonly string[];
   /** Request parameters handed to the `mainwp_rest_prepare_site` filter. */
   params?: Record<string, unknown>;
+  /** The site's sync data when the caller has just written it (saves reading it back). */
+  sync?: SiteSyncData | null;
 }
 
 function presentationOf(options: SiteViewOptions): SitePresentation {
@@ -93,7 +95,10 @@ export async function siteViewOf(
   site: SiteRecord,
   options: SiteViewOptions = {},
 ): Promise<Record<string, unknown>> {
-  const [tags, sync] = await Promise.all([getTags(ctx.kv, site.tag_ids), getSiteSync(ctx.kv, site.id)]);
+  const [tags, sync] = await Promise.all([
+    site.tag_ids.length ? getTags(ctx.kv, site.tag_ids) : [],
+    options.sync !== undefined ? options.sync : getSiteSync(ctx.kv, site.id),
+  ]);
   const names = new Map(tags.map((t) => [t.id, t.name]));
   let view: Record<string, unknown> = presentView(
     formatSiteView(site, sync, names),

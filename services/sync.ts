@@ -96,7 +96,7 @@ export function syncDataFromValues(values: SyncValues, previous: SiteSyncData | 
 
 /** The outcome of one sync. */
 export type SyncOutcome =
-  | { ok: true; site: SiteRecord; values: SyncValues; childOutdated: boolean }
+  | { ok: true; site: SiteRecord; values: SyncValues; childOutdated: boolean; sync: SiteSyncData }
   | { ok: false; site: SiteRecord; error: ChildError };
 
 /**
@@ -114,6 +114,25 @@ export async function recordSyncValues(
   values: SyncValues,
   changes?: unknown,
 ): Promise<SiteRecord | null> {
+  return (await recordSync(ctx, siteId, values, changes))?.site ?? null;
+}
+
+/**
+ * {@link recordSyncValues}, also returning the sync data as written (so an answer built right after
+ * needs no second read).
+ *
+ * @example
+ * ```ts
+ * const stored = await recordSync(ctx, site.id, values); // { site, data } | null
+ * ```
+ */
+export async function recordSync(
+  ctx: AppContext,
+  siteId: number,
+  values: SyncValues,
+  changes?: unknown,
+): Promise<{ site: SiteRecord; data: SiteSyncData } | null> {
+  let written: SiteSyncData = {};
   const data = (previous: SiteSyncData | null) => {
     const next = syncDataFromValues(values, previous);
     const existing = storedSiteChanges(previous);
@@ -121,9 +140,10 @@ export async function recordSyncValues(
     if (merged !== existing) {
       next.options = { ...next.options, [SITE_CHANGES_OPTION]: JSON.stringify(merged) };
     }
+    written = next; // the last attempt's data is what was committed
     return next;
   };
-  return await writeSiteSync(ctx.kv, siteId, data, (s) => ({
+  const site = await writeSiteSync(ctx.kv, siteId, data, (s) => ({
     ...s,
     dtsSync: nowSeconds(),
     sync_errors: "",
@@ -132,6 +152,7 @@ export async function recordSyncValues(
     health_status: values.health_status ?? s.health_status,
     health_value: values.health_value !== undefined ? String(values.health_value) : s.health_value,
   }));
+  return site ? { site, data: written } : null;
 }
 
 /**
@@ -165,10 +186,16 @@ export async function syncSite(ctx: AppContext, siteOrId: SiteRecord | number): 
   if (!site) return null;
   try {
     const result = await ctx.child.sync(await childSiteOf(ctx, site), { siteId: String(site.id) });
-    const stored = await recordSyncValues(ctx, site.id, result.values, result.reply.child_site_actions_data);
+    const stored = await recordSync(ctx, site.id, result.values, result.reply.child_site_actions_data);
     if (!stored) return null;
-    await ctx.hooks.doAction("mainwp_site_synced", stored, result.values);
-    return { ok: true, site: stored, values: result.values, childOutdated: result.childOutdated };
+    await ctx.hooks.doAction("mainwp_site_synced", stored.site, result.values);
+    return {
+      ok: true,
+      site: stored.site,
+      values: result.values,
+      childOutdated: result.childOutdated,
+      sync: stored.data,
+    };
   } catch (error) {
     if (!(error instanceof ChildError)) throw error;
     const childError = error;

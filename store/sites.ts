@@ -560,10 +560,15 @@ export async function writeSiteSync(
     const previous = typeof data === "function" ? joinSiteSync(existing.map((e) => e.value)) ?? null : null;
     const chunks = splitSiteSync(typeof data === "function" ? data(previous) : data);
     op.check(site).check({ key: keys.siteSyncChunk(id, 0), versionstamp: existing[0]?.versionstamp ?? null });
-    for (const entry of existing) {
-      if ((entry.key[2] as number) >= chunks.length) op.delete(entry.key);
+    // Data equal to what is stored is not written again (the usual case for a sync): only the record changes.
+    const unchanged = existing.length === chunks.length &&
+      chunks.every((c, n) => c.part === existing[n].value.part);
+    if (!unchanged) {
+      for (const entry of existing) {
+        if ((entry.key[2] as number) >= chunks.length) op.delete(entry.key);
+      }
+      chunks.forEach((chunk, n) => op.set(keys.siteSyncChunk(id, n), chunk));
     }
-    chunks.forEach((chunk, n) => op.set(keys.siteSyncChunk(id, n), chunk));
     // Only record columns change here: URL, client and tags (and so the indexes) stay as they are.
     const next = {
       ...change(site.value),
