@@ -8,6 +8,7 @@
  * ```
  */
 import { isRemoteKv } from "../lib/config.ts";
+import { markRemoteKv } from "./sites.ts";
 
 /**
  * Opens the store, creating the parent folder of a file path.
@@ -22,5 +23,7 @@ export async function openStore(kvPath: string): Promise<Deno.Kv> {
     const slash = kvPath.lastIndexOf("/");
     if (slash > 0) await Deno.mkdir(kvPath.slice(0, slash), { recursive: true });
   }
-  return await Deno.openKv(kvPath);
+  const kv = await Deno.openKv(kvPath);
+  if (isRemoteKv(kvPath)) markRemoteKv(kv);
+  return kv;
 }

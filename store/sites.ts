@@ -11,7 +11,7 @@
  * ```
  */
 import { keys } from "./keys.ts";
-import { allocateId, atomicRetry, bumpFleetRev, getManyChunked, listValues } from "./kv.ts";
+import { allocateId, atomicRetry, bumpFleetRev, getManyChunked, isDatabaseLocked, listValues } from "./kv.ts";
 
 /** A managed site, with MainWP's column names where a column exists. */
 export interface SiteRecord {
@@ -533,52 +533,201 @@ export async function listSiteEntries(kv: Deno.Kv): Promise<{ site: SiteRecord; 
   return out;
 }
 
+/** How a sync-data write changes the store, prepared from one consistent read. */
+interface PreparedSyncWrite {
+  /** The new record. */
+  next: SiteRecord;
+  /** Adds the checks and mutations to a commit. */
+  apply(op: Deno.AtomicOperation): void;
+  /** Checks it needs, and a payload estimate in bytes (for sizing shared commits). */
+  checks: number;
+  bytes: number;
+}
+
+type SyncDataInput = SiteSyncData | ((previous: SiteSyncData | null) => SiteSyncData);
+
+/** Reads the site and its chunks and prepares the write; `null` when the site does not exist. */
+async function prepareSyncWrite(
+  kv: Deno.Kv,
+  id: number,
+  data: SyncDataInput,
+  change: (site: SiteRecord) => SiteRecord,
+): Promise<PreparedSyncWrite | null> {
+  const [site, existing] = await Promise.all([
+    kv.get<SiteRecord>(keys.site(id)),
+    readSyncChunkEntries(kv, id),
+  ]);
+  if (!site.value) return null;
+  // A merge sees the data as stored in this attempt; the chunk-0 check below makes a racing write retry it.
+  const previous = typeof data === "function" ? joinSiteSync(existing.map((e) => e.value)) ?? null : null;
+  const chunks = splitSiteSync(typeof data === "function" ? data(previous) : data);
+  // Data equal to what is stored is not written again (the usual case for a sync): only the record changes.
+  const unchanged = existing.length === chunks.length &&
+    chunks.every((c, n) => c.part === existing[n].value.part);
+  // Only record columns change here: URL, client and tags (and so the indexes) stay as they are.
+  const next = {
+    ...change(site.value),
+    id,
+    url: site.value.url,
+    client_id: site.value.client_id,
+    tag_ids: site.value.tag_ids,
+  };
+  return {
+    next,
+    checks: 2,
+    bytes: 2 * (unchanged ? 0 : chunks.reduce((n, c) => n + c.part.length + 64, 0)) + 4096,
+    apply(op) {
+      op.check(site).check({
+        key: keys.siteSyncChunk(id, 0),
+        versionstamp: existing[0]?.versionstamp ?? null,
+      });
+      if (!unchanged) {
+        for (const entry of existing) {
+          if ((entry.key[2] as number) >= chunks.length) op.delete(entry.key);
+        }
+        chunks.forEach((chunk, n) => op.set(keys.siteSyncChunk(id, n), chunk));
+      }
+      op.set(keys.site(id), next);
+    },
+  };
+}
+
+/** One site's write on its own, retried on conflicts. */
+async function writeSiteSyncAlone(
+  kv: Deno.Kv,
+  id: number,
+  data: SyncDataInput,
+  change: (site: SiteRecord) => SiteRecord,
+): Promise<SiteRecord | null> {
+  return await atomicRetry(kv, async (op) => {
+    const prepared = await prepareSyncWrite(kv, id, data, change);
+    if (!prepared) return null;
+    prepared.apply(op);
+    bumpFleetRev(op);
+    return prepared.next;
+  });
+}
+
+/** A write waiting for the next shared commit. */
+interface QueuedSyncWrite {
+  id: number;
+  data: SyncDataInput;
+  change: (site: SiteRecord) => SiteRecord;
+  resolve(site: SiteRecord | null): void;
+  reject(error: unknown): void;
+}
+
+/** Sites per shared commit: two checks each, within the local backend's 100 (KV Connect: see below). */
+const SHARED_COMMIT_SITES = 40;
+/** Payload per shared commit, below KV's 800 KiB. */
+const SHARED_COMMIT_BYTES = 600_000;
+/** KV handles whose commits may carry only 10 checks (KV Connect). */
+const remoteHandles = new WeakSet<Deno.Kv>();
+const queues = new WeakMap<Deno.Kv, QueuedSyncWrite[]>();
+
+/**
+ * Marks a KV handle as remote (KV Connect allows 10 checks per commit), so shared sync commits stay small.
+ *
+ * @example
+ * ```ts
+ * markRemoteKv(kv);
+ * ```
+ */
+export function markRemoteKv(kv: Deno.Kv): void {
+  remoteHandles.add(kv);
+}
+
+/** Commits the queued writes: groups of sites in one commit each; a group that conflicts is redone site by site. */
+async function flushSyncWrites(kv: Deno.Kv, items: QueuedSyncWrite[]): Promise<void> {
+  const maxSites = remoteHandles.has(kv) ? 4 : SHARED_COMMIT_SITES;
+  const prepared = await Promise.all(
+    items.map((item) =>
+      prepareSyncWrite(kv, item.id, item.data, item.change).catch((error) => error as Error)
+    ),
+  );
+  let group: { item: QueuedSyncWrite; write: PreparedSyncWrite }[] = [];
+  let bytes = 0;
+  const ids = new Set<number>();
+  const commit = async (members: typeof group) => {
+    if (members.length === 0) return;
+    const op = kv.atomic();
+    for (const { write } of members) write.apply(op);
+    bumpFleetRev(op);
+    let ok = false;
+    try {
+      ok = (await op.commit()).ok;
+    } catch (error) {
+      if (!isDatabaseLocked(error)) throw error;
+    }
+    if (ok) { for (const { item, write } of members) item.resolve(write.next); }
+    else {
+      for (const { item } of members) {
+        writeSiteSyncAlone(kv, item.id, item.data, item.change).then(item.resolve, item.reject);
+      }
+    }
+  };
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    const write = prepared[i];
+    if (write instanceof Error) {
+      item.reject(write);
+      continue;
+    }
+    if (write === null) {
+      item.resolve(null);
+      continue;
+    }
+    // The same site twice cannot share a commit (both would check the same versions).
+    if (group.length >= maxSites || bytes + write.bytes > SHARED_COMMIT_BYTES || ids.has(item.id)) {
+      await commit(group);
+      group = [];
+      bytes = 0;
+      ids.clear();
+    }
+    if (ids.has(item.id)) {
+      writeSiteSyncAlone(kv, item.id, item.data, item.change).then(item.resolve, item.reject);
+      continue;
+    }
+    group.push({ item, write });
+    bytes += write.bytes;
+    ids.add(item.id);
+  }
+  await commit(group);
+}
+
 /**
  * Stores a site's sync data — given, or computed from the stored data by a function — and, in the same
  * commit, applies `change` to its record (e.g. the sync time and cleared errors), so data and record
- * always agree. Returns the new record, or `null` when the
- * site does not exist.
+ * always agree. Returns the new record, or `null` when the site does not exist.
+ *
+ * Writes that arrive together (a bulk sync) share commits: each site's versions are still checked, and
+ * a shared commit that meets a conflict is redone site by site, so no update is lost. One commit per
+ * 40 sites instead of one per site is most of the store's cost in a 1,000-site sync.
  *
  * @example
  * ```ts
  * await writeSiteSync(kv, 3, data, (s) => ({ ...s, dtsSync: now, sync_errors: "" }));
  * ```
  */
-export async function writeSiteSync(
+export function writeSiteSync(
   kv: Deno.Kv,
   id: number,
-  data: SiteSyncData | ((previous: SiteSyncData | null) => SiteSyncData),
+  data: SyncDataInput,
   change: (site: SiteRecord) => SiteRecord = (site) => site,
 ): Promise<SiteRecord | null> {
-  return await atomicRetry(kv, async (op) => {
-    const [site, existing] = await Promise.all([
-      kv.get<SiteRecord>(keys.site(id)),
-      readSyncChunkEntries(kv, id),
-    ]);
-    if (!site.value) return null;
-    // A merge sees the data as stored in this attempt; the chunk-0 check below makes a racing write retry it.
-    const previous = typeof data === "function" ? joinSiteSync(existing.map((e) => e.value)) ?? null : null;
-    const chunks = splitSiteSync(typeof data === "function" ? data(previous) : data);
-    op.check(site).check({ key: keys.siteSyncChunk(id, 0), versionstamp: existing[0]?.versionstamp ?? null });
-    // Data equal to what is stored is not written again (the usual case for a sync): only the record changes.
-    const unchanged = existing.length === chunks.length &&
-      chunks.every((c, n) => c.part === existing[n].value.part);
-    if (!unchanged) {
-      for (const entry of existing) {
-        if ((entry.key[2] as number) >= chunks.length) op.delete(entry.key);
-      }
-      chunks.forEach((chunk, n) => op.set(keys.siteSyncChunk(id, n), chunk));
+  return new Promise((resolve, reject) => {
+    let queue = queues.get(kv);
+    if (!queue) {
+      queue = [];
+      queues.set(kv, queue);
+      // Collect what arrives in this turn of the event loop, then commit it.
+      setTimeout(() => {
+        queues.delete(kv);
+        flushSyncWrites(kv, queue!).catch((error) => {
+          for (const item of queue!) item.reject(error);
+        });
+      }, 0);
     }
-    // Only record columns change here: URL, client and tags (and so the indexes) stay as they are.
-    const next = {
-      ...change(site.value),
-      id,
-      url: site.value.url,
-      client_id: site.value.client_id,
-      tag_ids: site.value.tag_ids,
-    };
-    op.set(keys.site(id), next);
-    bumpFleetRev(op);
-    return next;
+    queue.push({ id, data, change, resolve, reject });
   });
 }

@@ -173,3 +173,33 @@ Deno.test("writeSiteSync merges inside its commit: concurrent merges lose nothin
   assertEquals(Object.keys(data?.options ?? {}).length, 20);
   kv.close();
 });
+
+Deno.test("writeSiteSync: writes of one turn share commits; a deleted site answers null; a second KV handle's race is redone", async () => {
+  const dir = await Deno.makeTempDir();
+  const kv = await Deno.openKv(`${dir}/s.kv`);
+  const other = await Deno.openKv(`${dir}/s.kv`);
+  try {
+    const ids: number[] = [];
+    for (let i = 0; i < 90; i++) ids.push(await newSite(kv, `https://batch${i}.example`));
+    const before = (await kv.get(FLEET_REV)).versionstamp;
+    await deleteSite(kv, ids[5]);
+    const results = await Promise.all([
+      ...ids.map((id) =>
+        writeSiteSync(kv, id, { dbsize: id, plugins: "x".repeat(20_000) }, (s) => ({ ...s, dtsSync: id }))
+      ),
+      // A racing write from another handle on the same site while the shared commit is prepared.
+      writeSiteSync(other, ids[0], (p) => ({ ...(p ?? {}), totalsize: 7 })),
+    ]);
+    assertEquals(results[5], null);
+    for (const [i, id] of ids.entries()) {
+      if (i === 5) continue;
+      assertEquals(results[i]?.dtsSync, id);
+      assertEquals((await getSiteSync(kv, id))?.dbsize, id);
+    }
+    assertNotEquals((await kv.get(FLEET_REV)).versionstamp, before);
+  } finally {
+    kv.close();
+    other.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
