@@ -192,6 +192,15 @@ export function verifySignature(
 ): boolean {
   const hash = SIGN_ALGORITHMS[algo];
   if (!hash || signatureBase64 === "") return false;
+  const native = algo === SIGN_ALGO_SHA256 ? nativeSigner() : null;
+  if (native) {
+    const encoder = new TextEncoder();
+    return native.verify(
+      publicKeyPem,
+      encoder.encode(data),
+      new Uint8Array(Buffer.from(signatureBase64, "base64")),
+    );
+  }
   try {
     return verify(hash, Buffer.from(data, "utf8"), publicKeyPem, Buffer.from(signatureBase64, "base64"));
   } catch {

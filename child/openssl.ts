@@ -27,6 +27,12 @@ const SYMBOLS = {
   EVP_MD_CTX_free: { parameters: ["pointer"], result: "void" },
   EVP_sha256: { parameters: [], result: "pointer" },
   EVP_DigestSignInit: { parameters: ["pointer", "pointer", "pointer", "pointer", "pointer"], result: "i32" },
+  PEM_read_bio_PUBKEY: { parameters: ["pointer", "pointer", "pointer", "pointer"], result: "pointer" },
+  EVP_DigestVerifyInit: {
+    parameters: ["pointer", "pointer", "pointer", "pointer", "pointer"],
+    result: "i32",
+  },
+  EVP_DigestVerify: { parameters: ["pointer", "buffer", "usize", "buffer", "usize"], result: "i32" },
   EVP_DigestSign: {
     parameters: ["pointer", "buffer", "buffer", "buffer", "usize"],
     result: "i32",
@@ -46,10 +52,12 @@ interface KeyEntry {
 /** Parsed keys kept at once (an RSA-2048 key is a few KiB in OpenSSL). */
 const KEY_CACHE = 8192;
 
-/** Signs with OpenSSL. */
+/** Signs (and verifies) with OpenSSL. */
 export interface NativeSigner {
   /** The PKCS#1 v1.5 SHA-256 signature of `data` with a PEM (PKCS#8 or PKCS#1) private key. */
   sign(privateKeyPem: string, data: Uint8Array): Promise<Uint8Array>;
+  /** Whether `signature` is a PKCS#1 v1.5 SHA-256 signature of `data` by the PEM (SPKI) public key. */
+  verify(publicKeyPem: string, data: Uint8Array, signature: Uint8Array): boolean;
 }
 
 class OpenSslSigner implements NativeSigner {
@@ -62,15 +70,17 @@ class OpenSslSigner implements NativeSigner {
     this.#sha256 = lib.EVP_sha256();
   }
 
-  #key(pem: string): KeyEntry {
+  #key(pem: string, kind: "private" | "public" = "private"): KeyEntry {
     let entry = this.#keys.get(pem);
     if (entry) return entry;
     const bytes = new TextEncoder().encode(pem);
     const bio = this.#lib.BIO_new_mem_buf(bytes, bytes.length);
     if (bio === null) throw new Error("OpenSSL could not read the key");
-    const pkey = this.#lib.PEM_read_bio_PrivateKey(bio, null, null, null);
+    const pkey = kind === "private"
+      ? this.#lib.PEM_read_bio_PrivateKey(bio, null, null, null)
+      : this.#lib.PEM_read_bio_PUBKEY(bio, null, null, null);
     this.#lib.BIO_free(bio);
-    if (pkey === null) throw new Error("OpenSSL could not parse the private key");
+    if (pkey === null) throw new Error(`OpenSSL could not parse the ${kind} key`);
     if (this.#keys.size >= KEY_CACHE) {
       const [oldPem, old] = this.#keys.entries().next().value!;
       this.#keys.delete(oldPem);
@@ -85,6 +95,25 @@ class OpenSslSigner implements NativeSigner {
   #release(entry: KeyEntry, done: number): void {
     entry.inUse -= done;
     if (entry.evicted && entry.inUse === 0) this.#lib.EVP_PKEY_free(entry.pkey);
+  }
+
+  verify(publicKeyPem: string, data: Uint8Array, signature: Uint8Array): boolean {
+    let entry: KeyEntry;
+    try {
+      entry = this.#key(publicKeyPem, "public");
+    } catch {
+      return false;
+    }
+    const ctx = this.#lib.EVP_MD_CTX_new();
+    try {
+      if (ctx === null) return false;
+      if (this.#lib.EVP_DigestVerifyInit(ctx, null, this.#sha256, null, entry.pkey) !== 1) return false;
+      const sig = signature as Uint8Array<ArrayBuffer>;
+      const tbs = data as Uint8Array<ArrayBuffer>;
+      return this.#lib.EVP_DigestVerify(ctx, sig, BigInt(sig.length), tbs, BigInt(tbs.length)) === 1;
+    } finally {
+      if (ctx !== null) this.#lib.EVP_MD_CTX_free(ctx);
+    }
   }
 
   async sign(privateKeyPem: string, data: Uint8Array): Promise<Uint8Array> {

@@ -44,7 +44,7 @@ import { findTagByName, getTag } from "../store/tags.ts";
 import { recordSyncValues, syncSite } from "./sync.ts";
 import { type SiteMini, siteMini } from "./site-format.ts";
 import { siteViewOf } from "./site-view.ts";
-import { fleetSnapshot, selectSites } from "./site-list.ts";
+import { includeExclude, listedSiteRecords } from "./site-list.ts";
 import { UNKNOWN_CLIENT_ERROR } from "./sites.ts";
 import { addTag, orderedMap, tagNameOf } from "./tags.ts";
 import { nowSeconds } from "./dates.ts";
@@ -253,13 +253,11 @@ export async function addSite(
  * ```
  */
 export async function bulkSites(ctx: AppContext, params: Record<string, unknown>): Promise<SiteRecord[]> {
-  const snap = await fleetSnapshot(ctx.kv);
-  return selectSites(snap, {
-    include: parseIdList(params.include),
-    exclude: parseIdList(params.exclude),
-    search: "",
-    status: [],
-  }).map((e) => e.site);
+  return includeExclude(
+    await listedSiteRecords(ctx.kv),
+    parseIdList(params.include),
+    parseIdList(params.exclude),
+  );
 }
 
 /** A bulk answer: results keyed by site id in site order (`[]` when none). */

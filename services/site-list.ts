@@ -215,6 +215,46 @@ export async function fleetSnapshot(kv: Deno.Kv): Promise<FleetSnapshot> {
   }
 }
 
+/**
+ * The listed (non-staging) site records in listing order, without the sync data: from the cached
+ * snapshot when it is current, else from the records alone — what bulk operations need, without
+ * parsing every site's sync data first.
+ *
+ * @example
+ * ```ts
+ * (await listedSiteRecords(kv)).map((s) => s.id);
+ * ```
+ */
+export async function listedSiteRecords(kv: Deno.Kv): Promise<SiteRecord[]> {
+  const state = caches.get(kv);
+  if (state?.snap) {
+    const { versionstamp } = await kv.get(FLEET_REV);
+    if (state.snap.stamp === versionstamp) return state.snap.listed.map((e) => e.site);
+  }
+  const sites = (await listSiteEntries(kv)).map((e) => e.site).filter((s) => !s.is_staging);
+  const keyed = sites.map((site) => ({ site, key: siteSortKey(site.url) }));
+  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.site.id - b.site.id));
+  return keyed.map((k) => k.site);
+}
+
+/**
+ * `include` / `exclude` over listed records, as {@link selectSites} applies them (listing order kept).
+ *
+ * @example
+ * ```ts
+ * includeExclude(await listedSiteRecords(kv), [3, 5], []);
+ * ```
+ */
+export function includeExclude(
+  listed: readonly SiteRecord[],
+  include: readonly number[],
+  exclude: readonly number[],
+): SiteRecord[] {
+  const wanted = include.length > 0 ? new Set(include) : null;
+  const ex = new Set(exclude);
+  return listed.filter((s) => (!wanted || wanted.has(s.id)) && !ex.has(s.id));
+}
+
 // ---------------------------------------------------------------------------------------------------
 // List queries
 

@@ -12,7 +12,7 @@
 import type { AppContext } from "../lib/context.ts";
 import { type RestError, restError } from "../rest/errors.ts";
 import { findSiteByDomain, getSite, type SiteRecord, type SiteSyncData } from "../store/sites.ts";
-import { fleetSnapshot } from "./site-list.ts";
+import { listedSiteRecords } from "./site-list.ts";
 import { compareVersions, MIN_CHILD_VERSION } from "../child/version.ts";
 
 const NUMERIC = /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/;
@@ -80,7 +80,7 @@ export interface ResolvedSites {
  * ```
  */
 export async function allListedSites(ctx: AppContext): Promise<SiteRecord[]> {
-  return (await fleetSnapshot(ctx.kv)).listed.map((e) => e.site);
+  return await listedSiteRecords(ctx.kv);
 }
 
 /**

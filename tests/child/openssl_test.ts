@@ -24,3 +24,15 @@ Deno.test("OpenSSL, WebCrypto and node:crypto make the same PKCS#1 v1.5 SHA-256 
     (error) => assert(error instanceof Error),
   );
 });
+
+Deno.test("OpenSSL verification agrees with node:crypto: good, tampered and foreign signatures", async () => {
+  const signer = nativeSigner();
+  if (!signer) return;
+  const [a, b] = await Promise.all([generateSiteKeys(), generateSiteKeys()]);
+  const data = new TextEncoder().encode("stats4242");
+  const good = new Uint8Array(Buffer.from(signRequest(a.privateKeyPem, "stats", "4242"), "base64"));
+  assert(signer.verify(a.publicKeyPem, data, good));
+  assert(!signer.verify(b.publicKeyPem, data, good));
+  assert(!signer.verify(a.publicKeyPem, new TextEncoder().encode("stats4243"), good));
+  assert(!signer.verify("not a key", data, good));
+});
