@@ -1,7 +1,8 @@
 /**
  * @module
  * `deno task bench [scenario…] [--duration-ms N]`: runs the shipped benchmarks and prints their figures.
- * Scenarios: `sites-list`, `fanout`, `batch-sync`, `sync-fanout`, `abilities-list`. With no scenario, all run.
+ * Scenarios: `sites-list`, `fanout`, `batch-sync`, `sync-fanout`, `abilities-list`, `sync-job`. With no
+ * scenario, all run.
  *
  * @example
  * ```sh
@@ -14,6 +15,7 @@ import { benchFanout } from "./fanout.ts";
 import { benchBatchSync } from "./batch_sync.ts";
 import { benchSyncFanout } from "./sync_fanout.ts";
 import { benchAbilitiesList } from "./abilities_list.ts";
+import { benchSyncJob } from "./sync_job.ts";
 
 const SCENARIOS: Record<string, (durationMs?: number) => Promise<void>> = {
   "sites-list": (durationMs) => benchSitesList({ durationMs }),
@@ -21,6 +23,7 @@ const SCENARIOS: Record<string, (durationMs?: number) => Promise<void>> = {
   "batch-sync": () => benchBatchSync(),
   "sync-fanout": () => benchSyncFanout(),
   "abilities-list": (durationMs) => benchAbilitiesList({ durationMs }),
+  "sync-job": () => benchSyncJob(),
 };
 
 if (import.meta.main) {

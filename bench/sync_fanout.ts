@@ -24,8 +24,15 @@ import { startServerProcess } from "./server.ts";
 /** The connector limit set by `bench/plugins/connector-64.ts`. */
 const CONCURRENCY = 64;
 
-/** CPU time (user + system) of a process in seconds, from `/proc`; NaN where unavailable. */
-async function cpuSeconds(pid: number): Promise<number> {
+/**
+ * CPU time (user + system) of a process in seconds, from `/proc`; NaN where unavailable.
+ *
+ * @example
+ * ```ts
+ * await cpuSeconds(Deno.pid);
+ * ```
+ */
+export async function cpuSeconds(pid: number): Promise<number> {
   try {
     const stat = await Deno.readTextFile(`/proc/${pid}/stat`);
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");

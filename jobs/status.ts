@@ -77,7 +77,8 @@ export function statusView(job: JobRecord, chunkErrors: readonly JobError[]): Jo
 export async function jobStatus(kv: Deno.Kv, id: string): Promise<JobStatusView | null> {
   const job = await getJob(kv, id);
   if (!job) return null;
-  const errors = (await listChunks(kv, id)).flatMap((c) => c.value.errors ?? []);
+  // Per-site errors live in the chunks; a job without any needs no chunk read (cheap polling).
+  const errors = job.failed > 0 ? (await listChunks(kv, id)).flatMap((c) => c.value.errors ?? []) : [];
   return statusView(job, errors);
 }
 
