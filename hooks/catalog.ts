@@ -259,6 +259,69 @@ export const HOOKS: readonly HookInfo[] = [
     args: ["site record", "slugs"],
     description: "After themes are added to a site's ignore list.",
   },
+  {
+    name: "mainwp_before_plugin_unignore",
+    kind: "action",
+    args: ["site record", "slugs"],
+    description: "Before plugins are removed from a site's ignore list (update abilities).",
+  },
+  {
+    name: "mainwp_after_plugin_unignore",
+    kind: "action",
+    args: ["site record", "slugs"],
+    description: "After plugins are removed from a site's ignore list (update abilities).",
+  },
+  {
+    name: "mainwp_before_theme_unignore",
+    kind: "action",
+    args: ["site record", "slugs"],
+    description: "Before themes are removed from a site's ignore list (update abilities).",
+  },
+  {
+    name: "mainwp_after_theme_unignore",
+    kind: "action",
+    args: ["site record", "slugs"],
+    description: "After themes are removed from a site's ignore list (update abilities).",
+  },
+  {
+    name: "mainwp_before_core_unignore",
+    kind: "action",
+    args: ["[]", "site record"],
+    description: "Before a site's ignored core versions are cleared (update abilities).",
+  },
+  {
+    name: "mainwp_after_core_unignore",
+    kind: "action",
+    args: ["[]", "site record"],
+    description: "After a site's ignored core versions are cleared (update abilities).",
+  },
+  {
+    name: "mainwp_run_update_result",
+    kind: "filter",
+    default: null,
+    args: ["site id", "types"],
+    description:
+      "run-updates-v1 (immediate): return a RestError to skip a site and report it as a site error.",
+  },
+  {
+    name: "mainwp_before_wp_update",
+    kind: "action",
+    args: ["site"],
+    description:
+      "Before an ability asks a child to update WordPress core (jobs fire mainwp_before_core_update).",
+  },
+  {
+    name: "mainwp_after_wp_update",
+    kind: "action",
+    args: ["information", "site"],
+    description: "After an ability's core update call answered (not fired when the call threw).",
+  },
+  {
+    name: "mainwp_after_upgrade_wp_success",
+    kind: "action",
+    args: ["site", "information"],
+    description: "After an ability's core update succeeded.",
+  },
   // Tags
   {
     name: "mainwp_added_new_group",
@@ -327,7 +390,8 @@ export const HOOKS: readonly HookInfo[] = [
     kind: "filter",
     default: "true|false",
     args: ["site_id"],
-    description: "sync-sites-v1's immediate result per site; return false or a RestError to report a failure.",
+    description:
+      "sync-sites-v1's immediate result per site; return false or a RestError to report a failure.",
   },
   {
     name: "mainwp_before_core_update",

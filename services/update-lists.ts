@@ -417,3 +417,33 @@ export function rollbackAfterUpdate(
   next[type] = byType;
   return next;
 }
+
+/** The site option holding a site's ignored core versions (`{"ignored_versions":[…]}`, JSON). */
+export const IGNORED_CORE_OPTION = "ignored_wp_upgrades";
+
+/**
+ * The core versions a site ignores through its `ignored_wp_upgrades` option (`all_versions` = every
+ * version); `[]` when none.
+ *
+ * @example
+ * ```ts
+ * ignoredCoreVersions({ options: { ignored_wp_upgrades: '{"ignored_versions":["all_versions"]}' } }); // ["all_versions"]
+ * ```
+ */
+export function ignoredCoreVersions(sync: SiteSyncData | null): string[] {
+  const versions = asMap(parseJsonText(sync?.options?.[IGNORED_CORE_OPTION])).ignored_versions;
+  return Array.isArray(versions) ? versions.map(String) : [];
+}
+
+/**
+ * Whether the site's `ignored_wp_upgrades` option covers a core update to `newVersion`.
+ *
+ * @example
+ * ```ts
+ * isCoreVersionIgnored(sync, "6.7.1");
+ * ```
+ */
+export function isCoreVersionIgnored(sync: SiteSyncData | null, newVersion: string): boolean {
+  const versions = ignoredCoreVersions(sync);
+  return versions.includes("all_versions") || (newVersion !== "" && versions.includes(newVersion));
+}

@@ -217,3 +217,37 @@ Deno.test("REST: POST /sites/sync and /updates/update queue above the threshold;
     await env.close();
   }
 });
+
+Deno.test("run-updates-v1 and update-all-v1 queue update jobs above the threshold; the job applies the updates", async () => {
+  const env = await simulatedApp(3, { add: true });
+  const { t } = env;
+  const stop = t.ctx.jobs.start();
+  try {
+    const a = await abilityClient(t);
+    fastJobs(t.ctx, 2, 2);
+    const before = await a.run("mainwp/list-updates-v1", { types: ["plugins"] });
+    assert(before.body.summary.plugins > 0);
+    const run = await a.run("mainwp/run-updates-v1", { types: ["plugins"] });
+    assertEquals(Object.keys(run.body), ["queued", "job_id", "status_url", "updates_queued", "errors"]);
+    assertEquals(run.body.updates_queued, 3);
+    const job = await settle(t.ctx, run.body.job_id);
+    assertEquals([job.status, job.succeeded, job.types], ["completed", 3, ["plugins"]]);
+    const after = await a.run("mainwp/list-updates-v1", { types: ["plugins"] });
+    assertEquals(after.body.summary.plugins, 0);
+    const all = await a.run("mainwp/update-all-v1", { site_ids_or_domains: [1, 2, 3, "nope.example"] });
+    assertEquals(all.body.updates_queued, 3);
+    assertEquals(all.body.errors, [{
+      site_id: 0,
+      site_url: "nope.example",
+      site_name: "",
+      type: "site",
+      slug: "",
+      code: "mainwp_site_not_found",
+      message: 'No site found matching "nope.example".',
+    }]);
+    await settle(t.ctx, all.body.job_id);
+  } finally {
+    await stop();
+    await env.close();
+  }
+});

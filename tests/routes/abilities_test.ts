@@ -60,7 +60,7 @@ Deno.test("list: registration order, pagination headers, category filter, embed 
     String(total),
   ]);
   assert(res.headers.get("Link")?.includes('page=2>; rel="next"'));
-  const all = await t.call("GET", `${V1}/abilities`, { headers: auth });
+  const all = await t.call("GET", `${V1}/abilities?per_page=100`, { headers: auth });
   const names = all.body.map((a: { name: string }) => a.name);
   assertEquals(names.slice(0, 2), ["core/get-site-info", "core/get-environment-info"]);
   assertEquals(names.slice(-2), ["test/echo-v1", "test/delete-thing-v1"]);
