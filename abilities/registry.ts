@@ -79,7 +79,42 @@ export function jsonSchemaOf(schema: z.ZodType | undefined): Record<string, unkn
   if (!schema) return null;
   const json = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
   delete json.$schema;
-  return json;
+  return wordpressSchema(json) as Record<string, unknown>;
+}
+
+const SAFE_INTEGER_BOUNDS = new Set([Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER]);
+
+/**
+ * Rewrites zod's JSON Schema the way WordPress schemas are written: a nullable value is a type list
+ * (`{"type":["object","null"]}` rather than `anyOf` with `null`; an object-or-null defaulting to null
+ * shows `"default": []`, as PHP's `array()` serialises), and zod's implicit safe-integer bounds are dropped.
+ *
+ * @example
+ * ```ts
+ * wordpressSchema({ anyOf: [{ type: "object" }, { type: "null" }], default: null }); // { type: ["object", "null"], default: [] }
+ * ```
+ */
+export function wordpressSchema(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(wordpressSchema);
+  if (!node || typeof node !== "object") return node;
+  let out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) {
+    if ((key === "minimum" || key === "maximum") && SAFE_INTEGER_BOUNDS.has(value as number)) continue;
+    out[key] = key === "default" || key === "enum" || key === "const" ? value : wordpressSchema(value);
+  }
+  const branches = out.anyOf;
+  if (Array.isArray(branches) && branches.length === 2) {
+    const nullAt = branches.findIndex((b) =>
+      (b as { type?: unknown }).type === "null" && Object.keys(b).length === 1
+    );
+    const other = branches[1 - nullAt] as Record<string, unknown> | undefined;
+    if (nullAt >= 0 && other && typeof other.type === "string") {
+      const { anyOf: _anyOf, ...rest } = out;
+      out = { ...other, ...rest, type: [other.type, "null"] };
+      if (out.default === null && other.type === "object") out.default = [];
+    }
+  }
+  return out;
 }
 
 /** Holds abilities and categories in registration order. */
