@@ -303,3 +303,20 @@ export function coerceWpSchema(value: unknown, schema: Schema): unknown {
   }
   return value;
 }
+
+/**
+ * Reads a value that passed validation as an array: WordPress's validator accepts a scalar (and a
+ * JSON object, PHP's array) where an array is expected, so a scalar becomes a one-item list, an object
+ * its values, and an empty value the empty list.
+ *
+ * @example
+ * ```ts
+ * listInput(5); // [5]
+ * listInput({ a: 1 }); // [1]
+ * ```
+ */
+export function listInput(value: unknown): unknown[] {
+  if (Array.isArray(value)) return value;
+  if (value && typeof value === "object") return Object.values(value);
+  return value === undefined || value === null || value === "" ? [] : [value];
+}

@@ -9,6 +9,7 @@
  * registerSiteBatchAbilities(sink);
  * ```
  */
+import { listInput } from "../schema-validate.ts";
 import { z } from "zod";
 import type { AbilitySink } from "./index.ts";
 import type { AppContext } from "../../lib/context.ts";
@@ -54,8 +55,8 @@ function siteRef(site: SiteRecord) {
 }
 
 /** The number-ish entries of an identifier list as ids (MainWP's int cast), other entries as they are. */
-function normalizeIdentifiers(list: readonly (number | string)[]): (number | string)[] {
-  return list.map((v) => (typeof v === "string" && /^\s*\d+\s*$/.test(v) ? Number(v) : v));
+function normalizeIdentifiers(value: unknown): unknown[] {
+  return listInput(value).map((v) => (typeof v === "string" && /^\s*\d+\s*$/.test(v) ? Number(v) : v));
 }
 
 /**
@@ -81,14 +82,10 @@ export function registerSiteBatchAbilities(sink: AbilitySink): void {
     annotations: ACT,
     permission: basePermission,
     execute: async ({ ctx, input }) => {
-      const q = (input ?? {}) as {
-        site_ids_or_domains?: (number | string)[];
-        site_ids?: number[];
-        exclude_ids?: number[];
-      };
-      const exclude = new Set((q.exclude_ids ?? []).filter((n) => n > 0));
-      let list: (number | string)[] = normalizeIdentifiers(q.site_ids_or_domains ?? []);
-      if (list.length === 0) list = (q.site_ids ?? []).filter((n) => n > 0);
+      const q = (input ?? {}) as { site_ids_or_domains?: unknown; site_ids?: unknown; exclude_ids?: unknown };
+      const exclude = new Set(listInput(q.exclude_ids).map(Number).filter((n) => n > 0));
+      let list = normalizeIdentifiers(q.site_ids_or_domains);
+      if (list.length === 0) list = listInput(q.site_ids).map(Number).filter((n) => n > 0);
       list = list.filter((v) => typeof v !== "number" || !exclude.has(v));
       const resolved = await resolveSiteList(ctx, list, input);
       const allowed = resolved.allowed.filter((s) => !exclude.has(s.id));
@@ -210,8 +207,8 @@ function registerBatchOperation(
     annotations: ACT,
     permission: basePermission,
     execute: async ({ ctx, input }) => {
-      const q = (input ?? {}) as { site_ids_or_domains?: (number | string)[] };
-      const resolved = await resolveSiteList(ctx, normalizeIdentifiers(q.site_ids_or_domains ?? []), input);
+      const q = (input ?? {}) as { site_ids_or_domains?: unknown };
+      const resolved = await resolveSiteList(ctx, normalizeIdentifiers(q.site_ids_or_domains), input);
       if (resolved.allowed.length === 0) {
         throw restError("mainwp_site_not_found", "No valid sites found.", 404);
       }

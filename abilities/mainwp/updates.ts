@@ -11,6 +11,7 @@
  * registerUpdateAbilities(sink);
  * ```
  */
+import { listInput } from "../schema-validate.ts";
 import { jobStatusUrl, queueAboveThreshold } from "../../jobs/queue.ts";
 import { z } from "zod";
 import type { AbilitySink } from "./index.ts";
@@ -172,15 +173,9 @@ const SITE_UPDATE_RULE =
 const IGNORE_RULE =
   "Ignored updates are hidden from update lists and skipped by update runs until they are unignored. Use action remove to unignore.";
 
-/** A list input that may arrive as a scalar (the validator accepts a scalar as an array). */
-function listOf(value: unknown): unknown[] {
-  if (Array.isArray(value)) return value;
-  return value === undefined || value === null || value === "" ? [] : [value];
-}
-
 /** The selected types in canonical order; an empty input selects all of them when `emptyMeansAll`, else none. */
 function selectedTypes(value: unknown, emptyMeansAll: boolean): Set<UpdateType> {
-  const given = listOf(value).map(String);
+  const given = listInput(value).map(String);
   if (given.length === 0) return new Set(emptyMeansAll ? UPDATE_TYPES : []);
   return new Set(UPDATE_TYPES.filter((t) => given.includes(t)));
 }
@@ -579,7 +574,7 @@ function ignoredEntries(site: SiteRecord, kind: IgnoreKind, global: IgnoreList) 
 
 /** A clean slug list: strings, trimmed, no empties or repeats. */
 function slugList(value: unknown): string[] {
-  return [...new Set(listOf(value).map((s) => str(s).trim()).filter((s) => s !== ""))];
+  return [...new Set(listInput(value).map((s) => str(s).trim()).filter((s) => s !== ""))];
 }
 
 /** "1 plugin ignored." / "2 themes unignored." / "No plugins were ignored." */
@@ -647,7 +642,7 @@ export function registerUpdateAbilities(sink: AbilitySink): void {
       const page = Number(q.page ?? 1);
       const perPage = Number(q.per_page ?? 50);
       const types = selectedTypes(q.types, true);
-      const resolved = await resolveSiteList(ctx, listOf(q.site_ids_or_domains), input);
+      const resolved = await resolveSiteList(ctx, listInput(q.site_ids_or_domains), input);
       const global = await getGlobalIgnoredLists(ctx.kv);
       const syncs = await Promise.all(resolved.allowed.map((s) => getSiteSync(ctx.kv, s.id)));
       const items = resolved.allowed.flatMap((site, i) =>
@@ -681,8 +676,8 @@ export function registerUpdateAbilities(sink: AbilitySink): void {
     execute: async ({ ctx, input }) => {
       const q = (input ?? {}) as { site_ids_or_domains?: unknown; types?: unknown; specific_items?: unknown };
       const types = selectedTypes(q.types, true);
-      const only = new Set(listOf(q.specific_items).map(str));
-      const resolved = await resolveSiteList(ctx, listOf(q.site_ids_or_domains), input);
+      const only = new Set(listInput(q.specific_items).map(str));
+      const resolved = await resolveSiteList(ctx, listInput(q.site_ids_or_domains), input);
       const queued = await queueUpdateJob(ctx, resolved, [...types], [...only], false);
       if (queued) return queued;
       const global = await getGlobalIgnoredLists(ctx.kv);
@@ -748,9 +743,9 @@ export function registerUpdateAbilities(sink: AbilitySink): void {
     permission: basePermission,
     execute: async ({ ctx, input }) => {
       const q = (input ?? {}) as { site_ids_or_domains?: unknown; types?: unknown };
-      const given = listOf(q.types).map(String);
+      const given = listInput(q.types).map(String);
       const wants = (t: string) => given.length === 0 || given.includes(t);
-      const resolved = await resolveSiteList(ctx, listOf(q.site_ids_or_domains), input);
+      const resolved = await resolveSiteList(ctx, listInput(q.site_ids_or_domains), input);
       const global = await getGlobalIgnoredLists(ctx.kv);
       const ignored: unknown[] = [];
       for (const site of resolved.allowed) {
@@ -998,7 +993,7 @@ export function registerUpdateAbilities(sink: AbilitySink): void {
       const q = (input ?? {}) as { site_ids_or_domains?: unknown; types?: unknown };
       // An explicit empty `types` selects nothing (abilities.md §2.5, 41).
       const types = q.types === undefined ? new Set(UPDATE_TYPES) : selectedTypes(q.types, false);
-      const resolved = await resolveSiteList(ctx, listOf(q.site_ids_or_domains), input);
+      const resolved = await resolveSiteList(ctx, listInput(q.site_ids_or_domains), input);
       const queued = resolved.allowed.length > 0 && await queueUpdateJob(ctx, resolved, [...types], [], true);
       if (queued) return queued;
       const global = await getGlobalIgnoredLists(ctx.kv);
