@@ -1,14 +1,23 @@
 /**
  * @module
- * The shared output objects of MainWP's abilities (abilities.md §2.4): site (basic) and client.
+ * The shared output objects of MainWP's abilities (abilities.md §2.4): site (basic), client and cost.
  *
  * @example
  * ```ts
  * siteBasicObject(site); // { id: 1, url: "…", name: "…", status: "connected", client_id: null }
  * ```
  */
+import { z } from "zod";
 import type { SiteRecord } from "../../store/sites.ts";
 import type { ClientRecord } from "../../store/clients.ts";
+import type { CostRecord } from "../../store/costs.ts";
+
+/** Unix seconds as ISO 8601 with `+00:00`, or `null` for 0 / missing. */
+function isoOrNull(seconds: number | undefined): string | null {
+  return seconds && seconds > 0
+    ? new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, "+00:00")
+    : null;
+}
 
 /**
  * The basic site object: `name` without `http(s)://`, `client_id` or `null`, status from suspended,
@@ -56,10 +65,46 @@ export function clientAbilityObject(c: ClientRecord) {
     country: c.country ?? "",
     note: c.note ?? "",
     suspended: c.suspended ?? 0,
-    created: c.created > 0 ? new Date(c.created * 1000).toISOString().replace(".000Z", "+00:00") : null,
+    created: isoOrNull(c.created),
     facebook: c.client_facebook ?? "",
     twitter: c.client_twitter ?? "",
     instagram: c.client_instagram ?? "",
     linkedin: c.client_linkedin ?? "",
   };
 }
+
+/**
+ * The cost object of the cost abilities: price as a number, renewal dates as ISO 8601 or `null`.
+ *
+ * @example
+ * ```ts
+ * costAbilityObject(cost).price; // 49
+ * ```
+ */
+export function costAbilityObject(c: CostRecord) {
+  const price = Number(c.price);
+  return {
+    id: c.id,
+    name: c.name ?? "",
+    type: c.type ?? "",
+    price: Number.isFinite(price) ? price : 0,
+    renewal_type: c.renewal_type ?? "",
+    payment_method: c.payment_method ?? "",
+    product_type: c.product_type ?? "",
+    last_renewal: isoOrNull(c.last_renewal),
+    next_renewal: isoOrNull(c.next_renewal),
+  };
+}
+
+/** Output schema of {@link costAbilityObject}. */
+export const costOutputSchema = z.object({
+  id: z.int(),
+  name: z.string(),
+  type: z.string(),
+  price: z.number(),
+  renewal_type: z.string(),
+  payment_method: z.string(),
+  product_type: z.string(),
+  last_renewal: z.string().nullable(),
+  next_renewal: z.string().nullable(),
+});

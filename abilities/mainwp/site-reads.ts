@@ -1,13 +1,128 @@
 /**
  * @module
- * MainWP's read-only site abilities on stored data (abilities.md §2.5, 6–12).
+ * MainWP's read-only site abilities on stored data (abilities.md §2.5, 6–12): abandoned plugins and
+ * themes, security checks, non-MainWP changes, a site's client and costs, and the site count and basic
+ * list. Each one reads through the same services as the matching `/sites` REST route
+ * (`abandonedItems`, `listSiteChanges`, `costsOfSite`, the fleet snapshot…).
  *
  * @example
  * ```ts
  * registerSiteReadAbilities(sink);
  * ```
  */
+import { z } from "zod";
 import type { AbilitySink } from "./index.ts";
+import type { AppContext } from "../../lib/context.ts";
+import { basePermission, sitePermission } from "./permissions.ts";
+import { clientAbilityObject, costAbilityObject, costOutputSchema, siteBasicObject } from "./objects.ts";
+import { listInput } from "../schema-validate.ts";
+import { resolveSite } from "../../services/site-resolve.ts";
+import { abandonedItems } from "../../services/site-items.ts";
+import { listSiteChanges } from "../../services/site-changes.ts";
+import { costsOfSite } from "../../services/costs.ts";
+import { findClient } from "../../services/clients.ts";
+import { fleetSnapshot, selectSites, type SiteEntry } from "../../services/site-list.ts";
+import { getSiteSync, type SiteRecord } from "../../store/sites.ts";
+
+const READ = { readonly: true, destructive: false, idempotent: true, instructions: "" };
+const siteRef = z.union([z.int(), z.string()]);
+const COUNT_STATUSES = ["connected", "disconnected", "suspended"] as const;
+
+/** Unix seconds as ISO 8601 with `+00:00`. */
+function iso(seconds: number): string {
+  return new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, "+00:00");
+}
+
+/** The site of a site-scoped ability (the permission callback already resolved it once). */
+async function siteOf(ctx: AppContext, input: unknown): Promise<SiteRecord> {
+  const site = await resolveSite(ctx, (input as { site_id_or_domain: unknown }).site_id_or_domain);
+  if (!("id" in site)) throw site;
+  return site;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** One abandoned plugin or theme from the child's outdate information. */
+function abandonedItem(slug: string, info: Record<string, unknown>, now: number) {
+  const last = info.last_updated;
+  const lastUpdated =
+    typeof last === "number" || (typeof last === "string" && /^\s*\d+(\.\d+)?\s*$/.test(last))
+      ? iso(Math.trunc(Number(last)))
+      : typeof last === "string"
+      ? last
+      : "";
+  const outdated = Number(info.outdate_timestamp);
+  return {
+    slug,
+    name: String(info.Name || slug),
+    version: String(info.Version || ""),
+    last_updated: lastUpdated,
+    days_since_update: info.outdate_timestamp !== undefined && info.outdate_timestamp !== null &&
+        info.outdate_timestamp !== "" && Number.isFinite(outdated)
+      ? Math.floor((now - outdated) / 86400)
+      : null,
+  };
+}
+
+/** Abandoned plugins or themes of a site, from the same stored data as `GET /sites/{id}/plugins/abandoned`. */
+async function abandoned(ctx: AppContext, input: unknown, kind: "plugins" | "themes") {
+  const site = await siteOf(ctx, input);
+  const { data } = await abandonedItems(ctx, site, kind);
+  const now = Math.floor(Date.now() / 1000);
+  const entries: [string, unknown][] = Array.isArray(data)
+    ? data.map((v, i) => [isRecord(v) && v.slug ? String(v.slug) : String(i), v])
+    : Object.entries(data as Record<string, unknown>);
+  const items = entries.filter(([, v]) => isRecord(v)).map(([slug, v]) =>
+    abandonedItem(slug, v as Record<string, unknown>, now)
+  );
+  return { [kind]: items, total: items.length };
+}
+
+const abandonedOutput = (kind: "plugins" | "themes") =>
+  z.object({
+    [kind]: z.array(z.object({
+      slug: z.string(),
+      name: z.string(),
+      version: z.string(),
+      last_updated: z.string(),
+      days_since_update: z.int().nullable(),
+    })),
+    total: z.int(),
+  });
+
+/** Status filter of count-sites / get-sites-basic: list-sites' (connected = no sync errors, not suspended). */
+function countFilter(
+  entries: readonly SiteEntry[],
+  q: { status?: (typeof COUNT_STATUSES)[number]; tag_ids?: unknown; client_id?: number },
+): SiteEntry[] {
+  const tagIds = listInput(q.tag_ids).map(Number);
+  return entries.filter((e) =>
+    (q.status !== "connected" || !e.site.suspended) &&
+    (q.client_id === undefined || e.site.client_id === Number(q.client_id)) &&
+    (tagIds.length === 0 || e.site.tag_ids.some((id) => tagIds.includes(id)))
+  );
+}
+
+/** Listed sites matching count-sites / get-sites-basic filters, in listing order. */
+async function filteredSites(
+  ctx: AppContext,
+  input: unknown,
+): Promise<SiteEntry[]> {
+  const q = (input ?? {}) as {
+    status?: (typeof COUNT_STATUSES)[number];
+    tag_ids?: unknown;
+    client_id?: number;
+  };
+  const snap = await fleetSnapshot(ctx.kv);
+  const byStatus = selectSites(snap, {
+    include: [],
+    exclude: [],
+    search: "",
+    status: q.status ? [q.status] : [],
+  });
+  return countFilter(byStatus, q);
+}
 
 /**
  * Registers these abilities.
@@ -17,5 +132,202 @@ import type { AbilitySink } from "./index.ts";
  * registerSiteReadAbilities(sink);
  * ```
  */
-export function registerSiteReadAbilities(_sink: AbilitySink): void {
+export function registerSiteReadAbilities(sink: AbilitySink): void {
+  sink.register({
+    name: "mainwp/get-abandoned-plugins-v1",
+    label: "Get Abandoned Plugins",
+    description:
+      "Lists a site's plugins that have not been updated by their authors for a long time, from its last sync.",
+    category: "mainwp-sites",
+    input: z.looseObject({ site_id_or_domain: siteRef }),
+    output: abandonedOutput("plugins"),
+    annotations: READ,
+    permission: sitePermission,
+    execute: ({ ctx, input }) => abandoned(ctx, input, "plugins"),
+  });
+  sink.register({
+    name: "mainwp/get-abandoned-themes-v1",
+    label: "Get Abandoned Themes",
+    description:
+      "Lists a site's themes that have not been updated by their authors for a long time, from its last sync.",
+    category: "mainwp-sites",
+    input: z.looseObject({ site_id_or_domain: siteRef }),
+    output: abandonedOutput("themes"),
+    annotations: READ,
+    permission: sitePermission,
+    execute: ({ ctx, input }) => abandoned(ctx, input, "themes"),
+  });
+  sink.register({
+    name: "mainwp/get-site-security-v1",
+    label: "Get Site Security Checks",
+    description: "Returns the security checks a site reported at its last sync and how many of them fail.",
+    category: "mainwp-sites",
+    input: z.looseObject({ site_id_or_domain: siteRef }),
+    annotations: {
+      ...READ,
+      instructions:
+        'Values come from the last sync; a check whose value is "N" (or 0) is a failing check counted in total_issues. Sync the site first for fresh results.',
+    },
+    permission: sitePermission,
+    execute: async ({ ctx, input }) => {
+      const site = await siteOf(ctx, input);
+      const raw = (await getSiteSync(ctx.kv, site.id))?.options?.security_stats;
+      let stats: unknown = [];
+      try {
+        stats = raw ? JSON.parse(raw) : [];
+      } catch {
+        stats = [];
+      }
+      if (stats === null || typeof stats !== "object") stats = [];
+      const values = Object.values(stats as Record<string, unknown>);
+      return {
+        site_id: site.id,
+        security_issues: stats,
+        total_issues: values.filter((v) => v === "N" || v === "0" || v === 0).length,
+      };
+    },
+  });
+  sink.register({
+    name: "mainwp/get-site-changes-v1",
+    label: "Get Site Changes",
+    description:
+      "Lists changes made on a site outside the dashboard (plugins, themes, core…), newest first, with paging.",
+    category: "mainwp-sites",
+    input: z.looseObject({
+      site_id_or_domain: siteRef,
+      page: z.int().min(1).default(1),
+      per_page: z.int().min(1).max(100).default(20),
+      type: z.string().optional(),
+    }),
+    output: z.object({
+      items: z.array(z.object({
+        id: z.int(),
+        type: z.string(),
+        action: z.string(),
+        item: z.string(),
+        user_id: z.int(),
+        user: z.string(),
+        timestamp: z.string().nullable(),
+      })),
+      page: z.int(),
+      per_page: z.int(),
+      total: z.int(),
+    }),
+    annotations: {
+      ...READ,
+      instructions:
+        "Shows what the child site reported at its syncs; filter with type (e.g. plugins, themes, wordpress).",
+    },
+    permission: sitePermission,
+    execute: async ({ ctx, input }) => {
+      const q = input as { page?: number; per_page?: number; type?: string };
+      const site = await siteOf(ctx, input);
+      const page = Number(q.page ?? 1);
+      const perPage = Number(q.per_page ?? 20);
+      const contexts = q.type ?? "";
+      const [rows, count] = await Promise.all([
+        listSiteChanges(ctx, site, { page, per_page: perPage, contexts }),
+        listSiteChanges(ctx, site, { contexts, total_count: 1 }),
+      ]);
+      const items = (rows.data as Record<string, string>[]).map((r) => {
+        let meta: unknown = null;
+        try {
+          meta = r.meta_data ? JSON.parse(r.meta_data) : null;
+        } catch {
+          meta = null;
+        }
+        const created = Number(r.created);
+        return {
+          id: Number(r.action_id),
+          type: r.context,
+          action: r.action,
+          item: isRecord(meta) && meta.name !== undefined ? String(meta.name) : "",
+          user_id: 0,
+          user: r.action_user,
+          timestamp: created > 0 ? iso(created) : null,
+        };
+      });
+      return { items, page, per_page: perPage, total: count.total };
+    },
+  });
+  sink.register({
+    name: "mainwp/get-site-client-v1",
+    label: "Get Site Client",
+    description: "Returns the client a site is assigned to, if any.",
+    category: "mainwp-sites",
+    input: z.looseObject({ site_id_or_domain: siteRef }),
+    annotations: READ,
+    permission: sitePermission,
+    execute: async ({ ctx, input }) => {
+      const site = await siteOf(ctx, input);
+      if (!(site.client_id > 0)) return { client: null, message: "No client assigned to this site." };
+      const client = await findClient(ctx, site.client_id);
+      return client
+        ? { client: clientAbilityObject(client), message: "Client found." }
+        : { client: null, message: "Assigned client not found in database." };
+    },
+  });
+  sink.register({
+    name: "mainwp/get-site-costs-v1",
+    label: "Get Site Costs",
+    description: "Lists the cost tracker entries linked directly to a site.",
+    category: "mainwp-sites",
+    input: z.looseObject({ site_id_or_domain: siteRef }),
+    output: z.object({ site_id: z.int(), costs: z.array(costOutputSchema), total: z.int() }),
+    annotations: READ,
+    permission: sitePermission,
+    execute: async ({ ctx, input }) => {
+      const site = await siteOf(ctx, input);
+      const costs = (await costsOfSite(ctx, site.id)).map(costAbilityObject);
+      return { site_id: site.id, costs, total: costs.length };
+    },
+  });
+  sink.register({
+    name: "mainwp/count-sites-v1",
+    label: "Count MainWP Sites",
+    description: "Counts managed sites, optionally by status, tags (any of them) or client.",
+    category: "mainwp-sites",
+    input: z.looseObject({
+      status: z.enum(COUNT_STATUSES).optional(),
+      tag_ids: z.array(z.int()).optional(),
+      client_id: z.int().optional(),
+    }).nullable().default(null),
+    output: z.object({ total: z.int() }),
+    annotations: READ,
+    permission: basePermission,
+    execute: async ({ ctx, input }) => ({ total: (await filteredSites(ctx, input)).length }),
+  });
+  sink.register({
+    name: "mainwp/get-sites-basic-v1",
+    label: "Get Basic Site List",
+    description:
+      "Lists managed sites with only id, address and name, with paging and filters by status, tags or client.",
+    category: "mainwp-sites",
+    input: z.looseObject({
+      page: z.int().min(1).default(1),
+      per_page: z.int().min(1).max(100).default(20),
+      status: z.enum(COUNT_STATUSES).optional(),
+      tag_ids: z.array(z.int()).optional(),
+      client_id: z.int().optional(),
+    }).nullable().default(null),
+    output: z.object({
+      items: z.array(z.object({ id: z.int(), url: z.string(), name: z.string() })),
+      page: z.int(),
+      per_page: z.int(),
+      total: z.int(),
+    }),
+    annotations: READ,
+    permission: basePermission,
+    execute: async ({ ctx, input }) => {
+      const q = (input ?? {}) as { page?: number; per_page?: number };
+      const page = Number(q.page ?? 1);
+      const perPage = Number(q.per_page ?? 20);
+      const sites = await filteredSites(ctx, input);
+      const items = sites.slice((page - 1) * perPage, page * perPage).map((e) => {
+        const { id, url, name } = siteBasicObject(e.site);
+        return { id, url, name };
+      });
+      return { items, page, per_page: perPage, total: sites.length };
+    },
+  });
 }
