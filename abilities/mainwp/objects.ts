@@ -19,6 +19,15 @@ function isoOrNull(seconds: number | undefined): string | null {
     : null;
 }
 
+/** The JSON shape of {@link siteBasicObject}, for output schemas. */
+export const siteBasicSchema = z.object({
+  id: z.int(),
+  url: z.string(),
+  name: z.string(),
+  status: z.string(),
+  client_id: z.int().nullable(),
+});
+
 /**
  * The basic site object: `name` without `http(s)://`, `client_id` or `null`, status from suspended,
  * the last uptime check and the last sync.

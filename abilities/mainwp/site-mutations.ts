@@ -16,7 +16,7 @@ import type { AppContext } from "../../lib/context.ts";
 import { RestError, restError } from "../../rest/errors.ts";
 import { basePermission } from "./permissions.ts";
 import { siteFullObject } from "./sites.ts";
-import { siteBasicObject } from "./objects.ts";
+import { siteBasicObject, siteBasicSchema } from "./objects.ts";
 import { childOutdatedError, requireAccessibleSite } from "../../services/site-resolve.ts";
 import {
   findSiteByDomain,
@@ -46,19 +46,14 @@ const DESTRUCTIVE_RULE =
   "Destructive: pass confirm:true to act, or dry_run:true to see what would happen. Only use when the user explicitly asks for deletion.";
 
 /** Full site object (abilities.md §2.4). */
-const SiteFull = z.looseObject({
-  id: z.int(),
-  url: z.string(),
-  name: z.string(),
-  status: z.string(),
-  client_id: z.int().nullable(),
+const SiteFull = siteBasicSchema.extend({
   admin_username: z.string(),
   wp_version: z.string(),
   php_version: z.string(),
   child_version: z.string(),
   last_sync: z.string().nullable(),
   notes: z.string(),
-});
+}).loose();
 const SiteRef = z.object({ id: z.int(), url: z.string(), name: z.string() });
 const ItemObject = z.object({
   slug: z.string(),

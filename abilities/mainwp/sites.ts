@@ -15,16 +15,8 @@ import { basePermission, sitePermission } from "./permissions.ts";
 import { childOutdatedError, resolveSite } from "../../services/site-resolve.ts";
 import { getSiteSync, type SiteRecord, type SiteSyncData } from "../../store/sites.ts";
 import type { AppContext } from "../../lib/context.ts";
-import { siteBasicObject } from "./objects.ts";
+import { siteBasicObject, siteBasicSchema } from "./objects.ts";
 import { fleetSnapshot, type SiteEntry } from "../../services/site-list.ts";
-
-const SiteBasic = z.object({
-  id: z.int(),
-  url: z.string(),
-  name: z.string(),
-  status: z.string(),
-  client_id: z.int().nullable(),
-});
 
 const STATUSES = ["any", "connected", "disconnected", "suspended", "available_update"] as const;
 
@@ -109,7 +101,7 @@ export function registerSiteAbilities(registry: AbilitySink): void {
       client_id: z.int().min(1).optional(),
       tag_id: z.int().min(1).optional(),
     }).strict().nullable().default(null),
-    output: z.object({ items: z.array(SiteBasic), page: z.int(), per_page: z.int(), total: z.int() }),
+    output: z.object({ items: z.array(siteBasicSchema), page: z.int(), per_page: z.int(), total: z.int() }),
     annotations: { readonly: true, destructive: false, idempotent: true, instructions: "" },
     permission: basePermission,
     execute: async ({ ctx, input }) => {

@@ -1,4 +1,5 @@
 import { assert, assertEquals } from "@std/assert";
+import { MAINWP_ABILITY_NAMES } from "../../abilities/mainwp/index.ts";
 import { abilityClient } from "./_helpers.ts";
 import { updatesApp } from "../updates_fixtures.ts";
 import { getSiteSync, updateSite, writeSiteSync } from "../../store/sites.ts";
@@ -555,21 +556,9 @@ Deno.test("set-ignored-updates-v1 and list-ignored-updates-v1: site and global l
 Deno.test("update abilities: catalogue entries (category, method, permission)", async () => {
   const { t, close } = await updatesApp(1);
   try {
-    const names = [
-      "list-updates-v1",
-      "run-updates-v1",
-      "list-ignored-updates-v1",
-      "set-ignored-updates-v1",
-      "get-site-updates-v1",
-      "update-site-core-v1",
-      "update-site-plugins-v1",
-      "update-site-themes-v1",
-      "update-site-translations-v1",
-      "ignore-site-core-v1",
-      "ignore-site-plugins-v1",
-      "ignore-site-themes-v1",
-      "update-all-v1",
-    ];
+    const names = MAINWP_ABILITY_NAMES.filter((n) => t.ctx.abilities.get(n)?.category === "mainwp-updates")
+      .map((n) => n.slice("mainwp/".length));
+    assertEquals(names.length, 13);
     const flags = (n: string) => {
       const a = t.ctx.abilities.get(`mainwp/${n}`)!.annotations!;
       return `${a.readonly ? "T" : "F"}${a.destructive ? "T" : "F"}${a.idempotent ? "T" : "F"}`;

@@ -4,6 +4,8 @@ import { type TestApp, testApp } from "../helpers.ts";
 import { createAppPassword, createUser } from "../../store/users.ts";
 import type { PluginHost } from "../../plugins/host.ts";
 import { restError } from "../../rest/errors.ts";
+import { MAINWP_ABILITY_NAMES } from "../../abilities/mainwp/index.ts";
+import { type AbilityAnnotations, expectedMethod } from "../../abilities/registry.ts";
 
 const V1 = "/wp-json/wp-abilities/v1";
 
@@ -189,4 +191,42 @@ Deno.test("hooks fire around every run", async () => {
   await t.call("GET", `${V1}/abilities/test/echo-v1/run`, { headers: auth });
   assertEquals(seen, ["before test/echo-v1", "after test/echo-v1"]);
   await t.close();
+});
+
+Deno.test("catalogue: 64 abilities in MainWP's order, two pages at the default page size, method by annotations", async () => {
+  const t = await testApp();
+  const user = (await createUser(t.ctx.kv, { login: "admin" }))!;
+  const { password } = await createAppPassword(t.ctx.kv, user.id, "test");
+  const auth = { Authorization: `Basic ${btoa(`admin:${password}`)}` };
+  try {
+    const first = await t.call("GET", `${V1}/abilities`, { headers: auth });
+    assertEquals([first.body.length, first.headers.get("X-WP-Total"), first.headers.get("X-WP-TotalPages")], [
+      50,
+      "64",
+      "2",
+    ]);
+    const second = await t.call("GET", `${V1}/abilities?page=2`, { headers: auth });
+    assertEquals(second.body.length, 14);
+    const names = [...first.body, ...second.body].map((a: { name: string }) => a.name);
+    assertEquals(names, ["core/get-site-info", "core/get-environment-info", ...MAINWP_ABILITY_NAMES]);
+    const methods = Object.fromEntries(
+      [...first.body, ...second.body].map((
+        a: { name: string; meta: { annotations: AbilityAnnotations } },
+      ) => [
+        a.name,
+        expectedMethod(a.meta.annotations),
+      ]),
+    );
+    assertEquals(methods["mainwp/delete-tag-v1"], "DELETE");
+    assertEquals(methods["mainwp/list-sites-v1"], "GET");
+    assertEquals(methods["mainwp/delete-site-v1"], "POST");
+    assertEquals(Object.values(methods).filter((m) => m === "DELETE").length, 1);
+    const categories = await t.call("GET", `${V1}/categories`, { headers: auth });
+    assertEquals(
+      categories.body.map((c: { slug: string }) => c.slug),
+      ["site", "user", "mainwp-sites", "mainwp-updates", "mainwp-clients", "mainwp-tags", "mainwp-batch"],
+    );
+  } finally {
+    await t.close();
+  }
 });
