@@ -15,7 +15,7 @@ import type { AppContext } from "../lib/context.ts";
 import { ChildError } from "../child/errors.ts";
 import { isTruthyFlag, parseList } from "../rest/args.ts";
 import { RestError, restError } from "../rest/errors.ts";
-import { getSiteSync, type SiteRecord } from "../store/sites.ts";
+import { getSiteSync, type SiteRecord, type SiteSyncData } from "../store/sites.ts";
 import { escapeHtml, type SiteMini, siteMini } from "./site-format.ts";
 import { callSiteChild, childErrorMessage } from "./site-child.ts";
 
@@ -114,6 +114,25 @@ export async function listSiteItems(
 }
 
 /**
+ * A site option stored as JSON (e.g. `security_stats`, `plugins_outdate_info`), parsed; `[]` when absent,
+ * unreadable or not an object/list.
+ *
+ * @example
+ * ```ts
+ * jsonOption(await getSiteSync(kv, 3), "security_stats"); // { sslprotocol: "Y", … }
+ * ```
+ */
+export function jsonOption(sync: SiteSyncData | null, name: string): Record<string, unknown> | unknown[] {
+  const raw = sync?.options?.[name];
+  try {
+    const data = raw ? JSON.parse(raw) : [];
+    return data !== null && typeof data === "object" ? data : [];
+  } catch {
+    return [];
+  }
+}
+
+/**
  * `GET /sites/{id}/plugins/abandoned` and `/themes/abandoned`: the stored outdate information as the
  * child reported it.
  *
@@ -127,14 +146,7 @@ export async function abandonedItems(
   site: SiteRecord,
   kind: "plugins" | "themes",
 ): Promise<{ success: 1; total: number; data: unknown; site: SiteMini }> {
-  const raw = (await getSiteSync(ctx.kv, site.id))?.options?.[`${kind}_outdate_info`];
-  let data: unknown = [];
-  try {
-    data = raw ? JSON.parse(raw) : [];
-  } catch {
-    data = [];
-  }
-  if (data === null || typeof data !== "object") data = [];
+  const data = jsonOption(await getSiteSync(ctx.kv, site.id), `${kind}_outdate_info`);
   const total = Array.isArray(data) ? data.length : Object.keys(data as object).length;
   return { success: 1, total, data, site: siteMini(site) };
 }

@@ -17,7 +17,7 @@ import { basePermission, sitePermission } from "./permissions.ts";
 import { clientAbilityObject, costAbilityObject, costOutputSchema, siteBasicObject } from "./objects.ts";
 import { listInput } from "../schema-validate.ts";
 import { resolveSite } from "../../services/site-resolve.ts";
-import { abandonedItems } from "../../services/site-items.ts";
+import { abandonedItems, jsonOption } from "../../services/site-items.ts";
 import { listSiteChanges } from "../../services/site-changes.ts";
 import { costsOfSite } from "../../services/costs.ts";
 import { findClient } from "../../services/clients.ts";
@@ -171,15 +171,8 @@ export function registerSiteReadAbilities(sink: AbilitySink): void {
     permission: sitePermission,
     execute: async ({ ctx, input }) => {
       const site = await siteOf(ctx, input);
-      const raw = (await getSiteSync(ctx.kv, site.id))?.options?.security_stats;
-      let stats: unknown = [];
-      try {
-        stats = raw ? JSON.parse(raw) : [];
-      } catch {
-        stats = [];
-      }
-      if (stats === null || typeof stats !== "object") stats = [];
-      const values = Object.values(stats as Record<string, unknown>);
+      const stats = jsonOption(await getSiteSync(ctx.kv, site.id), "security_stats");
+      const values = Object.values(stats);
       return {
         site_id: site.id,
         security_issues: stats,
