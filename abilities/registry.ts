@@ -87,7 +87,9 @@ const SAFE_INTEGER_BOUNDS = new Set([Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_IN
 /**
  * Rewrites zod's JSON Schema the way WordPress schemas are written: a nullable value is a type list
  * (`{"type":["object","null"]}` rather than `anyOf` with `null`; an object-or-null defaulting to null
- * shows `"default": []`, as PHP's `array()` serialises), and zod's implicit safe-integer bounds are dropped.
+ * shows `"default": []`, as PHP's `array()` serialises), `const` becomes a one-value `enum` (WordPress
+ * validates `enum`, not `const`), a number enum of whole numbers is an integer enum, and zod's implicit
+ * safe-integer bounds are dropped.
  *
  * @example
  * ```ts
@@ -101,6 +103,14 @@ export function wordpressSchema(node: unknown): unknown {
   for (const [key, value] of Object.entries(node)) {
     if ((key === "minimum" || key === "maximum") && SAFE_INTEGER_BOUNDS.has(value as number)) continue;
     out[key] = key === "default" || key === "enum" || key === "const" ? value : wordpressSchema(value);
+  }
+  // WordPress's validator knows `enum` but not `const`; an enum of whole numbers is an integer enum.
+  if ("const" in out && !("enum" in out)) {
+    out.enum = [out.const];
+    delete out.const;
+  }
+  if (out.type === "number" && Array.isArray(out.enum) && out.enum.every(Number.isInteger)) {
+    out.type = "integer";
   }
   const branches = out.anyOf;
   if (Array.isArray(branches) && branches.length === 2) {
