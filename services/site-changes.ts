@@ -14,14 +14,14 @@
  *
  * @example
  * ```ts
- * await recordSiteChanges(ctx, 3, reply.child_site_actions_data);
+ * mergeSiteChanges(3, storedSiteChanges(sync), reply.child_site_actions_data);
  * const body = await listSiteChanges(ctx, site, { limit: "20" });
  * ```
  */
 import type { AppContext } from "../lib/context.ts";
 import { isTruthyFlag, parseList } from "../rest/args.ts";
 import { encodeWpJson } from "../rest/json.ts";
-import { getSiteSync, type SiteRecord, type SiteSyncData, writeSiteSync } from "../store/sites.ts";
+import { getSiteSync, type SiteRecord, type SiteSyncData } from "../store/sites.ts";
 import { escapeHtml, type SiteMini, siteMini } from "./site-format.ts";
 
 /** The site option holding the rows (JSON list). */
@@ -135,31 +135,6 @@ export function mergeSiteChanges(siteId: number, existing: SiteChangeRow[], raw:
   let next = existing.reduce((max, r) => Math.max(max, Number(r.action_id) || 0), 0) + 1;
   const added = fresh.map((row) => ({ action_id: String(next++), ...row }));
   return [...existing, ...added].slice(-MAX_SITE_CHANGES);
-}
-
-/**
- * Stores the changes a child reported (no write when there is nothing new); returns how many were added.
- *
- * @example
- * ```ts
- * await recordSiteChanges(ctx, site.id, reply.child_site_actions_data);
- * ```
- */
-export async function recordSiteChanges(ctx: AppContext, siteId: number, raw: unknown): Promise<number> {
-  if (!isObject(raw) && !(Array.isArray(raw) && raw.length > 0)) return 0;
-  if (isObject(raw) && Object.keys(raw).every((k) => k === "connected_admin")) return 0;
-  const stored = storedSiteChanges(await getSiteSync(ctx.kv, siteId));
-  if (mergeSiteChanges(siteId, stored, raw) === stored) return 0; // nothing new: no write
-  let added = 0;
-  await writeSiteSync(ctx.kv, siteId, (previous) => {
-    const existing = storedSiteChanges(previous);
-    const merged = mergeSiteChanges(siteId, existing, raw);
-    added = merged === existing ? 0 : merged.filter((r) => !existing.includes(r)).length;
-    const data: SiteSyncData = { ...(previous ?? {}) };
-    data.options = { ...(previous?.options ?? {}), [SITE_CHANGES_OPTION]: JSON.stringify(merged) };
-    return data;
-  });
-  return added;
 }
 
 /** Query of `GET /sites/{id}/non-mainwp-changes` (MainWP's names). */
