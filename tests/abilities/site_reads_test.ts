@@ -3,7 +3,7 @@ import { testApp } from "../helpers.ts";
 import { abilityClient } from "./_helpers.ts";
 import { createSite, writeSiteSync } from "../../store/sites.ts";
 import { createCost, emptyCost } from "../../store/costs.ts";
-import { recordSiteChanges } from "../../services/site-changes.ts";
+import { recordSyncValues } from "../../services/sync.ts";
 
 const invalid = (name: string, reason: string) => ({
   code: "ability_invalid_input",
@@ -99,7 +99,7 @@ Deno.test("get-site-changes-v1: newest first, type filter, paging with full tota
   const t = await testApp();
   const a = await abilityClient(t);
   await createSite(t.ctx.kv, { url: "https://a.example" });
-  await recordSiteChanges(t.ctx, 1, {
+  await recordSyncValues(t.ctx, 1, {}, {
     "11": {
       context: "plugins",
       action: "activated",
