@@ -29,9 +29,9 @@ import { registerDiscoveryRoutes } from "./routes/discovery.ts";
 import { createPluginHost, loadPlugins, type PluginModule } from "./plugins/host.ts";
 import { ChildConnector, type ChildConnectorOptions } from "./child/connector.ts";
 import { resolveSecretKey } from "./lib/secret.ts";
-import { AbilityRegistry } from "./abilities/registry.ts";
-import { registerCoreAbilities } from "./abilities/core.ts";
-import { registerMainwpAbilities } from "./abilities/mainwp/index.ts";
+import { AbilityRegistry, registerAbilityFiltered } from "./abilities/registry.ts";
+import { coreAbilityDefinitions, registerBuiltInCategories } from "./abilities/core.ts";
+import { mainwpAbilityDefinitions } from "./abilities/mainwp/index.ts";
 import { JobEngine } from "./jobs/engine.ts";
 
 /** Bindings passed to `app.fetch` by the server: the peer address. */
@@ -98,8 +98,7 @@ export async function createApp(
     workers: options.config.jobWorkers,
     leaseMs: options.config.jobLeaseSeconds * 1000,
   });
-  registerCoreAbilities(ctx.abilities);
-  registerMainwpAbilities(ctx.abilities);
+  registerBuiltInCategories(ctx.abilities);
   rest.addGuard(mainwpKeyGuard);
   rest.addGuard(wpUserGuard);
   registerAllRoutes(rest);
@@ -107,6 +106,12 @@ export async function createApp(
   for (const plugin of options.plugins ?? []) await plugin.register(host);
   await loadPlugins(ctx, options.config.plugins);
   await hooks.doAction("wp_abilities_api_categories_init", ctx.abilities);
+  // As on `wp_abilities_api_init`: core's, MainWP's, then the plugins' abilities, all through
+  // `wp_register_ability_args`; plugins may still add abilities in that action.
+  const held = ctx.abilities.open();
+  for (const definition of [...coreAbilityDefinitions(), ...mainwpAbilityDefinitions(), ...held]) {
+    await registerAbilityFiltered(ctx, definition);
+  }
   await hooks.doAction("wp_abilities_api_init", ctx.abilities);
   registerDiscoveryRoutes(rest);
 

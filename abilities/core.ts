@@ -5,13 +5,13 @@
  *
  * @example
  * ```ts
- * registerCoreAbilities(ctx.abilities);
+ * registerBuiltInCategories(ctx.abilities);
  * ```
  */
 import { z } from "zod";
 import { restError } from "../rest/errors.ts";
 import { roleCan } from "../store/users.ts";
-import type { AbilityCall, AbilityRegistry } from "./registry.ts";
+import type { AbilityCall, AbilityDefinition, AbilityRegistry } from "./registry.ts";
 
 /** Categories in WordPress's and MainWP's registration order. */
 export const BUILT_IN_CATEGORIES = [
@@ -75,15 +75,28 @@ const SITE_INFO_FIELDS = [
 ] as const;
 
 /**
- * Registers the built-in categories and WordPress core's abilities.
+ * Registers the built-in categories (WordPress core's and MainWP's).
  *
  * @example
  * ```ts
- * registerCoreAbilities(registry);
+ * registerBuiltInCategories(registry);
  * ```
  */
-export function registerCoreAbilities(registry: AbilityRegistry): void {
+export function registerBuiltInCategories(registry: AbilityRegistry): void {
   for (const category of BUILT_IN_CATEGORIES) registry.registerCategory(category);
+}
+
+/**
+ * WordPress core's two abilities, as definitions to register.
+ *
+ * @example
+ * ```ts
+ * coreAbilityDefinitions().map((d) => d.name); // ["core/get-site-info", "core/get-environment-info"]
+ * ```
+ */
+export function coreAbilityDefinitions(): AbilityDefinition[] {
+  const definitions: AbilityDefinition[] = [];
+  const registry = { register: (d: AbilityDefinition) => definitions.push(d) };
   registry.register({
     name: "core/get-site-info",
     label: "Get Site Information",
@@ -130,4 +143,5 @@ export function registerCoreAbilities(registry: AbilityRegistry): void {
       wp_version: "7.0.4",
     }),
   });
+  return definitions;
 }

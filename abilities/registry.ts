@@ -131,6 +131,37 @@ export function wordpressSchema(node: unknown): unknown {
 export class AbilityRegistry {
   #abilities = new Map<string, Ability>();
   #categories = new Map<string, AbilityCategory>();
+  /** Plugin abilities offered before the registry opened (`null` once open). */
+  #waiting: AbilityDefinition[] | null = [];
+
+  /**
+   * Before the registry opens (WordPress's `wp_abilities_api_init`), keeps a plugin's ability for that
+   * moment and answers `true`; afterwards answers `false` (register it now).
+   *
+   * @example
+   * ```ts
+   * if (!registry.holdUntilOpen(definition)) registry.register(definition);
+   * ```
+   */
+  holdUntilOpen(definition: AbilityDefinition): boolean {
+    if (!this.#waiting) return false;
+    this.#waiting.push(definition);
+    return true;
+  }
+
+  /**
+   * Opens the registry and hands back the definitions that were held, in the order they came.
+   *
+   * @example
+   * ```ts
+   * for (const d of registry.open()) registry.register(d);
+   * ```
+   */
+  open(): AbilityDefinition[] {
+    const held = this.#waiting ?? [];
+    this.#waiting = null;
+    return held;
+  }
 
   /**
    * Registers a category; a bad or duplicate slug is an error.
@@ -207,4 +238,25 @@ export function expectedMethod(annotations: AbilityAnnotations | undefined): "GE
   if (annotations?.readonly) return "GET";
   if (annotations?.destructive && annotations?.idempotent) return "DELETE";
   return "POST";
+}
+
+/**
+ * Registers an ability as WordPress does: its arguments first pass the `wp_register_ability_args`
+ * filter (name as the second argument).
+ *
+ * @example
+ * ```ts
+ * await registerAbilityFiltered(ctx, definition);
+ * ```
+ */
+export async function registerAbilityFiltered(
+  ctx: AppContext,
+  definition: AbilityDefinition,
+): Promise<Ability> {
+  const args = await ctx.hooks.applyFilters<AbilityDefinition>(
+    "wp_register_ability_args",
+    definition,
+    definition.name,
+  );
+  return ctx.abilities.register(args);
 }

@@ -16,7 +16,11 @@
 import type { AppContext } from "../lib/context.ts";
 import type { HookCallback } from "../hooks/registry.ts";
 import type { Endpoint } from "../rest/server.ts";
-import type { AbilityCategory, AbilityDefinition } from "../abilities/registry.ts";
+import {
+  type AbilityCategory,
+  type AbilityDefinition,
+  registerAbilityFiltered,
+} from "../abilities/registry.ts";
 
 /** What a plugin's `register` receives. */
 export interface PluginHost {
@@ -26,7 +30,10 @@ export interface PluginHost {
   addAction(name: string, callback: HookCallback, priority?: number): void;
   /** Registers a REST route under `/wp-json/<namespace><route>` (WordPress regex syntax). */
   registerRoute(namespace: string, route: string, ...endpoints: Endpoint[]): void;
-  /** Registers an ability (after the `wp_register_ability_args` filter). */
+  /**
+   * Registers an ability (after the `wp_register_ability_args` filter). Before the Abilities API's init,
+   * it is registered then, after WordPress core's and MainWP's abilities.
+   */
   registerAbility(definition: AbilityDefinition): Promise<void>;
   /** Registers an ability category. */
   registerAbilityCategory(category: AbilityCategory): void;
@@ -52,8 +59,7 @@ export function createPluginHost(ctx: AppContext): PluginHost {
     addAction: (name, cb, priority) => ctx.hooks.addAction(name, cb, priority),
     registerRoute: (namespace, route, ...endpoints) => ctx.rest.register(namespace, route, ...endpoints),
     registerAbility: async (definition) => {
-      const args = await ctx.hooks.applyFilters("wp_register_ability_args", definition, definition.name);
-      ctx.abilities.register(args);
+      if (!ctx.abilities.holdUntilOpen(definition)) await registerAbilityFiltered(ctx, definition);
     },
     registerAbilityCategory: (category) => ctx.abilities.registerCategory(category),
   };

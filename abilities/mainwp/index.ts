@@ -6,10 +6,10 @@
  *
  * @example
  * ```ts
- * registerMainwpAbilities(ctx.abilities);
+ * for (const d of mainwpAbilityDefinitions()) registry.register(d);
  * ```
  */
-import type { AbilityDefinition, AbilityRegistry } from "../registry.ts";
+import type { AbilityDefinition } from "../registry.ts";
 import { registerSiteAbilities } from "./sites.ts";
 import { registerClientAbilities } from "./clients.ts";
 import { registerTagAbilities } from "./tags.ts";
@@ -102,21 +102,19 @@ const AREA_MODULES: ((sink: AbilitySink) => void)[] = [
 ];
 
 /**
- * Registers every MainWP ability, in catalogue order (abilities not in the catalogue come last).
+ * Every MainWP ability definition, in catalogue order (abilities not in the catalogue come last).
  *
  * @example
  * ```ts
- * registerMainwpAbilities(registry);
- * registry.list()[0].name; // "mainwp/list-sites-v1" (after the core abilities)
+ * mainwpAbilityDefinitions()[0].name; // "mainwp/list-sites-v1"
  * ```
  */
-export function registerMainwpAbilities(registry: AbilityRegistry): void {
+export function mainwpAbilityDefinitions(): AbilityDefinition[] {
   const definitions: AbilityDefinition[] = [];
   for (const area of AREA_MODULES) area({ register: (d) => definitions.push(d) });
   const rank = (name: string) => {
     const i = MAINWP_ABILITY_NAMES.indexOf(name);
     return i < 0 ? MAINWP_ABILITY_NAMES.length : i;
   };
-  definitions.sort((a, b) => rank(a.name) - rank(b.name));
-  for (const definition of definitions) registry.register(definition);
+  return definitions.sort((a, b) => rank(a.name) - rank(b.name));
 }

@@ -230,3 +230,33 @@ Deno.test("catalogue: 64 abilities in MainWP's order, two pages at the default p
     await t.close();
   }
 });
+
+Deno.test("wp_register_ability_args filters every ability, MainWP's included; abilities added on wp_abilities_api_init register", async () => {
+  const plugin = {
+    register(host: PluginHost) {
+      host.addFilter(
+        "wp_register_ability_args",
+        (args: Record<string, unknown>, name: unknown) =>
+          name === "mainwp/list-sites-v1" ? { ...args, label: "Sites (renamed by a plugin)" } : args,
+      );
+      host.addAction("wp_abilities_api_init", async () => {
+        await host.registerAbility({
+          name: "late/ping-v1",
+          label: "Ping",
+          description: "Registered in the init action.",
+          category: "site",
+          annotations: { readonly: true },
+          permission: () => true,
+          execute: () => ({ pong: true }),
+        });
+      });
+    },
+  };
+  const t = await testApp({ plugins: [plugin] });
+  try {
+    assertEquals(t.ctx.abilities.get("mainwp/list-sites-v1")?.label, "Sites (renamed by a plugin)");
+    assertEquals(t.ctx.abilities.list().at(-1)?.name, "late/ping-v1");
+  } finally {
+    await t.close();
+  }
+});
