@@ -126,7 +126,7 @@ export async function runSiteOperation(
           return { code: "check_failed", message: childErrorMessage(error) };
         }
       case "suspend":
-        await setSiteSuspended(ctx, site, 1);
+        await setSiteSuspended(ctx, site, 1, { alwaysFire: true });
         return null;
       default:
         return { code: `${job.job_type}_failed`, message: "Unknown operation type." };

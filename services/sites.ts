@@ -303,7 +303,7 @@ export async function editSite(
 
 /**
  * `POST /sites/{id_domain}/suspend|unsuspend`: sets the state; fires `mainwp_site_suspended` only when
- * it changed. `{"success":1,"suspended":1,"data":SITE_MINI}`.
+ * it changed (with `alwaysFire`, every time, as MainWP's abilities and jobs do). `{"success":1,"suspended":1,"data":SITE_MINI}`.
  *
  * @example
  * ```ts
@@ -314,6 +314,7 @@ export async function setSiteSuspended(
   ctx: AppContext,
   site: SiteRecord,
   suspended: 0 | 1,
+  options: { alwaysFire?: boolean } = {},
 ): Promise<{ success: 1; suspended: 0 | 1; data: SiteMini }> {
   let changed = false;
   const result = await updateSite(ctx.kv, site.id, (current) => {
@@ -321,7 +322,7 @@ export async function setSiteSuspended(
     return changed ? { ...current, suspended } : null;
   });
   if (result === null) throw siteNotFound("id");
-  if (changed && !("conflict" in result)) {
+  if ((changed || options.alwaysFire) && !("conflict" in result)) {
     await ctx.hooks.doAction("mainwp_site_suspended", result, suspended);
   }
   return { success: 1, suspended, data: siteMini(site) };

@@ -146,7 +146,7 @@ export function registerSiteBatchAbilities(sink: AbilitySink): void {
     label: "Suspend MainWP Sites",
     description: "Suspends many sites: they stay on the dashboard but are left out of syncs and updates.",
     run: async (ctx, site) => {
-      await setSiteSuspended(ctx, site, 1);
+      await setSiteSuspended(ctx, site, 1, { alwaysFire: true });
       return { item: { ...siteRef(site), suspended: 1 } };
     },
     item: SiteRef.extend({ suspended: z.int() }),

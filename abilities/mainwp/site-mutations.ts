@@ -366,7 +366,7 @@ export function registerSiteMutationAbilities(sink: AbilitySink): void {
       permission: basePermission,
       execute: async ({ ctx, input }) => {
         const site = await siteOf(ctx, input);
-        await setSiteSuspended(ctx, site, value);
+        await setSiteSuspended(ctx, site, value, { alwaysFire: true });
         return { [`${verb}ed`]: true, site: await fullSite(ctx, (await getSite(ctx.kv, site.id)) ?? site) };
       },
     });
