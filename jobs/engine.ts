@@ -80,6 +80,9 @@ function isLaneMessage(value: unknown): value is LaneMessage {
 
 const seconds = (ms: number) => Math.floor(ms / 1000);
 
+/** `Deno.cron` names must be unique per process. */
+let cronRegistered = false;
+
 /** Queues and advances background jobs. */
 export class JobEngine {
   #ctx: AppContext;
@@ -352,6 +355,23 @@ export class JobEngine {
   #watcher: ReadableStreamDefaultReader<unknown> | undefined;
 
   /**
+   * Poll mode on Deno Deploy, where instances sleep when idle: `Deno.cron` wakes one every minute to pump.
+   * (`Deno.cron` exists on Deploy and with `--unstable-cron`; elsewhere the tick and the watch suffice.)
+   */
+  #cron(): void {
+    const cron =
+      (Deno as unknown as { cron?: (name: string, schedule: string, fn: () => unknown) => unknown })
+        .cron;
+    if (typeof cron !== "function" || cronRegistered) return;
+    try {
+      cron("fleetpress-jobs", "* * * * *", () => this.pump());
+      cronRegistered = true;
+    } catch (error) {
+      console.error("[fleetpress] Deno.cron could not be registered:", error);
+    }
+  }
+
+  /**
    * Starts working: queue mode listens to the KV queue and re-sends overdue lanes every recovery
    * period; poll mode pumps every tick and whenever a job is queued. Returns a function that stops
    * and waits for running steps.
@@ -388,6 +408,7 @@ export class JobEngine {
     } else {
       this.#kick();
       this.#watch(kv);
+      this.#cron();
     }
     return async () => {
       this.#stopped = true;
