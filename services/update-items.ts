@@ -62,16 +62,7 @@ export interface UpdateItem {
 }
 
 /** An Updated item: an Update item with `old_version` in place of `current_version`. */
-export interface UpdatedItem {
-  site_id: number;
-  site_url: string;
-  site_name: string;
-  type: string;
-  slug: string;
-  name: string;
-  old_version: string;
-  new_version: string;
-}
+export type UpdatedItem = Omit<UpdateItem, "current_version"> & { old_version: string };
 
 /** An error item of the update abilities (`site_name` only where MainWP sends it). */
 export type UpdateErrorItem = {

@@ -71,26 +71,16 @@ const identifiers = z.array(z.union([z.int(), z.string()])).default([]);
 const typesInput = z.array(z.enum(UPDATE_TYPES));
 const siteId = z.union([z.int(), z.string()]);
 
-const UpdateItemSchema = z.object({
+const ItemOfSite = z.object({
   site_id: z.int(),
   site_url: z.string(),
   site_name: z.string(),
   type: z.string(),
   slug: z.string(),
   name: z.string(),
-  current_version: z.string(),
-  new_version: z.string(),
 });
-const UpdatedItemSchema = z.object({
-  site_id: z.int(),
-  site_url: z.string(),
-  site_name: z.string(),
-  type: z.string(),
-  slug: z.string(),
-  name: z.string(),
-  old_version: z.string(),
-  new_version: z.string(),
-});
+const UpdateItemSchema = ItemOfSite.extend({ current_version: z.string(), new_version: z.string() });
+const UpdatedItemSchema = ItemOfSite.extend({ old_version: z.string(), new_version: z.string() });
 const ErrorItemSchema = z.looseObject({
   site_id: z.int(),
   site_url: z.string(),
