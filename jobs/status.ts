@@ -36,7 +36,8 @@ function zulu(unixSeconds: number | null): string | null {
 }
 
 /**
- * The status view of a job record and its chunks' errors.
+ * The status view of a job record and its chunks' errors (pass `[]` for a summary without the per-site
+ * errors: the counts stay right).
  *
  * @example
  * ```ts
@@ -53,7 +54,8 @@ export function statusView(job: JobRecord, chunkErrors: readonly JobError[]): Jo
     processed: Math.max(0, job.processed),
     total: Math.max(0, job.total),
     succeeded: job.succeeded,
-    failed: errors.length,
+    // The record counts the per-site errors (the chunks hold them) plus the job's own (the timeout).
+    failed: job.failed + job.job_errors.length,
     started_at: zulu(job.started),
     completed_at: zulu(job.completed),
     errors,

@@ -2,7 +2,8 @@
  * @module
  * `/wp-json/mainwp/v2/jobs` — Fleetpress's own routes for background jobs (MainWP's `status_url` points
  * here but MainWP registers no such route; see COMPATIBILITY.md). Bearer API keys with read permission:
- * - `GET /jobs`: the live jobs, newest first (`per_page` 1–100, default 20);
+ * - `GET /jobs`: the live jobs, newest first (`per_page` 1–100, default 20), as status summaries: the
+ *   counts are exact, `errors` is left empty (read one job for its per-site errors);
  * - `GET /jobs/{id}`: the same body as `mainwp/get-batch-job-status-v1`;
  * - `GET /jobs/{id}/events`: server-sent events, one `progress` event per change and a final `end`
  *   event when the job has completed or failed (or a `gone` event when it expired).

@@ -13,7 +13,6 @@
  * registerSitesRoutes(rest);
  * ```
  */
-import { queueAboveThreshold } from "../jobs/queue.ts";
 import { z } from "zod";
 import { isTruthyFlag, listArgs, parseList, wp } from "../rest/args.ts";
 import { parseFieldsParam, projectFields } from "../rest/fields.ts";
@@ -44,8 +43,8 @@ import {
   reconnectManySites,
   reconnectOneSite,
   securityCheck,
-  syncManySites,
   syncOneSite,
+  syncOrQueueSites,
 } from "../services/site-actions.ts";
 import { abandonedItems, listSiteItems, pluginAction, themeAction } from "../services/site-items.ts";
 import { listSiteChanges } from "../services/site-changes.ts";
@@ -214,19 +213,7 @@ export function registerSitesRoutes(rest: RestServer): void {
     methods: EDITABLE,
     args: siteBulkArgs,
     fieldsPerItem: true,
-    handler: async (req) => {
-      const sites = await bulkSites(req.ctx, req.params);
-      const job = await queueAboveThreshold(req.ctx, { type: "sync", sites: sites.map((s) => s.id) });
-      if (job) {
-        return {
-          success: 1,
-          message: "Sync queued for background processing.",
-          job_id: job.job_id,
-          total: sites.length,
-        };
-      }
-      return syncManySites(req.ctx, sites, viewOptions(req));
-    },
+    handler: async (req) => syncOrQueueSites(req.ctx, await bulkSites(req.ctx, req.params), viewOptions(req)),
   });
   // 5. POST|PUT|PATCH /sites/reconnect (the disconnected ones among them)
   rest.register(NS, "/sites/reconnect", {

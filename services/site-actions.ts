@@ -48,6 +48,7 @@ import { includeExclude, listedSiteRecords } from "./site-list.ts";
 import { UNKNOWN_CLIENT_ERROR } from "./sites.ts";
 import { addTag, orderedMap, tagNameOf } from "./tags.ts";
 import { nowSeconds } from "./dates.ts";
+import { queueAboveThreshold } from "../jobs/queue.ts";
 import { callSiteChild, childErrorMessage, isChildAnswer, stripTags } from "./site-child.ts";
 
 export {
@@ -342,6 +343,30 @@ export async function syncManySites(
     return { result: outcome.ok ? "success" : "failed", ...view };
   });
   return keyed(records, results);
+}
+
+/**
+ * `POST /sites/sync`: {@link syncManySites}, or above `mainwp_abilities_batch_threshold` sites a sync job →
+ * `{"success":1,"message":"Sync queued for background processing.","job_id":"sync_…","total":N}`.
+ *
+ * @example
+ * ```ts
+ * await syncOrQueueSites(ctx, await bulkSites(ctx, {}));
+ * ```
+ */
+export async function syncOrQueueSites(
+  ctx: AppContext,
+  sites: readonly SiteRecord[],
+  options: BulkViewOptions = {},
+): Promise<BulkAnswer<Record<string, unknown>> | Record<string, unknown>> {
+  const job = await queueAboveThreshold(ctx, { type: "sync", sites: sites.map((s) => s.id) });
+  if (!job) return await syncManySites(ctx, sites, options);
+  return {
+    success: 1,
+    message: "Sync queued for background processing.",
+    job_id: job.job_id,
+    total: sites.length,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -39,7 +39,16 @@ const SEARCH_KEYS: Record<"plugins" | "themes", readonly string[]> = {
 
 const text = (v: unknown) => (typeof v === "string" || typeof v === "number" ? String(v).trim() : "");
 
-function parseStoredList(value: string | undefined): Record<string, unknown>[] {
+/**
+ * A stored plugin or theme list (a JSON list, or a map keyed by slug) as a list of records; `[]` when
+ * absent or unreadable.
+ *
+ * @example
+ * ```ts
+ * parseStoredList(sync?.plugins).filter((p) => Number(p.active) === 1);
+ * ```
+ */
+export function parseStoredList(value: string | undefined): Record<string, unknown>[] {
   if (!value) return [];
   try {
     const parsed = JSON.parse(value);

@@ -124,8 +124,16 @@ export const SITE_EDIT_FIELDS = [
   "client_id",
 ] as const;
 
-/** Edit input, by request name; a key that is absent (or `null`) leaves that setting alone. */
-export type SiteEditFields = Partial<Record<(typeof SITE_EDIT_FIELDS)[number], unknown>>;
+/**
+ * Edit input, by request name; a key that is absent (or `null`) leaves that setting alone. Besides the
+ * REST names, the update-site ability sets `tag_ids` (replaces every tag link, `[]` clears them),
+ * `verify_certificate` and `url` (REST requests cannot: {@link pickSiteEditFields} never picks them).
+ */
+export type SiteEditFields = Partial<Record<(typeof SITE_EDIT_FIELDS)[number], unknown>> & {
+  tag_ids?: readonly number[];
+  verify_certificate?: number;
+  url?: string;
+};
 
 /**
  * The edit fields present in request parameters.
@@ -225,6 +233,11 @@ export function applySiteEdit(
   if (phpNonEmpty(fields.groupids)) {
     next.tag_ids = parseGroupIds(fields.groupids).filter((id) => links.tagExists(id));
   }
+  if (fields.tag_ids) next.tag_ids = fields.tag_ids.filter((id) => links.tagExists(id));
+  if (fields.verify_certificate !== undefined) {
+    next.verify_certificate = fields.verify_certificate === 0 ? 0 : 1;
+  }
+  if (fields.url) next.url = fields.url;
   if (fields.automatic_update !== undefined) next.automatic_update = flag(fields.automatic_update);
   if (fields.backup_before_upgrade !== undefined) {
     next.backup_before_upgrade = flag(fields.backup_before_upgrade);
@@ -257,7 +270,8 @@ export const UNKNOWN_CLIENT_ERROR = "Invalid or not found client ID.";
 /**
  * `POST /sites/{id_domain}/edit`: applies the fields (after `mainwp_rest_pre_update_site_item`) in one
  * commit that also checks the linked tags and client; fires `mainwp_site_updated` (and
- * `mainwp_site_suspended` when the state changed). Answers `{"success":1,"data":<site view>}`.
+ * `mainwp_site_suspended` when the state changed). Answers `{"success":1,"data":<site view>}`; a new
+ * address another site already has answers `success` 0 with `takenBy` (that site's id).
  *
  * @example
  * ```ts
@@ -269,7 +283,9 @@ export async function editSite(
   site: SiteRecord,
   input: SiteEditFields,
   options: SiteViewOptions = {},
-): Promise<{ success: 1; data: Record<string, unknown> | [] } | { success: 0; error: string }> {
+): Promise<
+  { success: 1; data: Record<string, unknown> | [] } | { success: 0; error: string; takenBy?: number }
+> {
   const fields = await ctx.hooks.applyFilters<SiteEditFields>(
     "mainwp_rest_pre_update_site_item",
     input,
@@ -277,7 +293,10 @@ export async function editSite(
     options.params ?? {},
   );
   const clientId = fields.client_id !== undefined ? phpIntval(fields.client_id) : 0;
-  const tagIds = phpNonEmpty(fields.groupids) ? parseGroupIds(fields.groupids) : [];
+  const tagIds = [
+    ...(phpNonEmpty(fields.groupids) ? parseGroupIds(fields.groupids) : []),
+    ...(fields.tag_ids ?? []),
+  ];
   const guards: Deno.KvKey[] = [...(clientId > 0 ? [keys.client(clientId)] : []), ...tagIds.map(keys.tag)];
   const result = await updateSiteGuarded(ctx.kv, site.id, guards, (current, read) => {
     const found = new Map(guards.map((key, i) => [key.join("/"), read[i]?.value != null]));
@@ -287,7 +306,9 @@ export async function editSite(
     });
   });
   if (result === null) throw siteNotFound("id");
-  if ("conflict" in result) return { success: 0, error: "Update site failed. Please try again." };
+  if ("conflict" in result) {
+    return { success: 0, error: "Update site failed. Please try again.", takenBy: result.conflict };
+  }
   if ("refused" in result) return { success: 0, error: UNKNOWN_CLIENT_ERROR };
   const { site: next, previous } = result;
   await ctx.hooks.doAction("mainwp_site_updated", next, previous);

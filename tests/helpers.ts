@@ -147,3 +147,24 @@ export async function simulatedApp(
   }
   return { t, sim, token, close };
 }
+
+/**
+ * Waits for `promise`, failing the test when it takes longer than `ms` (for waits that end only when a
+ * job or stream ends, so a bug fails the test instead of hanging it).
+ *
+ * @example
+ * ```ts
+ * const res = await withDeadline(t.call("GET", eventsUrl, { token }), 15_000, "the event stream");
+ * ```
+ */
+export async function withDeadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not end within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

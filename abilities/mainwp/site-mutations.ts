@@ -24,7 +24,6 @@ import {
   getSiteSync,
   normalizeSiteUrl,
   type SiteRecord,
-  updateSite,
 } from "../../store/sites.ts";
 import {
   addSite,
@@ -34,11 +33,9 @@ import {
   reconnectSiteOutcome,
 } from "../../services/site-actions.ts";
 import { editSite, removeSite, setSiteSuspended, type SiteEditFields } from "../../services/sites.ts";
-import { pluginAction, themeAction } from "../../services/site-items.ts";
+import { parseStoredList, pluginAction, themeAction } from "../../services/site-items.ts";
 import { ChildError } from "../../child/errors.ts";
 import { activeTheme } from "../../services/site-format.ts";
-import { parseJsonText } from "../../services/update-lists.ts";
-import { getTag } from "../../store/tags.ts";
 
 const siteRef = z.union([z.int(), z.string()]);
 const ACT = { readonly: false, destructive: false, idempotent: true, instructions: "" };
@@ -132,14 +129,10 @@ async function activeSlugs(
 ): Promise<Set<string>> {
   const sync = await getSiteSync(ctx.kv, site.id);
   if (kind === "themes") return new Set([activeTheme(sync?.themes)].filter((s) => s !== ""));
-  const raw = parseJsonText(sync?.plugins);
-  const list =
-    (Array.isArray(raw) ? raw : raw && typeof raw === "object" ? Object.values(raw) : []) as Record<
-      string,
-      unknown
-    >[];
   return new Set(
-    list.filter((p) => p.active === true || Number(p.active) === 1).map((p) => String(p.slug ?? "")),
+    parseStoredList(sync?.plugins).filter((p) => p.active === true || Number(p.active) === 1).map((p) =>
+      String(p.slug ?? "")
+    ),
   );
 }
 
@@ -247,29 +240,19 @@ export function registerSiteMutationAbilities(sink: AbilitySink): void {
         http_pass: q.http_pass,
         client_id: q.client_id,
         suspended: q.suspended,
+        tag_ids: Array.isArray(q.tag_ids) ? q.tag_ids as number[] : undefined,
+        verify_certificate: q.verify_certificate as number | undefined,
+        url: typeof q.url === "string" && q.url.trim() !== "" ? q.url.trim() : undefined,
       };
       for (const key of Object.keys(fields) as (keyof SiteEditFields)[]) {
         if (fields[key] === undefined) delete fields[key];
       }
       const edited = await editSite(ctx, site, fields);
-      if (edited.success !== 1) throw restError("mainwp_invalid_input", edited.error, 400);
-      const url = typeof q.url === "string" ? q.url.trim() : "";
-      if (Array.isArray(q.tag_ids) || q.verify_certificate !== undefined || url !== "") {
-        // Tags are replaced as a whole (an empty list clears them); the address keeps its indexes in step.
-        const tagIds = Array.isArray(q.tag_ids) ? await existingTagIds(ctx, q.tag_ids as number[]) : null;
-        const updated = await updateSite(ctx.kv, site.id, (s) => ({
-          ...s,
-          url: url !== "" ? url : s.url,
-          tag_ids: tagIds ?? s.tag_ids,
-          verify_certificate: q.verify_certificate === undefined
-            ? s.verify_certificate
-            : q.verify_certificate === 0
-            ? 0
-            : 1,
-        }));
-        if (updated && "conflict" in updated) {
+      if (edited.success !== 1) {
+        if (edited.takenBy !== undefined) {
           throw restError("mainwp_site_already_exists", "A site with this URL already exists.", 409);
         }
+        throw restError("mainwp_invalid_input", edited.error, 400);
       }
       site = (await getSite(ctx.kv, site.id)) ?? site;
       return await fullSite(ctx, site);
@@ -547,11 +530,4 @@ export function registerSiteMutationAbilities(sink: AbilitySink): void {
       return { activated: true, theme: slugItem(theme, false) };
     },
   });
-}
-
-/** The ids among `ids` that name existing tags. */
-async function existingTagIds(ctx: AppContext, ids: number[]): Promise<number[]> {
-  const out: number[] = [];
-  for (const id of ids) if (await getTag(ctx.kv, id)) out.push(id);
-  return out;
 }

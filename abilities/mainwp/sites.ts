@@ -13,6 +13,8 @@ import { z } from "zod";
 import type { AbilitySink } from "./index.ts";
 import { basePermission, sitePermission } from "./permissions.ts";
 import { childOutdatedError, resolveSite } from "../../services/site-resolve.ts";
+import { parseStoredList } from "../../services/site-items.ts";
+import { parseJsonText } from "../../services/update-lists.ts";
 import { getSiteSync, type SiteRecord, type SiteSyncData } from "../../store/sites.ts";
 import type { AppContext } from "../../lib/context.ts";
 import { siteBasicObject, siteBasicSchema } from "./objects.ts";
@@ -187,14 +189,6 @@ interface ItemQuery {
   has_update?: boolean;
 }
 
-function parsed(json: string | undefined): unknown {
-  try {
-    return json ? JSON.parse(json) : null;
-  } catch {
-    return null;
-  }
-}
-
 /** Plugins or themes of a site in the abilities' item shape. */
 async function siteItems(ctx: AppContext, q: ItemQuery, kind: "plugins" | "themes") {
   const site = await resolveSite(ctx, q.site_id_or_domain);
@@ -202,14 +196,9 @@ async function siteItems(ctx: AppContext, q: ItemQuery, kind: "plugins" | "theme
   const sync = await getSiteSync(ctx.kv, site.id);
   const outdated = childOutdatedError(site, sync);
   if (outdated) throw outdated;
-  const raw = parsed(kind === "plugins" ? sync?.plugins : sync?.themes);
-  const list =
-    (Array.isArray(raw) ? raw : raw && typeof raw === "object" ? Object.values(raw) : []) as Record<
-      string,
-      unknown
-    >[];
+  const list = parseStoredList(kind === "plugins" ? sync?.plugins : sync?.themes);
   const upgrades =
-    (parsed(kind === "plugins" ? sync?.plugin_upgrades : sync?.theme_upgrades) ?? {}) as Record<
+    (parseJsonText(kind === "plugins" ? sync?.plugin_upgrades : sync?.theme_upgrades) ?? {}) as Record<
       string,
       Record<string, unknown>
     >;

@@ -1,6 +1,6 @@
 import { assert, assertEquals } from "@std/assert";
 import { runCli } from "../../cli/main.ts";
-import { testApp } from "../helpers.ts";
+import { testApp, withDeadline } from "../helpers.ts";
 import { createSite } from "../../store/sites.ts";
 
 function capture() {
@@ -32,7 +32,12 @@ Deno.test("job show draws a progress bar; --follow redraws until the job ends; j
     assert(before.out[0].endsWith(`[${"-".repeat(30)}]   0%  0/4  ok 0  failed 0  queued`), before.out[0]);
     const stop = t.ctx.jobs.start();
     const follow = capture();
-    assertEquals(await runCli(["job", "show", job.job_id, "--follow"], t.ctx.kv, follow.io), 0);
+    const code = await withDeadline(
+      runCli(["job", "show", job.job_id, "--follow"], t.ctx.kv, follow.io),
+      15_000,
+      "job show --follow",
+    );
+    assertEquals(code, 0);
     await stop();
     assert(follow.draw.length >= 2, follow.draw.join("\n"));
     assert(follow.out.at(-1)!.endsWith(`[${"#".repeat(30)}] 100%  4/4  ok 4  failed 0  completed`));

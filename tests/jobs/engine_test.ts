@@ -1,11 +1,11 @@
 import { assert, assertEquals, assertMatch } from "@std/assert";
-import { simulatedApp, testApp } from "../helpers.ts";
+import { simulatedApp, testApp, withDeadline } from "../helpers.ts";
 import { abilityClient } from "../abilities/_helpers.ts";
 import { createSite } from "../../store/sites.ts";
 import { keys } from "../../store/keys.ts";
 import type { AppContext } from "../../lib/context.ts";
 import { getJob, type JobRecord } from "../../jobs/store.ts";
-import { jobStatus } from "../../jobs/status.ts";
+import { jobStatus, statusView } from "../../jobs/status.ts";
 
 /** Small thresholds and no delays, as the tests need them. */
 function fastJobs(ctx: AppContext, threshold: number, chunk: number): void {
@@ -145,6 +145,7 @@ Deno.test("a job whose sites all fail ends failed; a started job older than 4 h 
     const all = await t.ctx.jobs.queue({ type: "sync", sites: [1, 2, 99] });
     const ended = await settle(t.ctx, all.job_id);
     assertEquals([ended.status, ended.failed, ended.succeeded], ["failed", 3, 0]);
+    assertEquals(statusView(ended, []).failed, 3); // the list's summary counts without reading chunks
     const errors = (await jobStatus(t.ctx.kv, all.job_id))!.errors;
     assertEquals(errors.find((e) => e.site_id === 99), {
       site_id: 99,
@@ -198,18 +199,21 @@ Deno.test("REST: POST /sites/sync and /updates/update queue above the threshold;
     const sync = await t.call("POST", "/wp-json/mainwp/v2/sites/sync", { token });
     assertEquals(Object.keys(sync.body), ["success", "message", "job_id", "total"]);
     assertEquals([sync.body.message, sync.body.total], ["Sync queued for background processing.", 3]);
-    const events = await t.call("GET", `/wp-json/mainwp/v2/jobs/${sync.body.job_id}/events`, { token });
+    const events = await withDeadline(
+      t.call("GET", `/wp-json/mainwp/v2/jobs/${sync.body.job_id}/events`, { token }),
+      15_000,
+      "the event stream",
+    );
     assertEquals(events.headers.get("content-type"), "text/event-stream");
     assert(events.text.includes("event: end"), events.text);
     assert(events.text.trimEnd().split("\n").at(-1)!.includes('"status":"completed"'));
     const list = await t.call("GET", "/wp-json/mainwp/v2/jobs", { token });
     assertEquals(list.body[0].job_id, sync.body.job_id);
     const updates = await t.call("POST", "/wp-json/mainwp/v2/updates/update", { token });
-    if (updates.body.job_id) {
-      assertEquals(updates.body.message, "Batch updates queued.");
-      assertMatch(updates.body.job_id, /^update_/);
-      await settle(t.ctx, updates.body.job_id);
-    }
+    // The three simulated sites all have pending updates: above the threshold of 2.
+    assertEquals([updates.body.message, updates.body.queued_count], ["Batch updates queued.", 3]);
+    assertMatch(updates.body.job_id, /^update_/);
+    await settle(t.ctx, updates.body.job_id);
     const missing = await t.call("GET", "/wp-json/mainwp/v2/jobs/sync_0000", { token });
     assertEquals([missing.status, missing.body.code], [404, "mainwp_job_not_found"]);
   } finally {

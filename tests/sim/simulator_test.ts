@@ -12,6 +12,7 @@ import { encodePhpForm, type FormFields, parseEnvelope, signRequest } from "../.
 import { parseSimArgs } from "../../sim/main.ts";
 import { type ChildSimulator, startChildSimulator } from "../../sim/server.ts";
 import { rejectsWith, testKeys, withSimulator } from "../child/_fixtures.ts";
+import { withDeadline } from "../helpers.ts";
 
 async function post(url: string, fields: FormFields): Promise<{ status: number; body: string }> {
   const response = await fetch(url, {
@@ -339,8 +340,8 @@ Deno.test("the CLI parses its options and serves until SIGTERM", async () => {
   }).spawn();
   const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
   let output = "";
-  while (!output.includes("site-2/")) {
-    const { value, done } = await reader.read();
+  for (let i = 0; i < 100 && !output.includes("site-2/"); i++) {
+    const { value, done } = await withDeadline(reader.read(), 10_000, "the simulator's start banner");
     if (done) break;
     output += value;
   }
