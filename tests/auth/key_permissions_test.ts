@@ -424,3 +424,18 @@ Deno.test("a key without an existing owner user: refused on wp-abilities, unchan
   );
   await t.close();
 });
+
+Deno.test("an override to a method a Request cannot carry matches no route (never a 500)", async () => {
+  const { t, token } = await setup("read_write");
+  const before = await snapshot(t.ctx.kv);
+  for (const method of ["TRACE", "connect", "Track", "GE T", "a/b"]) {
+    for (const path of [`${V2}/tags`, RUN("add-tag-v1")]) {
+      const byQuery = await t.call("POST", `${path}?_method=${encodeURIComponent(method)}`, { token });
+      assertEquals([byQuery.status, byQuery.body.code], [404, "rest_no_route"], `${method} ${path}`);
+      const byHeader = await t.call("POST", path, { token, headers: OVERRIDE(method) });
+      assertEquals([byHeader.status, byHeader.body.code], [404, "rest_no_route"], `${method} ${path}`);
+    }
+  }
+  assertEquals(await snapshot(t.ctx.kv), before);
+  await t.close();
+});
