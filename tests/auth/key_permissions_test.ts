@@ -43,7 +43,7 @@ const ABILITY_RUN_REFUSAL: Refusal = [
   "Sorry, you are not allowed to execute this ability.",
 ];
 
-/** Per case: the tag it may delete (a fresh one each time) and the simulated-free site 1. */
+/** What a case may use besides site 1: a tag of its own (so each case can delete one). */
 interface Fixture {
   tag: number;
 }
@@ -64,6 +64,9 @@ interface Case {
   ok?: number;
   /** A batch: the status and code of its one sub-response is what counts. */
   sub?: "wp-batch";
+  /** More assertions on an allowed answer's body. */
+  // deno-lint-ignore no-explicit-any
+  check?: (body: any) => void;
 }
 
 const V2 = "/wp-json/mainwp/v2";
@@ -119,6 +122,11 @@ const CASES: Case[] = [
       method: "GET",
       path: `${V2}/batch?urls[]=/tags&urls[]=/wp-json/wp-abilities/v1/abilities/mainwp/list-tags-v1/run`,
     }),
+    // Each URL ran as a GET with the caller's key, on its own namespace's guard.
+    check: (body) => {
+      assertEquals(body["/tags"].success, 1);
+      assertEquals(typeof body["/wp-json/wp-abilities/v1/abilities/mainwp/list-tags-v1/run"].total, "number");
+    },
   },
   {
     name: "v2 POST ?_method=DELETE",
@@ -346,6 +354,7 @@ Deno.test("key permissions: the same matrix on /mainwp/v2, /wp-abilities/v1, bat
             assertEquals(status, c.ok ?? 200, res.text.slice(0, 300));
             if (c.ok === 400) assertEquals(code, "rest_batch_not_allowed");
             if (c.ok === 405) assertEquals(code, "rest_ability_invalid_method");
+            c.check?.(res.body);
           } else {
             const [rStatus, rCode, rMessage] = refusalOf(c);
             const body = c.sub ? res.body.responses[0].body : r.method === "HEAD" ? null : res.body;
