@@ -12,6 +12,7 @@ import { createApiKey, type KeyPermission } from "../../store/api-keys.ts";
 import { createUser } from "../../store/users.ts";
 import { createTag } from "../../store/tags.ts";
 import { createSite, getSite } from "../../store/sites.ts";
+import { keyShortfall } from "../../auth/key-permissions.ts";
 
 type Need = "GET" | "POST" | "DELETE" | "OTHER";
 
@@ -447,4 +448,23 @@ Deno.test("an override to a method a Request cannot carry matches no route (neve
   }
   assertEquals(await snapshot(t.ctx.kv), before);
   await t.close();
+});
+
+Deno.test("keyShortfall: the rule itself, including OPTIONS, lower-case and unknown methods and permissions", () => {
+  const table: [string, string, string | null][] = [
+    ["read", "get", null],
+    ["read", "PATCH", "write"],
+    ["write", "HEAD", "read"],
+    ["write", "PUT", null],
+    ["delete", "DELETE", null],
+    ["delete", "POST", "write"],
+    ["delete", "OPTIONS", null],
+    ["read_write", "PURGE", "method"],
+    // A stored permission this code does not know grants nothing.
+    ["admin", "DELETE", "delete"],
+    ["admin", "GET", "read"],
+  ];
+  for (const [permissions, method, lacking] of table) {
+    assertEquals(keyShortfall(permissions as KeyPermission, method), lacking, `${permissions} ${method}`);
+  }
 });
