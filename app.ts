@@ -61,6 +61,9 @@ function wpJson(body: unknown, status: number): Response {
   });
 }
 
+/** An HTTP method token other than the forbidden CONNECT, TRACE and TRACK. */
+const OVERRIDABLE = /^(?!(?:connect|trace|track)$)[!#$%&'*+\-.^_`|~0-9a-z]+$/i;
+
 /** The peer address: the socket's, or with `TRUST_PROXY` the last `X-Forwarded-For` hop. */
 export function peerAddress(req: Request, env: Bindings | undefined, trustProxy: boolean): string | null {
   if (trustProxy) {
@@ -137,7 +140,13 @@ export async function createApp(
         ),
     }),
   );
-  // WordPress honours `_method` and `X-HTTP-Method-Override` on POST only.
+  // WordPress honours `_method` and `X-HTTP-Method-Override` on POST only. An override to a method a
+  // `Request` cannot carry (CONNECT, TRACE, TRACK, not a token) matches no route instead of failing.
+  app.use("/wp-json/*", (c, next) => {
+    if (c.req.method !== "POST") return next();
+    const method = c.req.query("_method") || c.req.header("X-HTTP-Method-Override");
+    return !method || OVERRIDABLE.test(method) ? next() : Promise.resolve(wpJson(noRoute().toJSON(), 404));
+  });
   const overrideByQuery = methodOverride({ app, query: "_method" });
   const overrideByHeader = methodOverride({ app, header: "X-HTTP-Method-Override" });
   app.use("/wp-json/*", (c, next) => (c.req.method === "POST" ? overrideByQuery(c, next) : next()));

@@ -12,6 +12,7 @@
 import { type RestError, restError } from "../rest/errors.ts";
 import type { NamespaceGuard, RestRequest } from "../rest/server.ts";
 import { type ApiKeyRecord, findApiKey, touchApiKey, verifyConsumerSecret } from "../store/api-keys.ts";
+import { type KeyShortfall, keyShortfall } from "./key-permissions.ts";
 
 const authError = (message: string) => restError("mainwp_rest_authentication_error", message, 401);
 
@@ -46,8 +47,16 @@ export function isSecureRequest(req: RestRequest): boolean {
   return isLoopback(req.peer.remoteAddr);
 }
 
+const SHORTFALL_MESSAGES: Record<KeyShortfall, string> = {
+  read: "The API key provided does not have read permissions.",
+  write: "The API key provided does not have write permissions.",
+  delete: "The API key provided does not have delete permissions.",
+  method: "Unknown request method.",
+};
+
 /**
- * The method-permission matrix of rest-v2.md §1.4; throws the 401 for a key that lacks the method.
+ * The method-permission matrix of rest-v2.md §1.4 ({@link keyShortfall}, shared with the Abilities API);
+ * throws MainWP's 401 for a key that lacks the method.
  *
  * @example
  * ```ts
@@ -55,29 +64,8 @@ export function isSecureRequest(req: RestRequest): boolean {
  * ```
  */
 export function assertKeyAllowsMethod(key: ApiKeyRecord, method: string): void {
-  const p = key.permissions;
-  switch (method) {
-    case "GET":
-    case "HEAD":
-      if (p !== "read" && p !== "read_write") {
-        throw authError("The API key provided does not have read permissions.");
-      }
-      return;
-    case "POST":
-    case "PUT":
-    case "PATCH":
-      if (p !== "write" && p !== "read_write") {
-        throw authError("The API key provided does not have write permissions.");
-      }
-      return;
-    case "DELETE":
-      if (p === "read") throw authError("The API key provided does not have delete permissions.");
-      return;
-    case "OPTIONS":
-      return;
-    default:
-      throw authError("Unknown request method.");
-  }
+  const lacking = keyShortfall(key.permissions, method);
+  if (lacking) throw authError(SHORTFALL_MESSAGES[lacking]);
 }
 
 function str(v: unknown): string {

@@ -57,9 +57,15 @@ export async function runKeyCommand(
       const { record, token, consumerKey, consumerSecret } = await createApiKey(kv, {
         permissions,
         description: options.description ?? "",
-        userId: owner?.id ?? 1,
+        userId: owner?.id ?? 0,
       });
       io.out(`Created API key ${record.id} (${record.permissions}). It is shown once; store it now.`);
+      // Only an owned key works on the Abilities API (as that user); say so, since it cannot change later.
+      io.out(
+        owner
+          ? `Owner: ${owner.login} (user ${owner.id}); the key also works on /wp-json/wp-abilities/v1 as that user.`
+          : "No owner: the key works on /wp-json/mainwp/v2 only; use --user NAME for the Abilities API.",
+      );
       io.out(`consumer_key: ${consumerKey}`);
       io.out(`consumer_secret: ${consumerSecret}`);
       io.out(`Bearer token:`);
@@ -72,13 +78,14 @@ export async function runKeyCommand(
         io.out("No API keys.");
         return 0;
       }
-      io.out(["ID", "PERMISSIONS", "ENABLED", "KEY", "LAST ACCESS", "DESCRIPTION"].join("\t"));
+      io.out(["ID", "PERMISSIONS", "ENABLED", "OWNER", "KEY", "LAST ACCESS", "DESCRIPTION"].join("\t"));
       for (const k of keys) {
         io.out(
           [
             k.id,
             k.permissions,
             k.enabled ? "yes" : "no",
+            k.user_id > 0 ? `user ${k.user_id}` : "none",
             `…${k.truncated_key}`,
             k.last_access ?? "never",
             k.description,

@@ -24,7 +24,8 @@ export type KeyPermission = typeof KEY_PERMISSIONS[number];
 /** A stored API key. No plaintext secret is ever stored. */
 export interface ApiKeyRecord {
   id: number;
-  /** The WordPress user the key acts as. */
+  /** The user the key acts as on the Abilities API; `0` (or a user that does not exist): none, so the
+   * key works on `/mainwp/v2` only, where the owner plays no part. */
   user_id: number;
   description: string;
   permissions: KeyPermission;
@@ -67,6 +68,7 @@ export function mysqlDateTime(date = new Date()): string {
 export interface NewApiKey {
   permissions: KeyPermission;
   description?: string;
+  /** The owner user; default `0`, no owner. */
   userId?: number;
   enabled?: boolean;
 }
@@ -93,7 +95,7 @@ export async function createApiKey(
     const id = await allocateId(kv, op, "api_keys");
     const record: ApiKeyRecord = {
       id,
-      user_id: input.userId ?? 1,
+      user_id: input.userId ?? 0,
       description: input.description ?? "",
       permissions: input.permissions,
       consumer_key_hash: hash,

@@ -51,7 +51,7 @@ Deno.test("server and CLI share one KV file: a key created while the server runs
     const token = created.stdout.trim().split("\n").at(-1)!;
     assertMatch(token, /^[0-9a-f]{40}==[0-9a-f]{40}$/);
     const listed = await cli(["key", "list"], kvPath);
-    assertMatch(listed.stdout, /1\tread\tyes\t…[0-9a-f]{7}\tnever\te2e/);
+    assertMatch(listed.stdout, /1\tread\tyes\tnone\t…[0-9a-f]{7}\tnever\te2e/);
     const index = await fetch(`${base}/`);
     assertEquals(index.status, 200);
     assertEquals((await index.json()).name, "Fleetpress");

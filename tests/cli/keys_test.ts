@@ -1,6 +1,7 @@
 import { assertEquals, assertMatch } from "@std/assert";
 import { runCli } from "../../cli/main.ts";
 import { listApiKeys } from "../../store/api-keys.ts";
+import { createUser } from "../../store/users.ts";
 
 function capture() {
   const out: string[] = [];
@@ -44,5 +45,33 @@ Deno.test("bad CLI input exits non-zero with a message and changes nothing", asy
   const missing = capture();
   assertEquals(await runCli(["key", "revoke", "99"], kv, missing.io), 1);
   assertEquals(await listApiKeys(kv), []);
+  kv.close();
+});
+
+Deno.test("key create --user makes the key that user's; without it the key has no owner", async () => {
+  const kv = await Deno.openKv(":memory:");
+  const admin = (await createUser(kv, { login: "admin" }))!;
+  const owned = capture();
+  assertEquals(await runCli(["key", "create", "--permissions", "read", "--user", "admin"], kv, owned.io), 0);
+  assertEquals(
+    owned.out[1],
+    `Owner: admin (user ${admin.id}); the key also works on /wp-json/wp-abilities/v1 as that user.`,
+  );
+  const ownerless = capture();
+  assertEquals(await runCli(["key", "create", "--permissions", "read"], kv, ownerless.io), 0);
+  assertEquals(
+    ownerless.out[1],
+    "No owner: the key works on /wp-json/mainwp/v2 only; use --user NAME for the Abilities API.",
+  );
+  assertEquals((await listApiKeys(kv)).map((k) => k.user_id), [0, admin.id]);
+  const missing = capture();
+  assertEquals(
+    await runCli(["key", "create", "--permissions", "read", "--user", "nobody"], kv, missing.io),
+    1,
+  );
+  assertEquals((await listApiKeys(kv)).length, 2);
+  const list = capture();
+  await runCli(["key", "list"], kv, list.io);
+  assertEquals(list.out.map((line) => line.split("\t")[3]), ["OWNER", "none", `user ${admin.id}`]);
   kv.close();
 });
