@@ -2,7 +2,7 @@ import { assert, assertEquals } from "@std/assert";
 import { testApp } from "../helpers.ts";
 import { createSite } from "../../store/sites.ts";
 import { FANOUT_CONCURRENCY, FANOUT_MAX_BYTES } from "../../rest/fanout.ts";
-import { READABLE } from "../../rest/server.ts";
+import { READABLE, RestResponse } from "../../rest/server.ts";
 import { listValues } from "../../store/kv.ts";
 import { keys } from "../../store/keys.ts";
 
@@ -138,5 +138,24 @@ Deno.test("GET /batch: at most FANOUT_CONCURRENCY sub-requests are in flight at 
   assert(urls.every((u) => res.body[u].ok === 1));
   assert(most <= FANOUT_CONCURRENCY, `${most} in flight`);
   assert(most > 1, "the sub-requests ran concurrently");
+  await t.close();
+});
+
+Deno.test("GET /batch: a streamed answer (server-sent events) is refused as an entry and its stream closed", async () => {
+  const t = await testApp();
+  const token = await t.key("read");
+  let cancelled = false;
+  t.ctx.rest.register("test/v1", "/stream", {
+    methods: READABLE,
+    permission: () => {},
+    handler: () => {
+      const text = new ReadableStream<Uint8Array>({ cancel: () => void (cancelled = true) });
+      return new RestResponse(null, 200, { text, contentType: "text/event-stream" });
+    },
+  });
+  const url = "/wp-json/test/v1/stream";
+  const res = await t.call("GET", `${V2}/batch?urls[]=${q(url)}`, { token });
+  assertEquals(res.body[url], NOT_BATCHABLE);
+  assert(cancelled, "the stream was cancelled");
   await t.close();
 });
