@@ -99,6 +99,15 @@ export const HOOKS: readonly HookInfo[] = [
       "Child-site requests in flight per host (MainWP's `mainwp_maximumIPRequests`; 0 = no limit).",
   },
   {
+    name: "fleetpress_bulk_deadline",
+    kind: "filter",
+    default: 50,
+    args: [],
+    description: "Seconds a bulk REST answer (`/sites/sync`, `/sites/check`, `/sites/reconnect`, " +
+      "`/sites/disconnect`, `/updates/update`) waits for its sites; later sites are answered as timed out " +
+      "and finish in the background (fractions allowed; 0 = wait for all).",
+  },
+  {
     name: "fleetpress_allow_site_address",
     kind: "filter",
     default: "false for link-local/metadata (and private, unless allowed) addresses",

@@ -11,8 +11,8 @@
  * const body = await runControllerBatch(req, "tags", req.json ?? {});
  * ```
  */
-import { restError } from "./errors.ts";
-import { runSubRequest, type SubRequest } from "./dispatcher.ts";
+import { type RestError, restError } from "./errors.ts";
+import { isSubRequest, runSubRequest, type SubRequest } from "./dispatcher.ts";
 import type { RestRequest, RestResult } from "./server.ts";
 
 /** Controllers with a batch. */
@@ -82,6 +82,31 @@ const arrayLength = (v: unknown) => (Array.isArray(v) ? v.length : 0);
 
 function asObject(v: unknown): Record<string, unknown> {
   return v && typeof v === "object" && !Array.isArray(v) ? v as Record<string, unknown> : {};
+}
+
+/**
+ * WordPress's answer to a batch inside a batch (its `/batch/v1` refuses itself this way): every batch
+ * form, the fan-out included, refuses to run as an item of another, so one request stays one level deep.
+ *
+ * @example
+ * ```ts
+ * nestedBatchError().code; // "rest_batch_not_allowed"
+ * ```
+ */
+export function nestedBatchError(): RestError {
+  return restError("rest_batch_not_allowed", "The requested route does not support batch requests.", 400);
+}
+
+/**
+ * Throws {@link nestedBatchError} when `req` is an item of a batch or a fan-out URL.
+ *
+ * @example
+ * ```ts
+ * refuseNestedBatch(req);
+ * ```
+ */
+export function refuseNestedBatch(req: RestRequest): void {
+  if (isSubRequest(req.raw)) throw nestedBatchError();
 }
 
 /**
@@ -223,6 +248,7 @@ export async function runControllerBatch(
   controller: BatchController,
   body: Record<string, unknown>,
 ): Promise<Record<string, unknown[]> | []> {
+  refuseNestedBatch(req);
   await enforceBatchLimit(req, countControllerItems(body), controller);
   const out: Record<string, unknown[]> = {};
   for (const op of CRUD) {
@@ -263,6 +289,7 @@ export async function runGlobalBatch(
   req: RestRequest,
   body: Record<string, unknown>,
 ): Promise<Record<string, unknown> | []> {
+  refuseNestedBatch(req);
   await enforceBatchLimit(req, countGlobalItems(body), "batch");
   const out: Record<string, Record<string, unknown[]>> = {};
   for (const controller of GLOBAL_CONTROLLERS) {

@@ -34,8 +34,35 @@ export interface SubRequestOptions {
   headers?: Record<string, string>;
 }
 
+/** The raw requests of sub-requests, so batch handlers can refuse to run nested (no client can forge one). */
+const SUB_REQUESTS = new WeakSet<Request>();
+
+/**
+ * Whether `raw` is the request of a sub-request (an item of a batch or a fan-out URL).
+ *
+ * @example
+ * ```ts
+ * if (isSubRequest(req.raw)) throw restError("rest_batch_not_allowed", "…", 400);
+ * ```
+ */
+export function isSubRequest(raw: Request): boolean {
+  return SUB_REQUESTS.has(raw);
+}
+
 /** Headers a sub-request inherits from its batch: credentials and proxy information only. */
 const INHERITED = ["authorization", "x-forwarded-proto", "x-forwarded-for", "host"];
+
+/**
+ * The URL a sub-request of `parent` for `path` runs at (its REST route is `restPathOf` of it).
+ *
+ * @example
+ * ```ts
+ * subRequestUrl(req, "/mainwp/v2/sites/3?with_tags=0").pathname; // "/wp-json/mainwp/v2/sites/3"
+ * ```
+ */
+export function subRequestUrl(parent: RestRequest, path: string): URL {
+  return new URL(`/wp-json${path.startsWith("/") ? path : `/${path}`}`, parent.url.origin);
+}
 
 /**
  * Runs one sub-request as the caller of `parent`.
@@ -50,8 +77,7 @@ export async function runSubRequest(
   sub: SubRequest,
   options: SubRequestOptions = {},
 ): Promise<RestResult> {
-  const rel = sub.path.startsWith("/") ? sub.path : `/${sub.path}`;
-  const url = new URL(`/wp-json${rel}`, parent.url.origin);
+  const url = subRequestUrl(parent, sub.path);
   const headers = new Headers();
   for (const name of INHERITED) {
     const value = parent.raw.headers.get(name);
@@ -60,8 +86,10 @@ export async function runSubRequest(
   for (const [name, value] of Object.entries(options.headers ?? {})) {
     if (name.toLowerCase() !== "authorization" || !headers.has(name)) headers.set(name, value);
   }
+  const raw = new Request(url, { method: sub.method.toUpperCase(), headers });
+  SUB_REQUESTS.add(raw);
   const input: ExecuteInput = {
-    raw: new Request(url, { method: sub.method.toUpperCase(), headers }),
+    raw,
     method: sub.method,
     path: restPathOf(url),
     url,

@@ -4,21 +4,28 @@
  * several GET endpoints concurrently as the caller and answers one object keyed by the exact URL
  * strings sent. Options: `fields`, `meta`, `pretty`, `http_envelope`, `callback`.
  *
+ * Bounded on every axis: at most {@link FANOUT_CONCURRENCY} sub-requests in flight, no batch route as a
+ * target (a batch form never runs inside another, so there is no recursion), and the answer's URL
+ * entries together stay under {@link FANOUT_MAX_BYTES} — past that, the remaining URLs get an error entry.
+ *
  * @example
  * ```ts
  * const body = await runFanout(req); // { "/sites/4": {...}, "/sites/4/plugins": {...} }
  * ```
  */
 import { RestError, restError } from "./errors.ts";
-import { runSubRequest } from "./dispatcher.ts";
-import { enforceBatchLimit, mapConcurrent } from "./batch.ts";
+import { runSubRequest, subRequestUrl } from "./dispatcher.ts";
+import { enforceBatchLimit, mapConcurrent, nestedBatchError, refuseNestedBatch } from "./batch.ts";
 import { parseFieldsParam, projectFields } from "./fields.ts";
 import { encodeWpJson } from "./json.ts";
-import { type RestRequest, RestResponse } from "./server.ts";
+import { restPathOf, type RestRequest, RestResponse, type RestResult } from "./server.ts";
 import { parseList } from "./args.ts";
 
 /** Sub-requests of one fan-out in flight at once. */
 export const FANOUT_CONCURRENCY = 16;
+
+/** Most bytes of encoded URL entries one fan-out answer carries (4 MiB); later entries become errors. */
+export const FANOUT_MAX_BYTES = 4 * 1024 * 1024;
 
 const invalidInput = () => restError("invalid_input", "Invalid request input", 400);
 
@@ -27,6 +34,9 @@ export function fanoutPath(url: string): string {
   if (/^\/wp-json\//i.test(url)) return url.slice("/wp-json".length);
   return `/mainwp/v2${url.startsWith("/") ? "" : "/"}${url}`;
 }
+
+/** Batch routes, as REST routes: `/mainwp/v2/batch`, `/mainwp/v2/{controller}/batch`, `/batch/v1`. */
+const BATCH_ROUTE = /^\/(?:mainwp\/v2\/(?:[^/]+\/)?batch|batch\/v1)$/i;
 
 type Json = Record<string, unknown>;
 
@@ -116,6 +126,43 @@ export function parseFanoutUrls(value: unknown): string[] {
   return [...new Set(list as string[])];
 }
 
+/** The entry of a URL the answer has no room for. */
+function tooLargeEntry() {
+  return failure(
+    restError(
+      "fleetpress_batch_too_large",
+      `The batch answer reached its size limit of ${FANOUT_MAX_BYTES} bytes; request this URL on its own.`,
+      413,
+    ).toJSON(),
+    413,
+  );
+}
+
+/** One URL's sub-request; a batch route or a raw (streamed) answer is refused without running on. */
+async function runOne(req: RestRequest, path: string): Promise<RestResult> {
+  let result;
+  try {
+    // Resolved as the dispatcher will (dot segments, escapes, trailing slash), so no spelling slips past.
+    if (BATCH_ROUTE.test(restPathOf(subRequestUrl(req, path)))) return refusal();
+    result = await runSubRequest(req, { method: "GET", path });
+  } catch (error) {
+    if (error instanceof RestError) return { status: error.status, body: error.toJSON(), allow: [] };
+    throw error;
+  }
+  if (result.body instanceof RestResponse) {
+    // A raw answer (server-sent events) cannot be an entry: close its stream rather than leave it open.
+    const text = result.body.raw?.text;
+    if (text instanceof ReadableStream) await text.cancel().catch(() => {});
+    return refusal();
+  }
+  return result;
+}
+
+function refusal(): RestResult {
+  const error = nestedBatchError();
+  return { status: error.status, body: error.toJSON(), allow: [] };
+}
+
 /**
  * Runs the fan-out and returns the encoded answer.
  *
@@ -125,24 +172,31 @@ export function parseFanoutUrls(value: unknown): string[] {
  * ```
  */
 export async function runFanout(req: RestRequest): Promise<RestResponse> {
+  refuseNestedBatch(req);
   const urls = parseFanoutUrls(req.query.urls);
   await enforceBatchLimit(req, urls.length, "batch");
   const fields = parseFieldsParam(req.query.fields);
-  const meta = parseList(req.query.meta);
+  const meta = [...new Set(parseList(req.query.meta))];
+  // Bytes left for entries; once an entry does not fit, later URLs do not run at all.
+  let budget = FANOUT_MAX_BYTES;
   const results = await mapConcurrent(urls, FANOUT_CONCURRENCY, async (url) => {
+    if (budget <= 0) return tooLargeEntry();
     const path = fanoutPath(url);
-    let result;
-    try {
-      result = await runSubRequest(req, { method: "GET", path });
-    } catch (error) {
-      if (error instanceof RestError) return failure(error.toJSON(), error.status);
-      throw error;
+    const result = await runOne(req, path);
+    let entry: unknown;
+    if (result.status >= 400) entry = failure(result.body, result.status);
+    else {
+      entry = result.body;
+      if (meta.length) entry = await embedMeta(req, path, entry, meta);
+      if (fields) entry = applyItemFields(entry, fields);
     }
-    if (result.status >= 400) return failure(result.body, result.status);
-    let body = result.body;
-    if (meta.length) body = await embedMeta(req, path, body, meta);
-    if (fields) body = applyItemFields(body, fields);
-    return body;
+    const size = encodeWpJson(entry).length + encodeWpJson(url).length + 2;
+    if (budget <= 0 || size > budget) {
+      budget = 0;
+      return tooLargeEntry();
+    }
+    budget -= size;
+    return entry;
   });
   let body: unknown = Object.fromEntries(urls.map((url, i) => [url, results[i]]));
   const envelope = req.query.http_envelope !== undefined && req.query.http_envelope !== "0" &&

@@ -14,6 +14,7 @@
 import { z } from "zod";
 import { restError } from "./errors.ts";
 import { runSubRequest } from "./dispatcher.ts";
+import { refuseNestedBatch } from "./batch.ts";
 import { type RestRequest, RestResponse, type RestResult } from "./server.ts";
 
 /** One request of the batch. */
@@ -74,6 +75,7 @@ export async function runWpBatch(
   req: RestRequest,
   args: z.output<typeof wpBatchArgs>,
 ): Promise<RestResponse> {
+  refuseNestedBatch(req);
   const max = Number(await req.ctx.hooks.applyFilters("rest_get_max_batch_size", 25));
   if (args.requests.length > max) {
     throw restError("rest_invalid_param", "Invalid parameter(s): requests", 400, {

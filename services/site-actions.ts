@@ -9,7 +9,8 @@
  * requests are in flight — and answer keyed by site id in MainWP's URL order. A site that is slow, hung,
  * offline, huge, or answers garbage fails only its own item: its error is recorded on it (sync) and its
  * stored data stays as it was. Each site's view is built right after its own operation, so a bulk call
- * neither waits for nor rebuilds the whole fleet snapshot at the end.
+ * neither waits for nor rebuilds the whole fleet snapshot at the end. A bulk answer waits at most the bulk
+ * deadline (`lib/bulk-deadline.ts`): sites still running then answer as timed out and finish in the background.
  *
  * Hooks: `mainwp_rest_pre_insert_site_item` (filter, add), `mainwp_site_added` and
  * `mainwp_added_new_site` (add), `mainwp_site_reconnected` (reconnect), `mainwp_added_new_group` /
@@ -29,7 +30,7 @@ import type { ChildReply } from "../child/envelope.ts";
 import { syncValuesFromReply } from "../child/sync.ts";
 import { isTruthyFlag, parseIdList, parseList } from "../rest/args.ts";
 import { RestError, restError } from "../rest/errors.ts";
-import { mapConcurrent } from "../rest/batch.ts";
+import { deadlineMessage, mapUntilDeadline } from "../lib/bulk-deadline.ts";
 import { getClient } from "../store/clients.ts";
 import {
   createSite,
@@ -332,7 +333,7 @@ export async function syncManySites(
   options: BulkViewOptions = {},
 ): Promise<BulkAnswer<Record<string, unknown>>> {
   const records = await recordsOf(ctx, sites);
-  const results = await mapConcurrent(records, BULK_CONCURRENCY, async (site) => {
+  const { results } = await mapUntilDeadline(ctx, records, BULK_CONCURRENCY, async (site) => {
     const outcome = await syncSite(ctx, site);
     if (!outcome) return null;
     const view = await siteViewOf(
@@ -341,6 +342,9 @@ export async function syncManySites(
       outcome.ok ? { ...options, sync: outcome.sync } : options,
     );
     return { result: outcome.ok ? "success" : "failed", ...view };
+  }, async (site, ms) => {
+    const view = await siteViewOf(ctx, (await getSite(ctx.kv, site.id)) ?? site, options);
+    return { result: "failed", ...view, error: deadlineMessage(ms) };
   });
   return keyed(records, results);
 }
@@ -449,19 +453,19 @@ export async function checkManySites(
   options: BulkViewOptions = {},
 ): Promise<BulkAnswer<Record<string, unknown>>> {
   const records = await recordsOf(ctx, sites);
-  const results = await mapConcurrent(records, BULK_CONCURRENCY, async (site) => {
-    let result = "success";
-    let stored = site;
+  const entry = async (site: SiteRecord, result: string, error?: string) => {
+    const view = await siteViewOf(ctx, site, { ...options, withTags: false });
+    if ("icon" in view) view.icon = BULK_CHECK_ICON;
+    return error === undefined ? { result, ...view } : { result, ...view, error };
+  };
+  const { results } = await mapUntilDeadline(ctx, records, BULK_CONCURRENCY, async (site) => {
     try {
-      stored = (await checkAndStore(ctx, site)).site;
+      return await entry((await checkAndStore(ctx, site)).site, "success");
     } catch (error) {
       if (!(error instanceof ChildError)) throw error;
-      result = "failed";
+      return await entry(site, "failed");
     }
-    const view = await siteViewOf(ctx, stored, { ...options, withTags: false });
-    if ("icon" in view) view.icon = BULK_CHECK_ICON;
-    return { result, ...view };
-  });
+  }, async (site, ms) => entry((await getSite(ctx.kv, site.id)) ?? site, "failed", deadlineMessage(ms)));
   return keyed(records, results);
 }
 
@@ -569,10 +573,12 @@ export async function reconnectManySites(
   sites: readonly (SiteRecord | number)[],
 ): Promise<BulkAnswer<"success" | "failed">> {
   const records = (await recordsOf(ctx, sites)).filter((s) => s.sync_errors !== "");
-  const results = await mapConcurrent(
+  const { results } = await mapUntilDeadline(
+    ctx,
     records,
     BULK_CONCURRENCY,
     async (site) => ((await reconnectSiteOutcome(ctx, site)).ok ? "success" as const : "failed" as const),
+    () => "failed" as const,
   );
   return keyed(records, results);
 }
@@ -679,10 +685,12 @@ export async function disconnectManySites(
   sites: readonly (SiteRecord | number)[],
 ): Promise<BulkAnswer<"success" | "failed">> {
   const records = await recordsOf(ctx, sites);
-  const results = await mapConcurrent(
+  const { results } = await mapUntilDeadline(
+    ctx,
     records,
     BULK_CONCURRENCY,
     async (site) => ((await disconnectSite(ctx, site)) === null ? "success" as const : "failed" as const),
+    () => "failed" as const,
   );
   return keyed(records, results);
 }

@@ -4,7 +4,8 @@
  * update of one site (`POST /updates/{id}/update`) or of every non-suspended, non-staging site
  * (`POST /updates/update`), sites concurrently (the child connector's global and per-host limits decide
  * how many requests really run at once). A KV lease per run and per site keeps two runs from updating
- * the same site at the same time; a second request while one runs gets MainWP's "running" answer.
+ * the same site at the same time; a second request while one runs gets MainWP's "running" answer. The
+ * answer waits at most the bulk deadline (`lib/bulk-deadline.ts`); late sites go on under the run's lease.
  *
  * Per site the steps run in order — core, plugins, themes, translations — one child call each; a failing
  * step counts an error per item it carried and the next step still runs. The stored lists are refreshed
@@ -20,7 +21,7 @@ import type { AppContext } from "../lib/context.ts";
 import { ChildError } from "../child/errors.ts";
 import { isPlainObject } from "../child/envelope.ts";
 import { queueAboveThreshold } from "../jobs/queue.ts";
-import { mapConcurrent } from "../rest/batch.ts";
+import { mapUntilDeadline, trackBackground } from "../lib/bulk-deadline.ts";
 import { restError } from "../rest/errors.ts";
 import { keys } from "../store/keys.ts";
 import { atomicRetry } from "../store/kv.ts";
@@ -249,6 +250,7 @@ export async function updateEverything(ctx: AppContext): Promise<Json> {
       last_time_start_batch_updates: isoNoZone(got.held.startedAt),
     };
   }
+  let releaseAfterRun = false;
   try {
     const sites = await sitesWithUpdates(ctx);
     const job = await queueAboveThreshold(ctx, {
@@ -265,19 +267,32 @@ export async function updateEverything(ctx: AppContext): Promise<Json> {
         last_time_start_batch_updates: isoNoZone(got.lease.startedAt),
       };
     }
-    const runs = await mapConcurrent(sites, UPDATE_ALL_CONCURRENCY, (site) => runLeased(ctx, site.id));
-    const done = runs.filter((r): r is SiteRunSummary => r !== null);
+    const run = await mapUntilDeadline(
+      ctx,
+      sites,
+      UPDATE_ALL_CONCURRENCY,
+      (s) => runLeased(ctx, s.id),
+      () => null,
+    );
+    if (run.late.length > 0) {
+      // Sites past the answer's deadline go on updating: the run keeps its lease until they end.
+      releaseAfterRun = true;
+      trackBackground(ctx, run.settled.then(() => releaseLease(ctx.kv, keys.updateAllLease(), got.lease)));
+    }
+    const done = run.results.filter((r): r is SiteRunSummary => r !== null);
+    const summary: Json = {
+      total_updated: done.reduce((n, r) => n + r.updated, 0),
+      total_errors: done.reduce((n, r) => n + r.errors, 0) + run.late.length,
+      sites_updated: done.filter((r) => r.updated > 0).length,
+    };
+    if (run.late.length > 0) summary.sites_timed_out = run.late.length;
     return {
       success: 1,
       message: "Batch updates completed.",
-      summary: {
-        total_updated: done.reduce((n, r) => n + r.updated, 0),
-        total_errors: done.reduce((n, r) => n + r.errors, 0),
-        sites_updated: done.filter((r) => r.updated > 0).length,
-      },
+      summary,
       last_time_start_batch_updates: isoNoZone(got.lease.startedAt),
     };
   } finally {
-    await releaseLease(ctx.kv, keys.updateAllLease(), got.lease);
+    if (!releaseAfterRun) await releaseLease(ctx.kv, keys.updateAllLease(), got.lease);
   }
 }

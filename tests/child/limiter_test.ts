@@ -68,3 +68,27 @@ Deno.test("a request for an idle host does not wait behind requests for a busy o
   (await queued)();
   assertEquals(limiter.active, 0);
 });
+
+Deno.test("a hung request pins only its own host: freed slots go to the waiters that fit, past the blocked one", async () => {
+  const limiter = new ConcurrencyLimiter();
+  const hung = await limiter.acquire("hung:80", 2, 1);
+  const other = await limiter.acquire("b:80", 2, 1);
+  const granted: string[] = [];
+  const wait = (host: string) => limiter.acquire(host, 2, 1).then((release) => (granted.push(host), release));
+  const queued = [wait("hung:80"), wait("b:80"), wait("c:80"), wait("d:80")];
+  await tick();
+  assertEquals([limiter.active, limiter.waiting, granted], [2, 4, []]);
+  other();
+  await tick();
+  // The first waiter (same host as the hung request) is skipped; the next that fits gets the slot.
+  assertEquals(granted, ["b:80"]);
+  (await queued[1])();
+  await tick();
+  (await queued[2])();
+  await tick();
+  assertEquals(granted, ["b:80", "c:80", "d:80"]);
+  (await queued[3])();
+  hung();
+  (await queued[0])();
+  assertEquals([limiter.active, limiter.waiting, granted.length], [0, 0, 4]);
+});
