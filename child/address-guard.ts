@@ -217,9 +217,35 @@ async function addressesOf(
     return [["127.0.0.1", "loopback"], ["::1", "loopback"]];
   }
   if (options.resolveHostnames === false) return null;
+  return await resolvedAddresses(name, options);
+}
+
+async function resolvedAddresses(
+  name: string,
+  options: AddressGuardOptions,
+): Promise<[string, AddressClass][]> {
   const resolved = await (options.resolve ?? systemResolve)(name);
   // Only IP addresses can be connected to; anything else a resolver returns is refused.
   return resolved.map((address) => [address, classifyAddress(address) ?? "reserved"]);
+}
+
+/** Runs every judged address through the filter; throws for the first one refused. */
+async function judge(
+  url: URL,
+  hostname: string,
+  judged: [string, AddressClass][],
+  hooks: HookRegistry,
+  options: AddressGuardOptions,
+): Promise<void> {
+  for (const [address, addressClass] of judged) {
+    const check: AddressCheck = { url: url.href, hostname, address, addressClass };
+    const allowed = await hooks.applyFilters(
+      ALLOW_SITE_ADDRESS_FILTER,
+      isAllowedByDefault(addressClass, options),
+      check,
+    );
+    if (!allowed) throw refused(url.href, `${address} is a ${addressClass.replace("_", "-")} address`);
+  }
 }
 
 /**
@@ -241,18 +267,16 @@ export async function checkSiteAddresses(
   options: AddressGuardOptions = {},
 ): Promise<string[] | null> {
   const hostname = url.hostname.replace(/^\[|\]$/g, "");
-  const judged = await addressesOf(hostname, options);
+  let judged = await addressesOf(hostname, options);
   if (judged === null) return null;
-  if (judged.length === 0) throw httpError(`Could not resolve host: ${hostname}`);
-  for (const [address, addressClass] of judged) {
-    const check: AddressCheck = { url: url.href, hostname, address, addressClass };
-    const allowed = await hooks.applyFilters(
-      ALLOW_SITE_ADDRESS_FILTER,
-      isAllowedByDefault(addressClass, options),
-      check,
-    );
-    if (!allowed) throw refused(url.href, `${address} is a ${addressClass.replace("_", "-")} address`);
+  await judge(url, hostname, judged, hooks, options);
+  if (judged.length === 1 && classifyAddress(judged[0][0]) === null) {
+    // A metadata host name the filter let through: what it resolves to is judged (and used) as well.
+    if (options.resolveHostnames === false) return null;
+    judged = await resolvedAddresses(judged[0][0], options);
+    await judge(url, hostname, judged, hooks, options);
   }
+  if (judged.length === 0) throw httpError(`Could not resolve host: ${hostname}`);
   return judged.map(([address]) => address);
 }
 

@@ -1,6 +1,12 @@
 import { assertEquals, assertMatch, assertStringIncludes } from "@std/assert";
 import { HookRegistry } from "../../hooks/registry.ts";
-import { assertSiteAddressAllowed, ChildError, classifyAddress, parseSiteUrl } from "../../child/index.ts";
+import {
+  assertSiteAddressAllowed,
+  checkSiteAddresses,
+  ChildError,
+  classifyAddress,
+  parseSiteUrl,
+} from "../../child/index.ts";
 import { makeConnector, rejectsWith } from "./_fixtures.ts";
 import { CHILD_TEST_CERT, CHILD_TEST_KEY } from "./_tls.ts";
 
@@ -249,4 +255,22 @@ Deno.test("https to a pinned address verifies the certificate against the host n
   } finally {
     await server.shutdown();
   }
+});
+
+Deno.test("checkSiteAddresses returns the checked addresses; an allowed metadata name is resolved and judged too", async () => {
+  const hooks = new HookRegistry();
+  const resolve = (name: string) =>
+    Promise.resolve(name === "metadata" ? ["127.0.0.1"] : ["169.254.169.254"]);
+  assertEquals(await checkSiteAddresses(new URL("http://127.1:8080/"), hooks), ["127.0.0.1"]);
+  assertEquals(await checkSiteAddresses(new URL("http://localhost/"), hooks), ["127.0.0.1", "::1"]);
+  hooks.addFilter(
+    "fleetpress_allow_site_address",
+    (allowed: boolean, check: { addressClass: string }) => check.addressClass === "metadata" || allowed,
+  );
+  assertEquals(await checkSiteAddresses(new URL("http://metadata/"), hooks, { resolve }), ["127.0.0.1"]);
+  const error = await rejectsWith(
+    checkSiteAddresses(new URL("http://metadata.google.internal/"), hooks, { resolve }),
+    ChildError,
+  );
+  assertStringIncludes(error.message, "169.254.169.254 is a link-local address");
 });
