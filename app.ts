@@ -33,6 +33,7 @@ import { AbilityRegistry, registerAbilityFiltered } from "./abilities/registry.t
 import { coreAbilityDefinitions, registerBuiltInCategories } from "./abilities/core.ts";
 import { mainwpAbilityDefinitions } from "./abilities/mainwp/index.ts";
 import { JobEngine } from "./jobs/engine.ts";
+import { reindexSites } from "./store/site-identity.ts";
 
 /** Bindings passed to `app.fetch` by the server: the peer address. */
 export interface Bindings {
@@ -96,6 +97,7 @@ export async function createApp(
     secretKey: await resolveSecretKey(options.config),
     abilities: new AbilityRegistry(),
   } as AppContext;
+  await reindexSites(options.kv);
   ctx.jobs = new JobEngine(ctx, {
     mode: options.config.jobsMode,
     workers: options.config.jobWorkers,

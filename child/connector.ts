@@ -16,13 +16,14 @@
  * | `fleetpress_check_site_up_codes` | filter | `[200…206]`, url |
  * | `mainwp_try_visit_follow_location` | filter | `false`: check-site follows no redirects |
  * | `mainwp_connect_http_request_headers` | filter | header record, `{ url }` |
- * | `fleetpress_child_http_client` | filter | `undefined` or `Deno.HttpClient`, `{ url, verifyCertificate }` |
+ * | `fleetpress_child_tls_options` | filter | `ChildTlsOptions` (`{}`), `{ url, verifyCertificate }` |
  * | `mainwp_before_child_request` | action | `ChildRequestInfo` |
  * | `mainwp_after_child_request` | action | `ChildRequestInfo`, `ChildRequestOutcome` |
  *
- * TLS: certificates are verified (MainWP's default). Deno cannot switch verification off per request, so
- * a site with `verifyCertificate: false` needs the `fleetpress_child_http_client` filter (a client with the
- * site's CA) or the process flag `--unsafely-ignore-certificate-errors=<host>`.
+ * TLS: certificates are verified against the site's host name (MainWP's default); a site with
+ * `verifyCertificate: false` or a private CA needs the `fleetpress_child_tls_options` filter
+ * (`{ caCerts }` or `{ rejectUnauthorized: false }`). Connections go only to the addresses the guard
+ * checked (see `http.ts`).
  *
  * @example
  * ```ts
@@ -38,20 +39,19 @@
 import { Buffer } from "node:buffer";
 import { STATUS_CODES } from "node:http";
 import type { HookRegistry } from "../hooks/registry.ts";
-import { ALLOW_SITE_ADDRESS_FILTER, assertSiteAddressAllowed, parseSiteUrl } from "./address-guard.ts";
+import {
+  type AddressGuardOptions,
+  ALLOW_SITE_ADDRESS_FILTER,
+  checkSiteAddresses,
+  parseSiteUrl,
+} from "./address-guard.ts";
 import { type ChildReply, parseChildReply } from "./envelope.ts";
 import { abortedError, ChildError } from "./errors.ts";
 import { encodePhpForm, type FormFields, rawUrlEncode } from "./form.ts";
-import { type HttpResponse, sendHttp } from "./http.ts";
-import {
-  generateSiteKeys,
-  randomNonce,
-  SIGN_ALGO_SHA256,
-  signRequestAsync,
-  type SiteKeyPair,
-} from "./keys.ts";
+import { type ChildTlsOptions, type HttpResponse, sendHttp } from "./http.ts";
+import { generateSiteKeys, randomNonce, SIGN_ALGO_SHA256, signRequestAsync } from "./keys.ts";
 import { ConcurrencyLimiter } from "./limiter.ts";
-import { type SyncValues, syncValuesFromReply } from "./sync.ts";
+import { syncValuesFromReply } from "./sync.ts";
 import { isChildOutdated } from "./version.ts";
 
 /** The MainWP Dashboard version this connector speaks as (`mainwpver`, User-Agent). */
@@ -69,7 +69,7 @@ export const CHILD_HOOKS: Readonly<
     | "upStatusCodes"
     | "checkFollowLocation"
     | "requestHeaders"
-    | "httpClient"
+    | "tlsOptions"
     | "beforeRequest"
     | "afterRequest",
     string
@@ -81,158 +81,37 @@ export const CHILD_HOOKS: Readonly<
   upStatusCodes: "fleetpress_check_site_up_codes",
   checkFollowLocation: "mainwp_try_visit_follow_location",
   requestHeaders: "mainwp_connect_http_request_headers",
-  httpClient: "fleetpress_child_http_client",
+  tlsOptions: "fleetpress_child_tls_options",
   beforeRequest: "mainwp_before_child_request",
   afterRequest: "mainwp_after_child_request",
 });
 
-/** Constructor options of {@link ChildConnector}. */
-export interface ChildConnectorOptions {
-  /** Per-request time limit in ms, connect to last body byte (default 120 000). */
-  timeoutMs?: number;
-  /** Requests in flight overall (default 4; 0 = no limit). Filter: `fleetpress_child_max_concurrent`. */
-  maxConcurrent?: number;
-  /** Requests in flight per host (default 1; 0 = no limit). Filter: `fleetpress_child_max_per_host`. */
-  maxPerHost?: number;
-  /** Largest accepted reply in bytes (default 16 MiB). */
-  maxBodyBytes?: number;
-  /** Allow RFC 1918 / unique-local / CGNAT site addresses (default false). */
-  allowPrivateAddresses?: boolean;
-  /** Resolve site host names and check their addresses (default true). */
-  resolveHostnames?: boolean;
-  /** The Dashboard's public URL (`Referer`); `<dashboardUrl>/wp-admin/` is the `server` sent on register. */
-  dashboardUrl?: string;
-  /** Most redirects followed on protocol calls (default 10). */
-  maxRedirects?: number;
-}
-
-/** A connected site, as the store keeps it (private key decrypted). */
-export interface ChildSite {
-  /** Site URL, e.g. `https://child.example/`. */
-  url: string;
-  /** The child admin the site was registered with (`user`). */
-  adminName: string;
-  /** PEM private key of the site's key pair. */
-  privateKeyPem: string;
-  /** HTTP Basic user for htaccess-protected sites. */
-  httpUser?: string;
-  /** HTTP Basic password. */
-  httpPass?: string;
-  /** Verify the TLS certificate (default true; see the module notes). */
-  verifyCertificate?: boolean;
-  /** Act as another administrator on the child (`alt_user`). */
-  altUser?: string;
-}
-
-/** Per-request options. */
-export interface RequestOptions {
-  /** Overrides the connector's time limit for this request. */
-  timeoutMs?: number;
-  /** Cancels the request (also while it waits for a slot). */
-  signal?: AbortSignal;
-}
-
-/** HTTP access settings of a site that is not registered yet. */
-export interface SiteAccess {
-  /** HTTP Basic user for htaccess-protected sites. */
-  httpUser?: string;
-  /** HTTP Basic password. */
-  httpPass?: string;
-  /** Verify the TLS certificate (default true). */
-  verifyCertificate?: boolean;
-}
-
-/** Options of {@link ChildConnector.register}. */
-export interface RegisterOptions extends RequestOptions, SiteAccess {
-  /** Administrator login on the child (`user`). */
-  adminUser: string;
-  /** That administrator's WordPress password (`userpwd`, sent URL-encoded once more). */
-  adminPassword?: string;
-  /** The child's "unique security ID", when it requires one. */
-  uniqueId?: string;
-  /** Verify key of a previous registration, for reconnects (`regverify`). */
-  regverify?: string;
-  /** Reuse this key pair instead of generating one. */
-  keys?: SiteKeyPair;
-}
-
-/** Result of {@link ChildConnector.register}. */
-export interface RegisterResult {
-  /** The site's key pair; store the private key encrypted. */
-  keys: SiteKeyPair;
-  /** The child's reply: a full sync payload plus `register`, `regverify`, `uniqueId`, `user`. */
-  reply: ChildReply;
-  /** New verify key to keep (site option `register_verify_key`), when the child issued one. */
-  regverify?: string;
-  /** The child's unique security ID (`""` when none). */
-  uniqueId: string;
-  /** The connected administrator. */
-  user: string;
-  /** Child plugin version (`""` if the reply lacks it). */
-  childVersion: string;
-  /** Whether the child is older than MainWP's minimum (4.0.0). */
-  childOutdated: boolean;
-}
-
-/** Result of {@link ChildConnector.sync}. */
-export interface SyncResult {
-  /** The raw `stats` reply. */
-  reply: ChildReply;
-  /** What to store, see `sync.ts`. */
-  values: SyncValues;
-  /** Child plugin version (`""` if unknown). */
-  childVersion: string;
-  /** Whether the child is older than MainWP's minimum (4.0.0). */
-  childOutdated: boolean;
-}
-
-/** Options of {@link ChildConnector.checkSite}. */
-export interface CheckSiteOptions extends RequestOptions, SiteAccess {
-  /** `get` (uptime-monitor default), `head`, or `post` (legacy: body `test=yes`). */
-  method?: "get" | "head" | "post";
-  /** Online only if the body contains this text (case-insensitive). */
-  keyword?: string;
-}
-
-/** Result of {@link ChildConnector.checkSite}. */
-export interface CheckSiteResult {
-  /** The URL checked. */
-  url: string;
-  /** HTTP code in the up-codes (and keyword found, when asked). */
-  online: boolean;
-  /** HTTP status, 0 when none was received. */
-  httpCode: number;
-  /** Reason phrase of `httpCode` (`"OK"`), `""` if unknown. */
-  httpCodeString: string;
-  /** Time to the answer in ms. */
-  responseTimeMs: number;
-  /** Whether the keyword was found (only when one was given). */
-  keywordFound?: boolean;
-  /** Why no HTTP status was received. */
-  error?: string;
-}
-
-/** What the before/after actions are told about a request (never credentials or keys). */
-export interface ChildRequestInfo {
-  /** The URL requested. */
-  url: string;
-  /** The site URL. */
-  siteUrl: string;
-  /** The protocol function (`register`, `stats`, …), or `null` for check-site. */
-  function: string | null;
-  /** 1, or 2 for the retry against the bare site URL. */
-  attempt: number;
-}
-
-/** How a request ended. */
-export interface ChildRequestOutcome {
-  /** HTTP status, when one was received. */
-  status?: number;
-  /** Duration in ms. */
-  durationMs: number;
-  /** The failure, if any. */
-  error?: ChildError;
-}
+export type {
+  CheckSiteOptions,
+  CheckSiteResult,
+  ChildConnectorOptions,
+  ChildRequestInfo,
+  ChildRequestOutcome,
+  ChildSite,
+  RegisterOptions,
+  RegisterResult,
+  RequestOptions,
+  SiteAccess,
+  SyncResult,
+} from "./connector-types.ts";
+import type {
+  CheckSiteOptions,
+  CheckSiteResult,
+  ChildConnectorOptions,
+  ChildRequestInfo,
+  ChildRequestOutcome,
+  ChildSite,
+  RegisterOptions,
+  RegisterResult,
+  RequestOptions,
+  SiteAccess,
+  SyncResult,
+} from "./connector-types.ts";
 
 /** Protocol fields a caller's params cannot override. */
 const RESERVED_FIELDS = [
@@ -266,7 +145,7 @@ export class ChildConnector {
   readonly #maxPerHost: number;
   readonly #maxBodyBytes: number;
   readonly #maxRedirects: number;
-  readonly #guardOptions: { allowPrivateAddresses: boolean; resolveHostnames: boolean };
+  readonly #guardOptions: AddressGuardOptions;
   readonly #dashboardUrl: string;
 
   /** Uses `hooks` for the filters and actions listed in the module notes. */
@@ -280,6 +159,7 @@ export class ChildConnector {
     this.#guardOptions = {
       allowPrivateAddresses: options.allowPrivateAddresses ?? false,
       resolveHostnames: options.resolveHostnames ?? true,
+      resolve: options.resolve,
     };
     const dashboard = options.dashboardUrl ?? "http://localhost/";
     this.#dashboardUrl = dashboard.endsWith("/") ? dashboard : `${dashboard}/`;
@@ -418,18 +298,28 @@ export class ChildConnector {
    * ```
    */
   async checkSite(url: string, options: CheckSiteOptions = {}): Promise<CheckSiteResult> {
-    const target = await this.#guardedUrl(url);
+    const { url: target, addresses } = await this.#guardedUrl(url);
     const method = options.method ?? "get";
     const keyword = options.keyword ?? "";
     const release = await this.#acquireSlot(target, options.signal);
     const started = performance.now();
     try {
-      const response = await this.#send(target, { siteUrl: target.href, fn: null, attempt: 1 }, options, {
-        method: method === "post" ? "POST" : method === "head" ? "HEAD" : "GET",
-        body: method === "post" ? "test=yes" : undefined,
-        followRedirects: await this.#hooks.applyFilters(CHILD_HOOKS.checkFollowLocation, false, target.href),
-        readBody: keyword !== "" && method !== "head",
-      });
+      const response = await this.#send(
+        target,
+        addresses,
+        { siteUrl: target.href, fn: null, attempt: 1 },
+        options,
+        {
+          method: method === "post" ? "POST" : method === "head" ? "HEAD" : "GET",
+          body: method === "post" ? "test=yes" : undefined,
+          followRedirects: await this.#hooks.applyFilters(
+            CHILD_HOOKS.checkFollowLocation,
+            false,
+            target.href,
+          ),
+          readBody: keyword !== "" && method !== "head",
+        },
+      );
       const upCodes = await this.#hooks.applyFilters(
         CHILD_HOOKS.upStatusCodes,
         [...DEFAULT_UP_STATUS_CODES],
@@ -464,10 +354,23 @@ export class ChildConnector {
     }
   }
 
-  async #guardedUrl(url: string | URL): Promise<URL> {
+  /**
+   * The addresses a site URL may be reached at: every address its host resolves to, each allowed by the
+   * address guard (`["127.0.0.1"]` for a literal). Throws {@link ChildError} `URL_NOT_ALLOWED` or
+   * `HTTPERROR` ("Could not resolve host"); `null` when host names are not resolved (`resolveHostnames`).
+   *
+   * @example
+   * ```ts
+   * await connector.siteAddresses("http://localhost:8080/"); // ["127.0.0.1", "::1"]
+   * ```
+   */
+  async siteAddresses(url: string | URL): Promise<string[] | null> {
+    return (await this.#guardedUrl(url)).addresses;
+  }
+
+  async #guardedUrl(url: string | URL): Promise<{ url: URL; addresses: string[] | null }> {
     const parsed = parseSiteUrl(url);
-    await assertSiteAddressAllowed(parsed, this.#hooks, this.#guardOptions);
-    return parsed;
+    return { url: parsed, addresses: await checkSiteAddresses(parsed, this.#hooks, this.#guardOptions) };
   }
 
   async #acquireSlot(target: URL, signal?: AbortSignal): Promise<() => void> {
@@ -486,27 +389,34 @@ export class ChildConnector {
 
   /** A protocol request: the admin-ajax URL first, then (MainWP's retry) the bare site URL. */
   async #exchange(exchange: Exchange): Promise<ChildReply> {
-    const site = await this.#guardedUrl(exchange.siteUrl);
+    const { url: site, addresses } = await this.#guardedUrl(exchange.siteUrl);
     const endpoint = new URL(ajaxUrl(site.href));
     const body = encodePhpForm(exchange.fields);
     const release = await this.#acquireSlot(site, exchange.access.signal);
     const started = performance.now();
     try {
-      return await this.#post(endpoint, exchange, body, 1);
+      return await this.#post(endpoint, addresses, exchange, body, 1);
     } catch (error) {
       const retry = isRetryable(error) && endpoint.href !== site.href &&
         performance.now() - started < RETRY_WINDOW_MS;
       if (!retry) throw error;
-      return await this.#post(site, exchange, body, 2);
+      return await this.#post(site, addresses, exchange, body, 2);
     } finally {
       release();
     }
   }
 
-  async #post(url: URL, exchange: Exchange, body: string, attempt: number): Promise<ChildReply> {
+  async #post(
+    url: URL,
+    addresses: string[] | null,
+    exchange: Exchange,
+    body: string,
+    attempt: number,
+  ): Promise<ChildReply> {
     const request = { method: "POST" as const, body, followRedirects: true, readBody: true };
     const response = await this.#send(
       url,
+      addresses,
       { siteUrl: exchange.siteUrl, fn: exchange.fn, attempt },
       exchange.access,
       {
@@ -517,9 +427,13 @@ export class ChildConnector {
     return response.reply ?? {};
   }
 
-  /** Sends one HTTP request with the before/after actions around it; `parse` counts as part of it. */
+  /**
+   * Sends one HTTP request (to the checked `addresses` of the URL's host) with the before/after actions
+   * around it; `parse` counts as part of it.
+   */
   async #send(
     url: URL,
+    addresses: string[] | null,
     about: { siteUrl: string; fn: string | null; attempt: number },
     access: Access,
     request: {
@@ -537,9 +451,9 @@ export class ChildConnector {
       attempt: about.attempt,
     };
     const headers = await this.#headers(url, access, request.body !== undefined);
-    const client = await this.#hooks.applyFilters<Deno.HttpClient | undefined>(
-      CHILD_HOOKS.httpClient,
-      undefined,
+    const tls = await this.#hooks.applyFilters<ChildTlsOptions>(
+      CHILD_HOOKS.tlsOptions,
+      {},
       {
         url: about.siteUrl,
         verifyCertificate: access.verifyCertificate ?? true,
@@ -552,13 +466,14 @@ export class ChildConnector {
       const response = await sendHttp({
         ...request,
         url,
+        addresses,
         headers,
         timeoutMs: access.timeoutMs ?? this.#timeoutMs,
         signal: access.signal,
         maxBodyBytes: this.#maxBodyBytes,
         maxRedirects: this.#maxRedirects,
-        guard: async (next) => void await this.#guardedUrl(next),
-        client,
+        guard: async (next) => (await this.#guardedUrl(next)).addresses,
+        tls,
       });
       status = response.status;
       const reply = request.parse?.(response);

@@ -15,6 +15,7 @@ export {
   type AddressGuardOptions,
   ALLOW_SITE_ADDRESS_FILTER,
   assertSiteAddressAllowed,
+  checkSiteAddresses,
   classifyAddress,
   parseSiteUrl,
 } from "./address-guard.ts";
@@ -51,6 +52,7 @@ export {
   IMUNIFY_MESSAGE,
   NOT_DETECTED_MESSAGE,
 } from "./errors.ts";
+export { type ChildTlsOptions } from "./http.ts";
 export { encodePhpForm, type FormFields, type FormValue, rawUrlDecode, rawUrlEncode } from "./form.ts";
 export {
   decryptPrivateKey,

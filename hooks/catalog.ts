@@ -136,11 +136,11 @@ export const HOOKS: readonly HookInfo[] = [
     description: "Extra headers of child-site requests.",
   },
   {
-    name: "fleetpress_child_http_client",
+    name: "fleetpress_child_tls_options",
     kind: "filter",
-    default: "undefined",
+    default: "{}",
     args: ["{ url, verifyCertificate }"],
-    description: "A `Deno.HttpClient` for a site (custom CA, or a site whose certificate is not verified).",
+    description: "TLS options of a site: `{ caCerts }` (a private CA) or `{ rejectUnauthorized: false }`.",
   },
   {
     name: "mainwp_before_child_request",

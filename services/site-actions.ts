@@ -34,7 +34,6 @@ import { deadlineMessage, mapUntilDeadline } from "../lib/bulk-deadline.ts";
 import { getClient } from "../store/clients.ts";
 import {
   createSite,
-  findSiteByDomain,
   getSite,
   getSiteSync,
   normalizeSiteUrl,
@@ -51,6 +50,7 @@ import { addTag, orderedMap, tagNameOf } from "./tags.ts";
 import { nowSeconds } from "./dates.ts";
 import { queueAboveThreshold } from "../jobs/queue.ts";
 import { callSiteChild, childErrorMessage, isChildAnswer, stripTags } from "./site-child.ts";
+import { findSameSite } from "./site-duplicates.ts";
 
 export {
   abandonedItems,
@@ -95,6 +95,8 @@ export const SITE_ADDED_MESSAGE = "Site successfully added - Visit the Site&#039
 export const ALREADY_CONNECTED_ERROR = "The site is already connected to your MainWP Dashboard";
 /** The answer when nothing more specific is known (e.g. no URL). */
 export const ADD_FAILED_ERROR = "Add site failed. Please try again.";
+/** `addSite` for a URL with a query string or fragment (a site address has neither). */
+export const QUERY_ERROR = "The site URL must not contain a query string or a fragment.";
 
 const text = (v: unknown) => (typeof v === "string" || typeof v === "number" ? String(v).trim() : "");
 
@@ -164,8 +166,9 @@ function publicReply(reply: ChildReply): ChildReply {
 }
 
 /**
- * Adds a site: refuses URLs that are not http(s) or point at link-local / metadata addresses (the
- * connector's address guard), answers `found_id` for a known address, registers with the site's MainWP
+ * Adds a site: refuses URLs that are not http(s), carry a query string or fragment, or point at
+ * link-local / metadata addresses (the connector's address guard), answers `found_id` for a site already
+ * managed under any spelling of its address (`site-duplicates.ts`), registers with the site's MainWP
  * Child (fresh RSA-2048 key pair unless `keys` is given), stores the site with its private key encrypted
  * under `SECRET_KEY`, and stores the register reply (a full sync) as its first sync. Fires
  * `mainwp_site_added` (site, reply) and `mainwp_added_new_site` (id, site).
@@ -187,7 +190,7 @@ export async function addSite(
   );
   if (!item || text(item.url) === "") return { success: 0, error: ADD_FAILED_ERROR };
   const url = normalizeSiteUrl(text(item.url));
-  const existing = await findSiteByDomain(ctx.kv, url);
+  const existing = await findSameSite(ctx, url);
   if (existing) return { success: 0, error: ALREADY_CONNECTED_ERROR, found_id: String(existing.id) };
   try {
     parseSiteUrl(url);
@@ -195,6 +198,8 @@ export async function addSite(
     if (error instanceof ChildError) return { success: 0, error: childErrorMessage(error) };
     throw error;
   }
+  // The identity ignores them, so a site cannot be told apart (nor stored) by its query or fragment.
+  if (/[?#]/.test(url)) return { success: 0, error: QUERY_ERROR };
   const clientId = Math.trunc(Number(item.client_id)) || 0;
   if (clientId > 0 && !(await getClient(ctx.kv, clientId))) {
     return { success: 0, error: UNKNOWN_CLIENT_ERROR };

@@ -10,7 +10,7 @@
  * | `["seq", kind]` | last allocated id of `kind` (number) |
  * | `["rev", "fleet"]` | `Deno.KvU64` bumped by every site/client/tag/cost write |
  * | `["sites", id]` | `SiteRecord` |
- * | `["idx", "site_domain", domain]` | site id (normalised domain: no scheme, no `www.`, no trailing `/`) |
+ * | `["idx", "site_domain", domain]` | site id (`siteIdentity`: no scheme, `www.`, default port, `/`, query) |
  * | `["idx", "site_tags", siteId, tagId]` / `["idx", "tag_sites", tagId, siteId]` | `true` |
  * | `["idx", "client_sites", clientId, siteId]` | `true` |
  * | `["clients", id]` | `ClientRecord` |
@@ -33,6 +33,7 @@
  * | `["job_chunks", jobId, n]` | `ChunkRecord`: chunk `n`'s sites, claim lease and results |
  * | `["idx", "jobs_active", jobId]` | `true` while a job is queued or processing (what workers scan) |
  * | `["rev", "jobs"]` | `Deno.KvU64` bumped when a lane is scheduled without queues (pollers watch it) |
+ * | `["meta", "site_identity_v2"]` | `true` once site index keys were moved to canonical identities (`reindexSites`) |
  *
  * @example
  * ```ts

@@ -12,6 +12,7 @@
  */
 import { keys } from "./keys.ts";
 import { allocateId, atomicRetry, bumpFleetRev, getManyChunked, isDatabaseLocked, listValues } from "./kv.ts";
+import { dropLegacyIndex, indexedSiteId, siteIdentity } from "./site-identity.ts";
 
 /** A managed site, with MainWP's column names where a column exists. */
 export interface SiteRecord {
@@ -67,16 +68,17 @@ export interface SiteRecord {
 export type NewSite = Partial<Omit<SiteRecord, "id">> & { url: string };
 
 /**
- * The lookup form of a site address: lower case, no scheme, no `www.`, no trailing `/`.
+ * The lookup form of a site address (see `site-identity.ts`): lower case, no scheme, no `www.`, no
+ * default port, no trailing `/`, no query; literal IPs canonical.
  *
  * @example
  * ```ts
  * normalizeDomain("https://www.Example.com/blog/"); // "example.com/blog"
+ * normalizeDomain("http://127.1:8080/site-1/?x=1"); // "127.0.0.1:8080/site-1"
  * ```
  */
 export function normalizeDomain(urlOrDomain: string): string {
-  return urlOrDomain.trim().toLowerCase().replace(/^[a-z][a-z0-9+.-]*:\/\//, "").replace(/^www\./, "")
-    .replace(/\/+$/, "");
+  return siteIdentity(urlOrDomain);
 }
 
 /**
@@ -164,12 +166,11 @@ export async function createSite(
   input: NewSite,
 ): Promise<{ site: SiteRecord } | { found_id: number }> {
   return await atomicRetry(kv, async (op) => {
-    const domainKey = keys.siteByDomain(normalizeDomain(normalizeSiteUrl(input.url)));
-    const existing = await kv.get<number>(domainKey);
-    if (existing.value !== null) return { found_id: existing.value };
+    const existing = await indexedSiteId(kv, normalizeSiteUrl(input.url));
+    if (existing.id !== null) return { found_id: existing.id };
     const id = await allocateId(kv, op, "sites");
     const site = defaultSite(id, input);
-    op.check(existing).set(keys.site(id), site);
+    op.check(existing.entry).set(keys.site(id), site);
     setIndexes(op, site);
     bumpFleetRev(op);
     return { site };
@@ -201,7 +202,7 @@ export async function listSites(kv: Deno.Kv): Promise<SiteRecord[]> {
  * ```
  */
 export async function findSiteByDomain(kv: Deno.Kv, domain: string): Promise<SiteRecord | null> {
-  const id = (await kv.get<number>(keys.siteByDomain(normalizeDomain(domain)))).value;
+  const { id } = await indexedSiteId(kv, domain);
   return id === null ? null : await getSite(kv, id);
 }
 
@@ -232,12 +233,13 @@ export async function updateSite(
       tag_ids: [...new Set(changed.tag_ids)],
     };
     if (normalizeDomain(next.url) !== normalizeDomain(entry.value.url)) {
-      const taken = await kv.get<number>(keys.siteByDomain(normalizeDomain(next.url)));
-      if (taken.value !== null && taken.value !== id) return { conflict: taken.value };
-      op.check(taken);
+      const taken = await indexedSiteId(kv, next.url);
+      if (taken.id !== null && taken.id !== id) return { conflict: taken.id };
+      op.check(taken.entry);
     }
     op.check(entry);
     deleteIndexes(op, entry.value);
+    await dropLegacyIndex(kv, op, entry.value);
     op.set(keys.site(id), next);
     setIndexes(op, next);
     bumpFleetRev(op);
@@ -259,6 +261,7 @@ export async function deleteSite(kv: Deno.Kv, id: number): Promise<SiteRecord | 
     if (!entry.value) return null;
     op.check(entry).delete(keys.site(id));
     deleteIndexes(op, entry.value);
+    await dropLegacyIndex(kv, op, entry.value);
     // The site's stored sync data goes with it (chunk 0 is checked: a racing sync write retries us).
     const chunks = await readSyncChunkEntries(kv, id);
     op.check({ key: keys.siteSyncChunk(id, 0), versionstamp: chunks[0]?.versionstamp ?? null });
@@ -309,14 +312,15 @@ export async function updateSiteGuarded<R extends string>(
     };
     let checks = 1;
     if (normalizeDomain(next.url) !== normalizeDomain(entry.value.url)) {
-      const taken = await kv.get<number>(keys.siteByDomain(normalizeDomain(next.url)));
-      if (taken.value !== null && taken.value !== id) return { conflict: taken.value };
-      op.check(taken);
+      const taken = await indexedSiteId(kv, next.url);
+      if (taken.id !== null && taken.id !== id) return { conflict: taken.id };
+      op.check(taken.entry);
       checks++;
     }
     op.check(entry);
     if (checks + read.length <= MAX_CHECKS) { for (const g of read) op.check(g); }
     deleteIndexes(op, entry.value);
+    await dropLegacyIndex(kv, op, entry.value);
     op.set(keys.site(id), next);
     setIndexes(op, next);
     bumpFleetRev(op);

@@ -30,6 +30,7 @@ import {
   ALREADY_CONNECTED_ERROR,
   checkAndStore,
   markSiteDisconnected,
+  QUERY_ERROR,
   reconnectSiteOutcome,
 } from "../../services/site-actions.ts";
 import { editSite, removeSite, setSiteSuspended, type SiteEditFields } from "../../services/sites.ts";
@@ -104,6 +105,7 @@ function callbackException(name: string): RestError {
 
 /** Maps the add-site failure text onto MainWP's codes (abilities.md §2.5, 13). */
 function addSiteError(error: string): RestError {
+  if (error === QUERY_ERROR) return restError("mainwp_invalid_url", error, 400);
   const lower = error.toLowerCase();
   if (lower.includes("connect")) return restError("mainwp_connection_failed", error, 503);
   if (lower.includes("credentials") || lower.includes("invalid")) {

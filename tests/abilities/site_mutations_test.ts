@@ -28,6 +28,15 @@ Deno.test("add-site-v1 registers with the child and answers the full site; bad i
     assertEquals([blank.status, blank.body.code], [400, "mainwp_invalid_input"]);
     const notUrl = await a.run("mainwp/add-site-v1", { url: "ftp://x", name: "x", admin_username: "admin" });
     assertEquals([notUrl.status, notUrl.body.code], [400, "mainwp_invalid_url"]);
+    const alias = sim.url(1).replace("127.0.0.1", "localhost");
+    const aliased = await a.run("mainwp/add-site-v1", { url: alias, name: "x", admin_username: "admin" });
+    assertEquals([aliased.status, aliased.body.code], [409, "mainwp_site_already_exists"]);
+    const query = await a.run("mainwp/add-site-v1", {
+      url: `${sim.url(2)}?x=1`,
+      name: "x",
+      admin_username: "admin",
+    });
+    assertEquals([query.status, query.body.code], [400, "mainwp_invalid_url"]);
     const wrong = await a.run("mainwp/add-site-v1", {
       url: sim.url(2),
       name: "Two",
