@@ -11,9 +11,8 @@
  * ```
  */
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
-import { methodOverride } from "hono/method-override";
+import type { Context, Next } from "hono";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import type { Config } from "./lib/config.ts";
@@ -21,7 +20,8 @@ import type { AppContext } from "./lib/context.ts";
 import { HookRegistry } from "./hooks/registry.ts";
 import { RestServer } from "./rest/server.ts";
 import { encodeWpJson } from "./rest/json.ts";
-import { internalError, noRoute, restError } from "./rest/errors.ts";
+import { bodyTooLarge, declaresTooLarge, MAX_BODY_BYTES } from "./rest/body.ts";
+import { internalError, noRoute } from "./rest/errors.ts";
 import { mainwpKeyGuard } from "./auth/mainwp-keys.ts";
 import { wpUserGuard } from "./auth/wp-users.ts";
 import { registerAllRoutes } from "./routes/index.ts";
@@ -52,8 +52,7 @@ export interface CreateAppOptions {
   child?: ChildConnectorOptions;
 }
 
-/** Largest request body accepted (batches of 100 site payloads fit easily). */
-export const MAX_BODY_BYTES = 10 * 1024 * 1024;
+export { MAX_BODY_BYTES };
 
 function wpJson(body: unknown, status: number): Response {
   return new Response(encodeWpJson(body), {
@@ -62,8 +61,37 @@ function wpJson(body: unknown, status: number): Response {
   });
 }
 
-/** An HTTP method token other than the forbidden CONNECT, TRACE and TRACK. */
-const OVERRIDABLE = /^(?!(?:connect|trace|track)$)[!#$%&'*+\-.^_`|~0-9a-z]+$/i;
+/** An HTTP method token (RFC 9110) other than CONNECT, TRACE and TRACK, which a `Request` cannot carry. */
+const METHOD_TOKEN = /^(?!(?:connect|trace|track)$)[!#$%&'*+.^_`|~0-9a-z-]+$/i;
+
+/**
+ * WordPress's method override on POST: `?_method=` or else `X-HTTP-Method-Override` (upper-cased), served
+ * again as a request of that method. The new request is built from the URL, the headers and the unread
+ * body stream — never copied from the request, since a copy subscribes to its abort signal and makes
+ * Deno.serve print its legacy-abort notice. A value that is no method token (or CONNECT, TRACE, TRACK)
+ * matches no route (404).
+ */
+function methodOverride(app: Hono<{ Bindings: Bindings }>) {
+  return async (c: Context<{ Bindings: Bindings }>, next: Next) => {
+    if (c.req.method !== "POST") return await next();
+    const url = new URL(c.req.url);
+    const headers = new Headers(c.req.raw.headers);
+    let method = url.searchParams.get("_method");
+    if (method) url.searchParams.delete("_method");
+    else {
+      method = headers.get("X-HTTP-Method-Override");
+      headers.delete("X-HTTP-Method-Override");
+    }
+    if (!method) return await next();
+    if (!METHOD_TOKEN.test(method)) return wpJson(noRoute().toJSON(), 404);
+    method = method.toUpperCase();
+    const bodiless = method === "GET" || method === "HEAD";
+    if (bodiless) { for (const name of ["content-type", "content-length"]) headers.delete(name); }
+    const body = bodiless ? null : c.req.raw.body;
+    const init: RequestInit = { method, headers, body, ...(body ? { duplex: "half" } : {}) };
+    return await app.fetch(new Request(url, init), c.env);
+  };
+}
 
 /** The peer address: the socket's, or with `TRUST_PROXY` the last `X-Forwarded-For` hop. */
 export function peerAddress(req: Request, env: Bindings | undefined, trustProxy: boolean): string | null {
@@ -131,28 +159,15 @@ export async function createApp(
       exposeHeaders: ["X-WP-Total", "X-WP-TotalPages", "Link"],
     }),
   );
-  app.use(
-    "/wp-json/*",
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () =>
-        wpJson(
-          restError("rest_request_entity_too_large", "The request body is too large.", 413).toJSON(),
-          413,
-        ),
-    }),
-  );
-  // WordPress honours `_method` and `X-HTTP-Method-Override` on POST only. An override to a method a
-  // `Request` cannot carry (CONNECT, TRACE, TRACK, not a token) matches no route instead of failing.
-  app.use("/wp-json/*", (c, next) => {
-    if (c.req.method !== "POST") return next();
-    const method = c.req.query("_method") || c.req.header("X-HTTP-Method-Override");
-    return !method || OVERRIDABLE.test(method) ? next() : Promise.resolve(wpJson(noRoute().toJSON(), 404));
+  // A declared body over the limit is refused here; one without Content-Length is capped where it is
+  // read (rest/body.ts). The request is never copied: a copy subscribes to its abort signal, which
+  // makes Deno.serve print its legacy-abort notice.
+  app.use("/wp-json/*", async (c, next) => {
+    if (declaresTooLarge(c.req.raw.headers)) return wpJson(bodyTooLarge().toJSON(), 413);
+    await next();
   });
-  const overrideByQuery = methodOverride({ app, query: "_method" });
-  const overrideByHeader = methodOverride({ app, header: "X-HTTP-Method-Override" });
-  app.use("/wp-json/*", (c, next) => (c.req.method === "POST" ? overrideByQuery(c, next) : next()));
-  app.use("/wp-json/*", (c, next) => (c.req.method === "POST" ? overrideByHeader(c, next) : next()));
+  // WordPress honours `_method` and `X-HTTP-Method-Override` on POST only.
+  app.use("/wp-json/*", methodOverride(app));
   const serve = (c: { req: { raw: Request }; env: Bindings | undefined }) =>
     rest.dispatch(ctx, c.req.raw, { remoteAddr: peerAddress(c.req.raw, c.env, ctx.config.trustProxy) });
   app.all("/wp-json", serve);

@@ -21,6 +21,7 @@ import { isDatabaseLocked } from "../store/kv.ts";
 import { filterFields, parseFieldsParam } from "./fields.ts";
 import { encodeWpJson } from "./json.ts";
 import { parsePhpParams, type PhpValue } from "./php-params.ts";
+import { readCappedBody } from "./body.ts";
 import type { AppContext } from "../lib/context.ts";
 import type { AuthState } from "../auth/state.ts";
 
@@ -157,8 +158,13 @@ async function readBody(
 ): Promise<{ json: Record<string, unknown> | null; form: Record<string, PhpValue> | null }> {
   if (raw.method === "GET" || raw.method === "HEAD" || !raw.body) return { json: null, form: null };
   const type = (raw.headers.get("content-type") ?? "").toLowerCase();
+  const parsed = type.includes("application/json") || type.includes("application/x-www-form-urlencoded") ||
+    type.includes("multipart/form-data");
+  if (!parsed) return { json: null, form: null };
+  // Read once, capped at the body limit (the request itself is never copied).
+  const bytes = await readCappedBody(raw);
   if (type.includes("application/json")) {
-    const text = await raw.text();
+    const text = new TextDecoder().decode(bytes);
     if (text.trim() === "") return { json: null, form: null };
     try {
       const value = JSON.parse(text);
@@ -171,15 +177,13 @@ async function readBody(
     }
   }
   if (type.includes("application/x-www-form-urlencoded")) {
-    return { json: null, form: parsePhpParams(new URLSearchParams(await raw.text())) };
+    return { json: null, form: parsePhpParams(new URLSearchParams(new TextDecoder().decode(bytes))) };
   }
-  if (type.includes("multipart/form-data")) {
-    const data = await raw.formData();
-    const pairs: [string, string][] = [];
-    for (const [k, v] of data) if (typeof v === "string") pairs.push([k, v]);
-    return { json: null, form: parsePhpParams(pairs) };
-  }
-  return { json: null, form: null };
+  const contentType = raw.headers.get("content-type") ?? "";
+  const data = await new Response(bytes, { headers: { "content-type": contentType } }).formData();
+  const pairs: [string, string][] = [];
+  for (const [k, v] of data) if (typeof v === "string") pairs.push([k, v]);
+  return { json: null, form: parsePhpParams(pairs) };
 }
 
 const JSONP_NAME = /^[\w.]+$/;

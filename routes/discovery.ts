@@ -59,17 +59,37 @@ export function registerDiscoveryRoutes(rest: RestServer): void {
   rest.register("", "/", {
     methods: READABLE,
     permission: publicAccess,
-    handler: (req) => ({
-      name: "Fleetpress",
-      description: "MainWP-compatible dashboard API",
-      url: req.ctx.config.publicUrl,
-      home: req.ctx.config.publicUrl,
-      gmt_offset: 0,
-      timezone_string: "UTC",
-      namespaces: req.ctx.rest.namespaces.filter((n) => n !== ""),
-      authentication: {},
-      routes: describeRoutes(req),
-      _links: { help: [{ href: "https://developer.wordpress.org/rest-api/" }] },
-    }),
+    handler: (req) => siteIndex(req),
   });
+}
+
+/**
+ * WordPress's site index (`rest_get_server()->get_index()`), keys in its order: the site data, then what
+ * WordPress adds before the `rest_index` filter (`site_logo`, `site_icon`, `site_icon_url`). Fleetpress
+ * has no front page, logo or icon, so those are WordPress's defaults; `gmt_offset` is the option's string.
+ */
+function siteIndex(req: RestRequest): Record<string, unknown> {
+  const url = req.ctx.config.publicUrl;
+  return {
+    name: "Fleetpress",
+    description: "MainWP-compatible dashboard API",
+    url,
+    home: url,
+    gmt_offset: "0",
+    timezone_string: "UTC",
+    page_for_posts: 0,
+    page_on_front: 0,
+    show_on_front: "posts",
+    namespaces: req.ctx.rest.namespaces.filter((n) => n !== ""),
+    // As WordPress's `rest_add_application_passwords_to_index`: application passwords work on the
+    // abilities API. The authorization page itself is not served (passwords come from the CLI).
+    authentication: {
+      "application-passwords": { endpoints: { authorization: `${url}/wp-admin/authorize-application.php` } },
+    },
+    routes: describeRoutes(req),
+    site_logo: 0,
+    site_icon: 0,
+    site_icon_url: "",
+    _links: { help: [{ href: "https://developer.wordpress.org/rest-api/" }] },
+  };
 }

@@ -46,6 +46,7 @@ import {
   syncOneSite,
   syncOrQueueSites,
 } from "../services/site-actions.ts";
+import { bulkSyncSelection, withUnknownFailed } from "../services/bulk-select.ts";
 import { abandonedItems, listSiteItems, pluginAction, themeAction } from "../services/site-items.ts";
 import { listSiteChanges } from "../services/site-changes.ts";
 import {
@@ -213,7 +214,11 @@ export function registerSitesRoutes(rest: RestServer): void {
     methods: EDITABLE,
     args: siteBulkArgs,
     fieldsPerItem: true,
-    handler: async (req) => syncOrQueueSites(req.ctx, await bulkSites(req.ctx, req.params), viewOptions(req)),
+    handler: async (req) => {
+      // MainWP (its ability path): no positive id → 400; an unknown id → `{"result":"failed"}`.
+      const { sites, unknown } = await bulkSyncSelection(req.ctx, req.params);
+      return withUnknownFailed(await syncOrQueueSites(req.ctx, sites, viewOptions(req)), unknown);
+    },
   });
   // 5. POST|PUT|PATCH /sites/reconnect (the disconnected ones among them)
   rest.register(NS, "/sites/reconnect", {

@@ -44,7 +44,7 @@ import { findTagByName, getTag } from "../store/tags.ts";
 import { recordSyncValues, syncSite } from "./sync.ts";
 import { type SiteMini, siteMini } from "./site-format.ts";
 import { siteViewOf } from "./site-view.ts";
-import { includeExclude, listedSiteRecords } from "./site-list.ts";
+import { selectBulkSites } from "./bulk-select.ts";
 import { UNKNOWN_CLIENT_ERROR } from "./sites.ts";
 import { addTag, orderedMap, tagNameOf } from "./tags.ts";
 import { nowSeconds } from "./dates.ts";
@@ -260,11 +260,8 @@ export async function addSite(
  * ```
  */
 export async function bulkSites(ctx: AppContext, params: Record<string, unknown>): Promise<SiteRecord[]> {
-  return includeExclude(
-    await listedSiteRecords(ctx.kv),
-    parseIdList(params.include),
-    parseIdList(params.exclude),
-  );
+  // MainWP's absint reading of include/exclude (bulk-select.ts): `-5` is site 5, `x` matches nothing.
+  return await selectBulkSites(ctx, params);
 }
 
 /** A bulk answer: results keyed by site id in site order (`[]` when none). */

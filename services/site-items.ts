@@ -13,11 +13,14 @@
  */
 import type { AppContext } from "../lib/context.ts";
 import { ChildError } from "../child/errors.ts";
-import { isTruthyFlag, parseList } from "../rest/args.ts";
+import { parseList } from "../rest/args.ts";
 import { RestError, restError } from "../rest/errors.ts";
 import { getSiteSync, type SiteRecord, type SiteSyncData } from "../store/sites.ts";
 import { escapeHtml, type SiteMini, siteMini } from "./site-format.ts";
 import { callSiteChild, childErrorMessage } from "./site-child.ts";
+import { isPhpEmpty } from "./clients.ts";
+import { childOutdatedError } from "./site-resolve.ts";
+import { asMap, parseJsonText } from "./update-lists.ts";
 
 /** Query of the plugin and theme lists (MainWP's names; untyped, as MainWP reads them). */
 export interface ItemListQuery {
@@ -83,10 +86,75 @@ export function assertItemStatus(status: unknown): void {
   }
 }
 
+/** An item of the lists as MainWP answers them without search, `must_use` or paging (its ability path). */
+export interface SiteItem {
+  slug: string;
+  name: string;
+  version: string;
+  active: boolean;
+  update_version: string | null;
+}
+
+const scalar = (v: unknown): string | undefined =>
+  typeof v === "string" ? v : typeof v === "number" && Number.isFinite(v) ? String(v) : undefined;
+
+/** A stored JSON list or slug-keyed map as `[slug, record]` pairs; slugs from the keys of a map (PHP's rule). */
+function storedEntries(value: string | undefined): [string, Record<string, unknown>][] {
+  const parsed = parseJsonText(value);
+  if (!parsed || typeof parsed !== "object") return [];
+  const isMap = !Array.isArray(parsed);
+  return Object.entries(parsed).flatMap(([key, item]): [string, Record<string, unknown>][] => {
+    if (!item || typeof item !== "object" || Array.isArray(item)) return [];
+    const record = item as Record<string, unknown>;
+    // PHP turns integer-like keys into integers, and then reads the slug from the record.
+    const keySlug = isMap && !/^(0|-?[1-9]\d*)$/.test(key) ? key : "";
+    const slug = keySlug || (typeof record.slug === "string" ? record.slug : "");
+    return slug && slug !== "0" ? [[slug, record]] : [];
+  });
+}
+
 /**
- * `GET /sites/{id}/plugins` and `/themes` (legacy shapes): the stored records filtered (`must_use` for
- * plugins, `search` on name/description/version/slug (+title for themes), `status` — for plugins only in
- * its array form, as MainWP) and paged when both `page` and `per_page` are given.
+ * A site's plugins or themes in MainWP's `{slug,name,version,active,update_version}` items: `active` a
+ * boolean (for themes, only the first active one), `update_version` the `new_version` of the site's
+ * `plugin_upgrades` / `theme_upgrades` entry for the slug, else `null`. Records without a slug are skipped.
+ *
+ * @example
+ * ```ts
+ * siteItems(await getSiteSync(kv, 3), "plugins"); // [{ slug: "akismet/akismet.php", …, active: true, update_version: "5.4" }]
+ * ```
+ */
+export function siteItems(sync: SiteSyncData | null, kind: "plugins" | "themes"): SiteItem[] {
+  const entries = storedEntries(kind === "plugins" ? sync?.plugins : sync?.themes);
+  const upgrades = asMap(parseJsonText(kind === "plugins" ? sync?.plugin_upgrades : sync?.theme_upgrades));
+  const activeTheme = kind === "themes" ? entries.find(([, t]) => !isPhpEmpty(t.active))?.[0] : undefined;
+  return entries.map(([slug, item]) => {
+    const upgrade = Object.hasOwn(upgrades, slug) ? asMap(upgrades[slug]) : {};
+    const update = asMap(upgrade.update);
+    return {
+      slug,
+      name: scalar(item.name) ?? slug,
+      version: scalar(item.version) ?? "",
+      active: kind === "themes" ? slug === activeTheme : !isPhpEmpty(item.active),
+      update_version: scalar(update.new_version) ?? scalar(upgrade.new_version) ?? null,
+    };
+  });
+}
+
+/** The statuses given (a comma list or array) as one filter: `active`, `inactive`, or `null` for all. */
+function statusFilter(status: unknown): boolean | null {
+  const given = parseList(status);
+  if (given.includes("any") || given.includes("all")) return null;
+  const active = given.includes("active");
+  return active === given.includes("inactive") ? null : active;
+}
+
+/**
+ * `GET /sites/{id}/plugins` and `/themes`. Without `search`, `must_use` (plugins) or paging (both `page`
+ * and `per_page`), MainWP 6.1.2 answers through its ability: {@link siteItems} filtered by `status`, and
+ * a child older than 4.0.0 (or never synced) is a 400 `mainwp_child_outdated`. With any of them it answers
+ * the stored records as the child sent them (its legacy path): filtered (`must_use` keeps `mu` 1, `search`
+ * on name/description/version/slug (+title for themes), `status` — for plugins only in its array form)
+ * and paged.
  *
  * @example
  * ```ts
@@ -98,10 +166,22 @@ export async function listSiteItems(
   site: SiteRecord,
   kind: "plugins" | "themes",
   q: ItemListQuery,
-): Promise<{ success: 1; total: number; data: Record<string, unknown>[]; site: SiteMini }> {
+): Promise<{ success: 1; total: number; data: SiteItem[] | Record<string, unknown>[]; site: SiteMini }> {
   assertItemStatus(q.status);
-  let items = parseStoredList((await getSiteSync(ctx.kv, site.id))?.[kind]);
-  if (kind === "plugins" && isTruthyFlag(q.must_use)) items = items.filter((i) => Number(i.mu) === 1);
+  const sync = await getSiteSync(ctx.kv, site.id);
+  const pageArg = isPhpEmpty(q.page) ? q.paged : q.page;
+  const paged = !isPhpEmpty(pageArg) && !isPhpEmpty(q.per_page);
+  const mustUse = kind === "plugins" && !isPhpEmpty(q.must_use);
+  if (isPhpEmpty(q.search) && !mustUse && !paged) {
+    const outdated = childOutdatedError(site, sync);
+    // MainWP's REST wrapper keeps only the status of the ability's error data.
+    if (outdated) throw restError(outdated.code, outdated.message, 400);
+    const active = statusFilter(q.status);
+    const data = siteItems(sync, kind).filter((i) => active === null || i.active === active);
+    return { success: 1, total: data.length, data, site: siteMini(site) };
+  }
+  let items = parseStoredList(sync?.[kind]);
+  if (mustUse) items = items.filter((i) => Number(i.mu) === 1);
   const search = text(q.search).toLowerCase();
   if (search) {
     items = items.filter((i) =>
@@ -116,9 +196,11 @@ export async function listSiteItems(
     const inactive = statuses.includes("inactive");
     if (active !== inactive) items = items.filter((i) => (Number(i.active) === 1) === active);
   }
-  const page = Math.trunc(Number(q.page || q.paged));
-  const perPage = Math.trunc(Number(q.per_page));
-  if (page && perPage) items = items.slice(Math.max(0, (page - 1) * perPage), Math.max(0, page * perPage));
+  if (paged) {
+    const page = Math.trunc(Number(pageArg)) || 0;
+    const perPage = Math.trunc(Number(q.per_page)) || 0;
+    items = items.slice(Math.max(0, (page - 1) * perPage), Math.max(0, page * perPage));
+  }
   return { success: 1, total: items.length, data: items, site: siteMini(site) };
 }
 

@@ -14,7 +14,8 @@ import { childSiteOf } from "./sync.ts";
 import { ChildError } from "../child/errors.ts";
 import type { AppContext } from "../lib/context.ts";
 import { RestError, restError } from "../rest/errors.ts";
-import { type ClientRecord, getClient } from "../store/clients.ts";
+import { getClient } from "../store/clients.ts";
+import { clientRawRow } from "./client-view.ts";
 import { keys } from "../store/keys.ts";
 import {
   deleteSite,
@@ -401,57 +402,6 @@ export async function removeSite(
 
 // ---------------------------------------------------------------------------------------------------
 // Client and costs of a site
-
-/** Columns of MainWP's primary-contact join (`null` when the client has no primary contact). */
-const CONTACT_COLUMNS = [
-  "contact_id",
-  "contact_client_id",
-  "contact_email",
-  "contact_image",
-  "contact_name",
-  "contact_phone",
-  "contact_role",
-  "facebook",
-  "twitter",
-  "instagram",
-  "linkedin",
-] as const;
-
-/**
- * A client as MainWP's raw row: every `wp_clients` column as a string (`created` in unix seconds),
- * then the primary-contact columns.
- *
- * @example
- * ```ts
- * clientRawRow(client).created; // "1704445200"
- * ```
- */
-export function clientRawRow(c: ClientRecord): Record<string, string | null> {
-  const s = (v: unknown) => (v === null || v === undefined ? "" : String(v));
-  const row: Record<string, string | null> = {
-    client_id: s(c.client_id),
-    image: s((c as unknown as Record<string, unknown>).image),
-    name: s(c.name),
-    address_1: s(c.address_1),
-    address_2: s(c.address_2),
-    city: s(c.city),
-    zip: s(c.zip),
-    state: s(c.state),
-    country: s(c.country),
-    note: s(c.note),
-    client_email: s(c.client_email),
-    client_phone: s(c.client_phone),
-    client_facebook: s(c.client_facebook),
-    client_twitter: s(c.client_twitter),
-    client_instagram: s(c.client_instagram),
-    client_linkedin: s(c.client_linkedin),
-    created: s(c.created ?? 0),
-    suspended: s(c.suspended ?? 0),
-    primary_contact_id: s(c.primary_contact_id ?? 0),
-  };
-  for (const column of CONTACT_COLUMNS) row[column] = null;
-  return row;
-}
 
 /**
  * `GET /sites/{id_domain}/client`: `{"success":1,"data":<raw client row>}` or

@@ -91,6 +91,32 @@ Deno.test("POST /clients/add: simple object with selected_sites, sites assigned,
   await t.close();
 });
 
+Deno.test("selected_sites is null without sites, as MainWP's GROUP_CONCAT: add, edit, batches", async () => {
+  const t = await testApp();
+  const token = await t.key("read_write");
+  const added = await add(t, token, { name: "Solo" });
+  assertEquals(added.body.data.selected_sites, null);
+  assert(added.text.endsWith('"suspended":"0","selected_sites":null}}'), "the key is kept, last");
+  const edited = await t.call("POST", `${API}/clients/1/edit`, { token, json: { city: "Rome" } });
+  assertEquals([edited.body.data.city, edited.body.data.selected_sites], ["Rome", null]);
+  const batch = await t.call("POST", `${API}/clients/batch`, {
+    token,
+    json: { create: [{ name: "B" }], update: [{ id: 1, note: "x" }] },
+  });
+  assertEquals(batch.body.create[0].data.selected_sites, null);
+  assertEquals(batch.body.update[0].data.selected_sites, null);
+  const global = await t.call("POST", `${API}/batch`, {
+    token,
+    json: { clients: { create: [{ name: "G" }] } },
+  });
+  assertEquals(global.body.clients.create[0].data.selected_sites, null);
+  // With a site, the ids as a string.
+  const s1 = await site(t, { url: "https://a.example" });
+  const withSite = await t.call("POST", `${API}/clients/1/edit`, { token, json: { selected_sites: [s1] } });
+  assertEquals(withSite.body.data.selected_sites, String(s1));
+  await t.close();
+});
+
 Deno.test("POST /clients/add soft failures: missing name, duplicate e-mail; nothing stored", async () => {
   const t = await testApp();
   const token = await t.key("read_write");

@@ -192,8 +192,8 @@ Deno.test("POST /sites/sync: all sites when include is absent, include/exclude, 
       },
     });
     assertEquals((await t.call("PATCH", `${V2}/sites/sync`, { token, json: { include: [77] } })).body, {
-      total: 0,
-      data: [],
+      total: 1,
+      data: { 77: { result: "failed" } },
     });
   } finally {
     await env.close();

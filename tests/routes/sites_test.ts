@@ -550,6 +550,7 @@ Deno.test("GET /sites/{id}/client: the raw client row, or success 0", async () =
       state: "",
       country: "DE",
       note: "",
+      selected_icon_info: "",
       client_email: "acmeinc@example.test",
       client_phone: "",
       client_facebook: "",
@@ -563,6 +564,7 @@ Deno.test("GET /sites/{id}/client: the raw client row, or success 0", async () =
       contact_client_id: null,
       contact_email: null,
       contact_image: null,
+      contact_icon_info: null,
       contact_name: null,
       contact_phone: null,
       contact_role: null,
@@ -572,6 +574,17 @@ Deno.test("GET /sites/{id}/client: the raw client row, or success 0", async () =
       linkedin: null,
     },
   });
+  assertEquals(
+    Object.keys(res.body.data).slice(8, 12),
+    ["country", "note", "selected_icon_info", "client_email"],
+    "MainWP's column order",
+  );
+  assertEquals(Object.keys(res.body.data).slice(22, 26), [
+    "contact_email",
+    "contact_image",
+    "contact_icon_info",
+    "contact_name",
+  ]);
   assertEquals((await t.call("GET", `${API}/sites/blog.example/client`, { token })).body, {
     success: 0,
     error: "Client is not set or not found.",
