@@ -41,7 +41,7 @@ Deno.test("mergeSiteChanges: MainWP's row columns, skips incomplete and known en
       action: "activated",
       action_user: "bob",
       created: "1700000100",
-      meta_data: '{"name":"Hello Dolly","version":"1.7.2"}',
+      meta_data: '{"name":"Hello Dolly","version":"1.7.2","user_meta_json":"[]"}',
       dismiss: "0",
       summary: "Hello Dolly Plugin",
     },
