@@ -61,6 +61,8 @@ const OPTION_KEYS = [
   "siteurl",
   "users",
   "primary_lasttime_backup",
+  "password_policy_options",
+  "dbsize_activitylogs",
 ] as const;
 
 /**

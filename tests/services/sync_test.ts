@@ -159,6 +159,11 @@ Deno.test("recorded syncs 57 and 58 of a real child are parsed and stored with t
     );
     assertEquals(rows.filter((r) => r.object_id === "17965294634078").length, 1);
     assertEquals(second.options?.[CHANGES_LOGS_LAST_OPTION], "1796529463.2646");
+    assertEquals([first.options?.dbsize_activitylogs, second.options?.dbsize_activitylogs], [
+      undefined,
+      "163840",
+    ]);
+    assertEquals(JSON.parse(second.options?.password_policy_options ?? "{}").show_notices_to, "edit_posts");
     assertEquals(new Set(rows.map((r) => r.action_id)).size, rows.length);
 
     // The same reply again adds nothing.
