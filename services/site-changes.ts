@@ -2,14 +2,19 @@
  * @module
  * "Non-MainWP changes": what happened on a child site outside the Dashboard (plugins activated in
  * wp-admin, themes switched…), as the MainWP Child reports it in `child_site_actions_data` of a sync
- * reply (or of a register reply, or of an action reply's `sync` object). The rows are kept with the
+ * reply (or of a register reply, or of an action reply's `sync` object) and, since Child 5.4, in its newer
+ * change log `changes_logs_data` (sent only when the sync asks with `params_logs[events_count]`; MainWP
+ * Child 6.1 reports wp-admin activations only there). The rows are kept with the
  * site's stored sync data, as the site option {@link SITE_CHANGES_OPTION} (a JSON list, newest
  * {@link MAX_SITE_CHANGES} kept), so they go away with the site and need no key of their own.
  *
  * Each row has the columns of MainWP's `wp_actions` table, as strings: `action_id` (unique per site, in
  * arrival order), `wpid`, `object_id` (the child's key of the entry; an entry already stored is not added
- * twice), `context`, `action`, `action_user`, `created` (unix seconds), `meta_data` (JSON), `dismiss`
- * ("0") and `summary` ("<name> Plugin", "WP Core WordPress"…). `GET /sites/{id}/non-mainwp-changes`
+ * twice; change-log rows are `log-<id>`), `context`, `action`, `action_user`, `created` (unix seconds),
+ * `meta_data` (JSON, the acting user moved into `user_meta_json` as MainWP does), `dismiss` ("0") and
+ * `summary` ("<name> Plugin" with the name from `extra_info`, "WP Core WordPress"…). The times of the
+ * newest entries taken are kept too, so the next sync asks only for newer ones
+ * ({@link changesSyncParams}). `GET /sites/{id}/non-mainwp-changes`
  * answers them with the site's `name` and `url` in front, as MainWP's join does.
  *
  * @example
