@@ -353,6 +353,7 @@ export interface SiteChangesQuery {
   actions?: unknown;
   contexts?: unknown;
   total_count?: unknown;
+  source?: unknown;
 }
 
 const ORDER_COLUMNS = new Set(["created", "action_id", "action", "context", "action_user", "object_id"]);
@@ -373,6 +374,10 @@ export async function listSiteChanges(
   q: SiteChangesQuery = {},
 ): Promise<{ success: 1; total: number; data: unknown; site: SiteMini }> {
   let rows = storedSiteChanges(await getSiteSync(ctx.kv, site.id)).filter((r) => r.dismiss !== "1");
+  // Every stored row came from the child (MainWP's "wpadmin" source); "dashboard" or an unknown source
+  // selects none, as MainWP's query does.
+  const source = text(q.source);
+  if (source !== "" && source !== "wpadmin" && source !== "all") rows = [];
   const actions = parseList(q.actions);
   const contexts = parseList(q.contexts);
   if (actions.length > 0) rows = rows.filter((r) => actions.includes(r.action));

@@ -125,6 +125,8 @@ Deno.test("non-mainwp-changes: stored from register and action replies, listed w
     assertEquals((await get("?contexts=themes")).total, 1);
     assertEquals((await get("?actions=deactivated,activated")).total, 3);
     assertEquals(await get("?total_count=1"), { success: 1, total: 3, data: { total: 3 }, site });
+    assertEquals([(await get("?source=all")).total, (await get("?source=wpadmin")).total], [3, 3]);
+    assertEquals([(await get("?source=dashboard")).data, (await get("?source=other")).total], [[], 0]);
 
     // The same entries again add nothing.
     const stored = (await getSiteSync(t.ctx.kv, 1))?.options?.[SITE_CHANGES_OPTION];
