@@ -87,6 +87,8 @@ const MAX_META_CHARS = 4_000;
 const MAX_ROWS_CHARS = 300_000;
 /** Entries read from one reply. */
 const MAX_ENTRIES = 1_000;
+/** Times from the child beyond this (year 2286) are not taken: they would break dates and the next sync. */
+const MAX_TIME = 10_000_000_000;
 
 function cutStrings(value: unknown, depth = 0): unknown {
   if (typeof value === "string") return value.length > 200 ? value.slice(0, 200) + "…" : value;
@@ -171,7 +173,7 @@ export function mergeSiteChanges(siteId: number, existing: SiteChangeRow[], raw:
     if (objectId === "connected_admin" || !isObject(data) || known.has(objectId)) continue;
     const user = text(data.action_user);
     const created = Math.trunc(Number(data.created) || 0);
-    if (user === "" || created <= 0) continue;
+    if (user === "" || created <= 0 || created >= MAX_TIME) continue;
     const context = text(data.context);
     const { meta } = splitUserMeta(data.meta_data);
     // MainWP Child 6.1 names the item in `extra_info` (fixture 58); older children in `name`.
@@ -224,7 +226,10 @@ export const ACTIONS_LAST_OPTION = "non_mainwp_changes_sync_last_created";
 const LOG_CONTEXTS: Record<string, string> = { plugin: "plugins", theme: "themes", "cron-job": "cron" };
 
 /** Rounded as MainWP compares these float times. */
-const time4 = (v: unknown) => Math.round((Number(v) || 0) * 10_000) / 10_000;
+const time4 = (v: unknown) => {
+  const t = Math.round((Number(v) || 0) * 10_000) / 10_000;
+  return t > 0 && t < MAX_TIME ? t : 0;
+};
 
 function logItemName(meta: Record<string, unknown> | null): string {
   if (meta === null) return "";

@@ -1,5 +1,11 @@
 import { assert, assertEquals } from "@std/assert";
-import { mergeSiteChanges, SITE_CHANGES_OPTION } from "../../services/site-changes.ts";
+import {
+  MAX_SITE_CHANGES,
+  mergeChangesLogs,
+  mergeSiteChanges,
+  SITE_CHANGES_OPTION,
+  siteChangesOptions,
+} from "../../services/site-changes.ts";
 import { recordSyncValues } from "../../services/sync.ts";
 import { getSiteSync } from "../../store/sites.ts";
 import { replyProxy, siteApp, V2 } from "../routes/_site_fixtures.ts";
@@ -137,4 +143,40 @@ Deno.test("non-mainwp-changes: stored from register and action replies, listed w
     await proxy.close();
     await env.close();
   }
+});
+
+Deno.test("change reports from a hostile child stay bounded and never store unusable times", () => {
+  const many: Record<string, unknown> = {};
+  for (let i = 1; i <= 3000; i++) {
+    many[String(i)] = {
+      id: i,
+      log_type_id: 1461,
+      created_on: String(1700000000 + i),
+      username: "admin",
+      context: "plugin",
+      action_name: "activated",
+      meta_data: { plugindata: { name: "P" }, blob: "x".repeat(10_000), user_meta: { wp_user_id: 1 } },
+    };
+  }
+  const { rows, lastCreated } = mergeChangesLogs(1, [], many, 0);
+  assert(rows.length <= MAX_SITE_CHANGES);
+  assert(JSON.stringify(rows).length <= 300_000);
+  assert(rows.every((r) => r.meta_data.length <= 4_000 && r.summary === "P Plugin"));
+  assertEquals(lastCreated, 1700001000, "at most 1000 entries are read from one reply");
+
+  const odd = mergeChangesLogs(1, [], [
+    null,
+    "x",
+    { id: 1, log_type_id: 1461, created_on: "1e400", username: "a" },
+    { id: 2, log_type_id: 1461, created_on: 99999999999, username: "a" },
+    { id: 3, log_type_id: "x", created_on: 1700000000, username: "a" },
+    { id: 4, log_type_id: 1930, created_on: 1700000001, username: "a" },
+    { id: 5, log_type_id: 1570, created_on: 1700000002, username: "" },
+  ], 0);
+  assertEquals(odd.rows, []);
+  assertEquals(odd.lastCreated, 1700000002, "skipped types and rows without a user still move the mark");
+  const options = siteChangesOptions(1, null, {
+    "9": { action_user: "a", created: 1e300, context: "plugins" },
+  });
+  assertEquals(options, {});
 });
