@@ -123,6 +123,8 @@ export interface SyncValues {
   password_policy_options?: unknown;
   /** Option `primary_lasttime_backup`. */
   primary_lasttime_backup?: unknown;
+  /** Option `dbsize_activitylogs`: size of the child's change-log tables (sent with `params_logs`). */
+  dbsize_activitylogs?: unknown;
   /** Option `register_verify_key`, from `regverify_info`. */
   register_verify_key?: string;
 }
@@ -152,6 +154,7 @@ const COPIED: ReadonlyArray<readonly [keyof SyncValues, string]> = [
   ["themes_outdate_info", "themes_outdate_info"],
   ["password_policy_options", "password_policy_options"],
   ["primary_lasttime_backup", "primaryLasttimeBackup"],
+  ["dbsize_activitylogs", "dbsize_activitylogs"],
 ];
 
 function asPhpMap(value: unknown): PhpMap {

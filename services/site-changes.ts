@@ -2,14 +2,19 @@
  * @module
  * "Non-MainWP changes": what happened on a child site outside the Dashboard (plugins activated in
  * wp-admin, themes switched…), as the MainWP Child reports it in `child_site_actions_data` of a sync
- * reply (or of a register reply, or of an action reply's `sync` object). The rows are kept with the
+ * reply (or of a register reply, or of an action reply's `sync` object) and, since Child 5.4, in its newer
+ * change log `changes_logs_data` (sent only when the sync asks with `params_logs[events_count]`; MainWP
+ * Child 6.1 reports wp-admin activations only there). The rows are kept with the
  * site's stored sync data, as the site option {@link SITE_CHANGES_OPTION} (a JSON list, newest
  * {@link MAX_SITE_CHANGES} kept), so they go away with the site and need no key of their own.
  *
  * Each row has the columns of MainWP's `wp_actions` table, as strings: `action_id` (unique per site, in
  * arrival order), `wpid`, `object_id` (the child's key of the entry; an entry already stored is not added
- * twice), `context`, `action`, `action_user`, `created` (unix seconds), `meta_data` (JSON), `dismiss`
- * ("0") and `summary` ("<name> Plugin", "WP Core WordPress"…). `GET /sites/{id}/non-mainwp-changes`
+ * twice; change-log rows are `log-<id>`), `context`, `action`, `action_user`, `created` (unix seconds),
+ * `meta_data` (JSON, the acting user moved into `user_meta_json` as MainWP does), `dismiss` ("0") and
+ * `summary` ("<name> Plugin" with the name from `extra_info`, "WP Core WordPress"…). The times of the
+ * newest entries taken are kept too, so the next sync asks only for newer ones
+ * ({@link changesSyncParams}). `GET /sites/{id}/non-mainwp-changes`
  * answers them with the site's `name` and `url` in front, as MainWP's join does.
  *
  * @example
@@ -18,6 +23,7 @@
  * const body = await listSiteChanges(ctx, site, { limit: "20" });
  * ```
  */
+import type { FormFields } from "../child/form.ts";
 import type { AppContext } from "../lib/context.ts";
 import { isTruthyFlag, parseList } from "../rest/args.ts";
 import { encodeWpJson } from "../rest/json.ts";
@@ -63,13 +69,66 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
 const text = (v: unknown): string =>
   typeof v === "string" || typeof v === "number" || typeof v === "boolean" ? String(v) : "";
 
-/** MainWP's summary: "<meta name or WP Core> <Context without a trailing s, capitalised | WordPress>". */
-function summaryOf(context: string, meta: unknown): string {
-  const name = isObject(meta) && text(meta.name) !== "" ? escapeHtml(text(meta.name)) : "WP Core";
-  const what = context === "wordpress"
+/** A context's label in a summary: "WordPress", else capitalised without a trailing "s" ("Plugin"). */
+function contextLabel(context: string): string {
+  return context === "wordpress"
     ? "WordPress"
     : escapeHtml(context.replace(/s+$/, "").replace(/^./, (c) => c.toUpperCase()));
-  return `${name} ${what}`;
+}
+
+/** MainWP's summary: "<item name or WP Core> <Context label>"; the name is `extra_info.name` when sent. */
+function summaryOf(context: string, name: string): string {
+  return `${name !== "" ? escapeHtml(name) : "WP Core"} ${contextLabel(context)}`;
+}
+
+/** Longest `meta_data` JSON kept per row; longer string values are cut first (bounded storage). */
+const MAX_META_CHARS = 4_000;
+/** Longest stored row list, as JSON (the oldest rows go first); keeps a sync's commit well below KV limits. */
+const MAX_ROWS_CHARS = 300_000;
+/** Entries read from one reply. */
+const MAX_ENTRIES = 1_000;
+/** Times from the child beyond this (year 2286) are not taken: they would break dates and the next sync. */
+const MAX_TIME = 10_000_000_000;
+
+function cutStrings(value: unknown, depth = 0): unknown {
+  if (typeof value === "string") return value.length > 200 ? value.slice(0, 200) + "…" : value;
+  if (depth > 4 || typeof value !== "object" || value === null) return depth > 4 ? null : value;
+  if (Array.isArray(value)) return value.slice(0, 20).map((v) => cutStrings(v, depth + 1));
+  return Object.fromEntries(
+    Object.entries(value).slice(0, 40).map(([k, v]) => [k, cutStrings(v, depth + 1)]),
+  );
+}
+
+/** `meta_data` as stored: JSON, `""` when none, cut down when too long. */
+function metaJson(meta: Record<string, unknown> | null): string {
+  if (meta === null) return "";
+  const full = encodeWpJson(meta);
+  if (full.length <= MAX_META_CHARS) return full;
+  const cut = encodeWpJson(cutStrings(meta));
+  return cut.length <= MAX_META_CHARS ? cut : "";
+}
+
+/**
+ * MainWP's handling of an entry's `meta_data`: the acting user's details (`user_meta`, or the newer
+ * `meta_data.meta_data`) move out into `user_meta_json`; the rest is kept.
+ */
+function splitUserMeta(raw: unknown, dropped: readonly string[] = []): {
+  meta: Record<string, unknown> | null;
+  user: Record<string, unknown>;
+} {
+  if (!isObject(raw)) {
+    return { meta: raw === undefined || raw === null || raw === "" ? null : { value: raw }, user: {} };
+  }
+  const meta: Record<string, unknown> = {};
+  let user: Record<string, unknown> = {};
+  if (isObject(raw.user_meta)) user = raw.user_meta;
+  else if (isObject(raw.meta_data)) user = raw.meta_data;
+  for (const [k, v] of Object.entries(raw)) {
+    if (v === user || dropped.includes(k)) continue;
+    meta[k] = v;
+  }
+  meta.user_meta_json = Object.keys(user).length > 0 ? encodeWpJson(user) : "[]"; // PHP: an empty array
+  return { meta, user };
 }
 
 /**
@@ -102,39 +161,191 @@ export function storedSiteChanges(sync: SiteSyncData | null): SiteChangeRow[] {
  * ```
  */
 export function mergeSiteChanges(siteId: number, existing: SiteChangeRow[], raw: unknown): SiteChangeRow[] {
-  const entries: [string, unknown][] = Array.isArray(raw)
-    ? raw.map((v, i) => [isObject(v) && text(v.object_id) !== "" ? text(v.object_id) : String(i), v])
-    : isObject(raw)
-    ? Object.entries(raw)
-    : [];
+  const entries: [string, unknown][] =
+    (Array.isArray(raw)
+      ? raw.map((v, i) => [isObject(v) && text(v.object_id) !== "" ? text(v.object_id) : String(i), v])
+      : isObject(raw)
+      ? Object.entries(raw)
+      : []).slice(0, MAX_ENTRIES) as [string, unknown][];
   const known = new Set(existing.map((r) => r.object_id));
   const fresh: Omit<SiteChangeRow, "action_id">[] = [];
   for (const [objectId, data] of entries) {
     if (objectId === "connected_admin" || !isObject(data) || known.has(objectId)) continue;
     const user = text(data.action_user);
     const created = Math.trunc(Number(data.created) || 0);
-    if (user === "" || created <= 0) continue;
+    if (user === "" || created <= 0 || created >= MAX_TIME) continue;
     const context = text(data.context);
-    const meta = data.meta_data;
+    const { meta } = splitUserMeta(data.meta_data);
+    // MainWP Child 6.1 names the item in `extra_info` (fixture 58); older children in `name`.
+    const extra = meta !== null && isObject(meta.extra_info) ? meta.extra_info : null;
+    const name = text(extra ? extra.name : meta?.name);
+    if (meta !== null && extra && context === "themes" && !meta.slug && text(extra.slug) !== "") {
+      meta.slug = extra.slug;
+    }
     fresh.push({
       wpid: String(siteId),
-      object_id: objectId,
-      context,
-      action: text(data.action),
-      action_user: user,
+      object_id: objectId.slice(0, 100),
+      context: context.slice(0, 100),
+      action: text(data.action).slice(0, 100),
+      action_user: user.slice(0, 200),
       created: String(created),
-      meta_data: meta === undefined || meta === null || meta === "" ? "" : encodeWpJson(meta),
+      meta_data: metaJson(meta),
       dismiss: "0",
-      summary: summaryOf(context, meta),
+      summary: summaryOf(context, name.slice(0, 500)),
     });
     known.add(objectId);
   }
+  return appendRows(existing, fresh);
+}
+
+/** Numbers new rows in time order after the existing ones, as MainWP does; keeps the newest. */
+function appendRows(existing: SiteChangeRow[], fresh: Omit<SiteChangeRow, "action_id">[]): SiteChangeRow[] {
   if (fresh.length === 0) return existing;
-  // As MainWP: the child's entries in time order, numbered as they arrive.
   fresh.sort((a, b) => Number(a.created) - Number(b.created));
   let next = existing.reduce((max, r) => Math.max(max, Number(r.action_id) || 0), 0) + 1;
   const added = fresh.map((row) => ({ action_id: String(next++), ...row }));
-  return [...existing, ...added].slice(-MAX_SITE_CHANGES);
+  const rows = [...existing, ...added].slice(-MAX_SITE_CHANGES);
+  let size = JSON.stringify(rows).length;
+  while (rows.length > 1 && size > MAX_ROWS_CHARS) size -= JSON.stringify(rows.shift()).length + 1;
+  return rows;
+}
+
+/** Log types MainWP leaves out by default (cron events), sent as `params_logs[ignore_sync_changes_logs]`. */
+export const IGNORED_LOG_TYPES: readonly number[] = [1925, 1930, 1935, 1940, 1945, 1950, 1955];
+
+/** Change-log rows asked for per sync (`params_logs[events_count]`, MainWP's default). */
+export const CHANGES_LOGS_EVENTS_COUNT = 100;
+
+/** Site option: time of the newest change-log row taken (sent back as `params_logs[newer_than]`). */
+export const CHANGES_LOGS_LAST_OPTION = "changes_logs_sync_last_created";
+
+/** Site option: time of the newest actions entry taken (sent back as `child_actions_last_created`). */
+export const ACTIONS_LAST_OPTION = "non_mainwp_changes_sync_last_created";
+
+/** Change-log contexts in the vocabulary of the stored rows (the actions data says "plugins", "themes"). */
+const LOG_CONTEXTS: Record<string, string> = { plugin: "plugins", theme: "themes", "cron-job": "cron" };
+
+/** Rounded as MainWP compares these float times. */
+const time4 = (v: unknown) => {
+  const t = Math.round((Number(v) || 0) * 10_000) / 10_000;
+  return t > 0 && t < MAX_TIME ? t : 0;
+};
+
+function logItemName(meta: Record<string, unknown> | null): string {
+  if (meta === null) return "";
+  for (const key of ["extra_info", "plugindata", "themedata"]) {
+    const data = meta[key];
+    if (isObject(data) && text(data.name) !== "") return text(data.name);
+  }
+  return text(meta.name);
+}
+
+/**
+ * Merges the child's newer change log (`changes_logs_data`: `{"1":{id, log_type_id, created_on, context,
+ * action_name, username, user_id, meta_data…}, …}`) into the stored rows, as MainWP's
+ * `sync_changes_logs` takes it: rows not newer than `lastCreated`, without a user, or of an ignored type
+ * are skipped; a row already stored is not added twice. Returns the rows and the newest time seen.
+ *
+ * @example
+ * ```ts
+ * const { rows, lastCreated } = mergeChangesLogs(3, [], reply.changes_logs_data, 0);
+ * ```
+ */
+export function mergeChangesLogs(
+  siteId: number,
+  existing: SiteChangeRow[],
+  raw: unknown,
+  lastCreated: number,
+): { rows: SiteChangeRow[]; lastCreated: number } {
+  const entries = (isObject(raw) ? Object.values(raw) : Array.isArray(raw) ? raw : []).slice(0, MAX_ENTRIES);
+  const known = new Set(existing.map((r) => `${r.object_id}@${r.created}`));
+  let newest = lastCreated;
+  const fresh: Omit<SiteChangeRow, "action_id">[] = [];
+  for (const data of entries) {
+    if (!isObject(data)) continue;
+    const created = time4(data.created_on);
+    const type = Math.trunc(Number(data.log_type_id) || 0);
+    if (!(created > lastCreated) || type <= 0) continue;
+    newest = Math.max(newest, created);
+    const user = text(data.username);
+    if (IGNORED_LOG_TYPES.includes(type) || user === "") continue;
+    const objectId = `log-${text(data.id).slice(0, 40) || `${type}-${created}`}`;
+    const seconds = String(Math.trunc(created));
+    if (known.has(`${objectId}@${seconds}`)) continue;
+    known.add(`${objectId}@${seconds}`);
+    const { meta } = splitUserMeta(data.meta_data ?? {}, ["userdata"]);
+    const stored = { ...(meta ?? {}), client_ip: text(data.client_ip), log_type_id: type };
+    const childContext = text(data.context);
+    const context = LOG_CONTEXTS[childContext] ?? childContext;
+    const name = logItemName(meta).slice(0, 500);
+    fresh.push({
+      wpid: String(siteId),
+      object_id: objectId,
+      context: context.slice(0, 100),
+      action: text(data.action_name).slice(0, 100),
+      action_user: user.slice(0, 200),
+      created: seconds,
+      meta_data: metaJson(stored),
+      dismiss: "0",
+      summary: name !== "" ? `${escapeHtml(name)} ${contextLabel(context)}` : contextLabel(context),
+    });
+  }
+  return { rows: appendRows(existing, fresh), lastCreated: newest };
+}
+
+/**
+ * The site options a sync reply's change reports update (the stored rows and the two "newest taken"
+ * times), given the sync data before it; `{}` when nothing changes.
+ *
+ * @example
+ * ```ts
+ * Object.assign(options, siteChangesOptions(3, previous, reply.child_site_actions_data, reply.changes_logs_data));
+ * ```
+ */
+export function siteChangesOptions(
+  siteId: number,
+  previous: SiteSyncData | null,
+  actions: unknown,
+  logs?: unknown,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  const existing = storedSiteChanges(previous);
+  const withActions = mergeSiteChanges(siteId, existing, actions);
+  const actionsLast = Number(previous?.options?.[ACTIONS_LAST_OPTION]) || 0;
+  const actionTimes = (isObject(actions) ? Object.values(actions) : Array.isArray(actions) ? actions : [])
+    .slice(0, MAX_ENTRIES).map((a) => (isObject(a) ? time4(a.created) : 0));
+  const newestAction = Math.max(actionsLast, ...actionTimes);
+  if (newestAction > actionsLast) out[ACTIONS_LAST_OPTION] = String(newestAction);
+  const logsLast = Number(previous?.options?.[CHANGES_LOGS_LAST_OPTION]) || 0;
+  const merged = mergeChangesLogs(siteId, withActions, logs, logsLast);
+  if (merged.lastCreated > logsLast) out[CHANGES_LOGS_LAST_OPTION] = String(merged.lastCreated);
+  if (merged.rows !== existing) out[SITE_CHANGES_OPTION] = JSON.stringify(merged.rows);
+  return out;
+}
+
+/**
+ * The sync request fields that ask for change reports, as MainWP's `MainWP_Sync` and Logs module send
+ * them on a manual sync: `params_logs[...]` (newer than the last row taken, or than a day ago) and
+ * `child_actions_last_created`.
+ *
+ * @example
+ * ```ts
+ * await ctx.child.sync(site, { siteId: "3", ...changesSyncParams(await getSiteSync(kv, 3), nowSeconds()) });
+ * ```
+ */
+export function changesSyncParams(previous: SiteSyncData | null, now: number): FormFields {
+  const dayAgo = now - 86_400;
+  return {
+    params_logs: {
+      newer_than: Number(previous?.options?.[CHANGES_LOGS_LAST_OPTION]) || dayAgo,
+      events_count: CHANGES_LOGS_EVENTS_COUNT,
+      ignore_sync_changes_logs: [...IGNORED_LOG_TYPES],
+      ignore_sync_nonmainwp_actions: -1,
+      child_logs_ttl: 7,
+      child_logs_enabled: 1,
+    },
+    child_actions_last_created: Number(previous?.options?.[ACTIONS_LAST_OPTION]) || dayAgo,
+  };
 }
 
 /** Query of `GET /sites/{id}/non-mainwp-changes` (MainWP's names). */
@@ -147,6 +358,7 @@ export interface SiteChangesQuery {
   actions?: unknown;
   contexts?: unknown;
   total_count?: unknown;
+  source?: unknown;
 }
 
 const ORDER_COLUMNS = new Set(["created", "action_id", "action", "context", "action_user", "object_id"]);
@@ -167,6 +379,10 @@ export async function listSiteChanges(
   q: SiteChangesQuery = {},
 ): Promise<{ success: 1; total: number; data: unknown; site: SiteMini }> {
   let rows = storedSiteChanges(await getSiteSync(ctx.kv, site.id)).filter((r) => r.dismiss !== "1");
+  // Every stored row came from the child (MainWP's "wpadmin" source); "dashboard" or an unknown source
+  // selects none, as MainWP's query does.
+  const source = text(q.source);
+  if (source !== "" && source !== "wpadmin" && source !== "all") rows = [];
   const actions = parseList(q.actions);
   const contexts = parseList(q.contexts);
   if (actions.length > 0) rows = rows.filter((r) => actions.includes(r.action));
@@ -197,4 +413,62 @@ export async function listSiteChanges(
     return out;
   });
   return { success: 1, total: data.length, data, site: siteMini(site) };
+}
+
+/** One item of the `get-site-changes-v1` ability. */
+export interface SiteChangeItem {
+  id: number;
+  type: string;
+  action: string;
+  item: string;
+  user_id: number;
+  user: string;
+  timestamp: string | null;
+}
+
+function userIdOf(metaData: string): number {
+  try {
+    const meta = JSON.parse(metaData);
+    const user = isObject(meta) && typeof meta.user_meta_json === "string"
+      ? JSON.parse(meta.user_meta_json)
+      : null;
+    const id = isObject(user) ? Math.trunc(Number(user.wp_user_id ?? user.user_id) || 0) : 0;
+    return id > 0 ? id : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * `get-site-changes-v1`'s data: the site's non-dismissed changes, newest first, of one context (`type`)
+ * when given, one page of them, and the total. `item` is the row's summary (MainWP's log `item`),
+ * `user_id` the child's id of the acting user.
+ *
+ * @example
+ * ```ts
+ * const { items, total } = await siteChangeItems(ctx, site, { page: 1, perPage: 20, type: "plugins" });
+ * ```
+ */
+export async function siteChangeItems(
+  ctx: AppContext,
+  site: SiteRecord,
+  q: { page: number; perPage: number; type?: string },
+): Promise<{ items: SiteChangeItem[]; total: number }> {
+  const contexts = parseList(q.type);
+  const rows = storedSiteChanges(await getSiteSync(ctx.kv, site.id))
+    .filter((r) => r.dismiss !== "1" && (contexts.length === 0 || contexts.includes(r.context)))
+    .sort((a, b) => Number(b.created) - Number(a.created) || Number(b.action_id) - Number(a.action_id));
+  const items = rows.slice((q.page - 1) * q.perPage, q.page * q.perPage).map((r) => {
+    const created = Number(r.created);
+    return {
+      id: Number(r.action_id),
+      type: r.context,
+      action: r.action,
+      item: r.summary,
+      user_id: userIdOf(r.meta_data),
+      user: r.action_user,
+      timestamp: created > 0 ? new Date(created * 1000).toISOString().replace(/\.\d{3}Z$/, "+00:00") : null,
+    };
+  });
+  return { items, total: rows.length };
 }

@@ -18,6 +18,7 @@ import { syncErrorText, type SyncValues } from "../child/sync.ts";
 import { encodeWpJson } from "../rest/json.ts";
 import {
   getSite,
+  getSiteSync,
   type SiteRecord,
   type SiteSyncData,
   SYNC_JSON_COLUMNS,
@@ -25,7 +26,7 @@ import {
   writeSiteSync,
 } from "../store/sites.ts";
 import { nowSeconds } from "./dates.ts";
-import { mergeSiteChanges, SITE_CHANGES_OPTION, storedSiteChanges } from "./site-changes.ts";
+import { changesSyncParams, siteChangesOptions } from "./site-changes.ts";
 
 /**
  * The connector's view of a stored site (private key decrypted with `SECRET_KEY`).
@@ -60,6 +61,8 @@ const OPTION_KEYS = [
   "siteurl",
   "users",
   "primary_lasttime_backup",
+  "password_policy_options",
+  "dbsize_activitylogs",
 ] as const;
 
 /**
@@ -101,11 +104,12 @@ export type SyncOutcome =
 
 /**
  * Stores a successful sync reply's values: the sync data, the site record's own columns and, in the
- * same commit, the non-MainWP changes the child reported (`child_site_actions_data`).
+ * same commit, the non-MainWP changes the child reported (`child_site_actions_data`, and the newer
+ * change log `changes_logs_data`).
  *
  * @example
  * ```ts
- * await recordSyncValues(ctx, site.id, values);
+ * await recordSyncValues(ctx, site.id, values, reply.child_site_actions_data, reply.changes_logs_data);
  * ```
  */
 export async function recordSyncValues(
@@ -113,8 +117,9 @@ export async function recordSyncValues(
   siteId: number,
   values: SyncValues,
   changes?: unknown,
+  changesLogs?: unknown,
 ): Promise<SiteRecord | null> {
-  return (await recordSync(ctx, siteId, values, changes))?.site ?? null;
+  return (await recordSync(ctx, siteId, values, changes, changesLogs))?.site ?? null;
 }
 
 /**
@@ -131,15 +136,13 @@ export async function recordSync(
   siteId: number,
   values: SyncValues,
   changes?: unknown,
+  changesLogs?: unknown,
 ): Promise<{ site: SiteRecord; data: SiteSyncData } | null> {
   let written: SiteSyncData = {};
   const data = (previous: SiteSyncData | null) => {
     const next = syncDataFromValues(values, previous);
-    const existing = storedSiteChanges(previous);
-    const merged = mergeSiteChanges(siteId, existing, changes);
-    if (merged !== existing) {
-      next.options = { ...next.options, [SITE_CHANGES_OPTION]: JSON.stringify(merged) };
-    }
+    const changed = siteChangesOptions(siteId, previous, changes, changesLogs);
+    if (Object.keys(changed).length > 0) next.options = { ...next.options, ...changed };
     written = next; // the last attempt's data is what was committed
     return next;
   };
@@ -185,8 +188,14 @@ export async function syncSite(ctx: AppContext, siteOrId: SiteRecord | number): 
   const site = typeof siteOrId === "number" ? await getSite(ctx.kv, siteOrId) : siteOrId;
   if (!site) return null;
   try {
-    const result = await ctx.child.sync(await childSiteOf(ctx, site), { siteId: String(site.id) });
-    const stored = await recordSync(ctx, site.id, result.values, result.reply.child_site_actions_data);
+    // Every sync asks for the change reports (MainWP: manual syncs only), newer than the last ones taken.
+    const params = {
+      siteId: String(site.id),
+      ...changesSyncParams(await getSiteSync(ctx.kv, site.id), nowSeconds()),
+    };
+    const result = await ctx.child.sync(await childSiteOf(ctx, site), params);
+    const { child_site_actions_data: actions, changes_logs_data: logs } = result.reply;
+    const stored = await recordSync(ctx, site.id, result.values, actions, logs);
     if (!stored) return null;
     await ctx.hooks.doAction("mainwp_site_synced", stored.site, result.values);
     return {

@@ -6,7 +6,9 @@
  * deno run --allow-net sim/main.ts --count 100 --port 8090 [--latency-ms 50]
  * ```
  *
- * Prints the first and last site URL, then serves until SIGINT/SIGTERM.
+ * Prints the first and last site URL, then serves until SIGINT/SIGTERM. A plugin change made "in
+ * wp-admin" (reported at the next sync as a non-MainWP change):
+ * `curl -d plugin=hello.php -d action=deactivate http://127.0.0.1:8090/site-1/__sim/wp-admin`.
  *
  * @example
  * ```sh

@@ -5,7 +5,8 @@
  * POST with a `function` field (like the child, which hooks WordPress `init` on every URL — normally
  * `wp-admin/admin-ajax.php`), and an HTML page on GET/HEAD or other POSTs (what check-site sees).
  * Per-site controls make a site slow, offline (HTTP 503), fail with an HTTP status, answer garbage, or
- * report an old child version. The server counts requests in flight (for concurrency tests) and calls by
+ * report an old child version; `POST /site-N/__sim/wp-admin` (or `site(N).wpAdminPluginAction`) makes a
+ * plugin change in wp-admin, outside the Dashboard. The server counts requests in flight (for concurrency tests) and calls by
  * function per site. `close()` cancels pending delays and open streams and waits for the server to stop.
  *
  * @example
@@ -72,6 +73,7 @@ const MAX_SITES = 10_000;
 const MAX_REQUEST_BYTES = 1024 * 1024;
 const STREAM_CHUNK_BYTES = 64 * 1024;
 const SITE_PATH = /^\/site-(\d+)(\/.*)?$/;
+const WP_ADMIN_PATH = "/__sim/wp-admin";
 
 function html(
   status: number,
@@ -147,6 +149,18 @@ function answerResponse(answer: SimAnswer, isAjax: boolean, site: SimSite): Resp
 }
 
 /**
+ * The control endpoint `POST /site-N/__sim/wp-admin` (`plugin=<file>&action=activate|deactivate`): a change
+ * made in wp-admin, outside the Dashboard, which the next sync reports. 200 when the plugin changed, 409
+ * when it is not installed or already in that state, 400 for a bad action.
+ */
+function wpAdminControl(site: SimSite, fields: URLSearchParams): Response {
+  const action = fields.get("action");
+  if (action !== "activate" && action !== "deactivate") return html(400, "Bad Request", "Unknown action.");
+  const changed = site.wpAdminPluginAction(fields.get("plugin") ?? "", action);
+  return changed ? Response.json({ changed: true }) : Response.json({ changed: false }, { status: 409 });
+}
+
+/**
  * Starts the simulator.
  *
  * @example
@@ -187,6 +201,7 @@ export async function startChildSimulator(options: ChildSimulatorOptions): Promi
       return html(200, `Sim Site ${site.index}`, "Just another WordPress site");
     }
     const fields = new URLSearchParams(await readBodyCapped(request, MAX_REQUEST_BYTES));
+    if (rest === WP_ADMIN_PATH) return wpAdminControl(site, fields);
     if (fields.has("function") && controls.garbage !== null && site.pluginActive) {
       site.recordCall(fields.get("function"));
       return garbageResponse(controls.garbage, controls.oversizeBytes, stopping.signal);

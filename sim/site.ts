@@ -19,14 +19,22 @@ import { SIGN_ALGORITHMS, verifySignature } from "../child/keys.ts";
 import { compareVersions } from "../child/version.ts";
 import {
   CHILD_PLUGIN_FILE,
-  CONTENT_TIME,
   SECURITY_CHECK_NAMES,
-  type SimPlugin,
-  type SimTheme,
   type SiteContent,
   siteContent,
   WP_LATEST,
 } from "./catalog.ts";
+import {
+  buildStats,
+  hasUpdate,
+  pluginList,
+  pluginSlug,
+  pluginUpdates,
+  type StatsState,
+  themeList,
+} from "./stats.ts";
+import { KNOWN_FUNCTIONS, MESSAGES } from "./messages.ts";
+import { WpAdminLog } from "./wp-admin.ts";
 
 /** Ways a site can answer protocol requests with something that is not a valid envelope. */
 export type GarbageMode = "html" | "invalid-base64" | "invalid-json" | "truncated" | "oversized";
@@ -77,53 +85,6 @@ class ChildExit {
   constructor(readonly value: Record<string, unknown>) {}
 }
 
-/** Messages exactly as the child writes them (already HTML-escaped). */
-const MESSAGES = {
-  REG_ERROR1:
-    'Public key could not be set. Please make sure that the OpenSSL library has been configured correctly on your MainWP Dashboard. For additional help, please check this <strong><a href="https://docs.mainwp.com/troubleshooting/potential-issues" target="_blank">help document</a></strong>.',
-  REG_ERROR2:
-    "Public key already set. Please deactivate &amp; reactivate the MainWP Child plugin on the child site and try again.",
-  REG_ERROR3:
-    "This child site is set to require a unique security ID. Please enter it before the connection can be established.",
-  REG_ERROR4: "The unique security ID mismatch! Please correct it before the connection can be established.",
-  REG_ERROR7:
-    "Unable to connect to the site. Please verify that your Admin Username and Password are correct and try again.",
-  REG_ERROR8: "Administrator user does not exist. Please verify that the user is an existing administrator.",
-  REG_ERROR9: "User is not an administrator. Please use an administrator user to establish the connection.",
-  REG_ERROR10:
-    "Your current MainWP Dashboard version is not compatible with the new connection protocol. To add a site using Password Authentication, please update the MainWP Dashboard to the latest version.",
-  reconnect_failed: "Failed to reconnect to the site. Please remove the site and add it again.",
-  authFailed:
-    "Authentication failed! Please deactivate and re-activate the MainWP Child plugin on this site.",
-  sha1Refused:
-    "To use OPENSSL_ALGO_SHA1 OpenSSL signature algorithm. Please deactivate &amp; reactivate the MainWP Child plugin on the child site and try again.",
-  unknownUser: "Unexisting administrator user. Please verify that it is an existing administrator.",
-  notAdmin: "User not administrator. Please use an administrator user to establish the connection.",
-  incompatible:
-    "Required version has not been detected. Please, make sure that you are using the latest version of the MainWP Child plugin on your site.",
-  alreadyLinked:
-    "This site already contains a link. Please deactivate and reactivate the MainWP plugin.<br/>Hint: Go to the child site, deactivate and reactivate the MainWP Child plugin and try again.",
-  invalidRequest: "Invalid request!",
-} as const;
-
-/** Every function name the real child knows (MainWP_Child_Callable). */
-const KNOWN_FUNCTIONS = new Set(
-  (
-    "stats upgrade newpost deactivate newuser newadminpassword installplugintheme " +
-    "upgradeplugintheme upgradetranslation backup backup_checkpid cloneinfo security securityFix " +
-    "securityUnFix post_action get_all_posts comment_action comment_bulk_action get_all_comments " +
-    "get_all_themes theme_action get_all_plugins plugin_action get_all_pages get_all_users " +
-    "user_action search_users maintenance_site branding_child_plugin code_snippet uploader_action " +
-    "wordpress_seo client_report createBackupPoll page_speed woo_com_status links_checker " +
-    "wordfence delete_backup update_values ithemes updraftplus backup_wp backwpup wp_rocket " +
-    "settings_tools skeleton_key bulk_settings_manager custom_post_type backup_buddy " +
-    "get_site_icon vulner_checker wp_staging disconnect time_capsule extra_excution " +
-    "extra_execution wpvivid_backuprestore check_abandoned wp_seopress db_updater " +
-    "cache_purge_action jetpack_protect jetpack_scan delete_actions verify_action " +
-    "api_backups_mysqldump patchstack password_policy_settings clean_up_child_logs"
-  ).split(" "),
-);
-
 const REGVERIFY_KEPT = 5;
 
 function exit(value: Record<string, unknown>): never {
@@ -141,10 +102,6 @@ function randomHex(bytes: number): string {
 
 function listParam(fields: URLSearchParams, name: string, separator: string): string[] {
   return (fields.get(name) ?? "").split(separator).map((s) => s.trim()).filter((s) => s !== "");
-}
-
-function pluginSlug(file: string): string {
-  return file.includes("/") ? file.split("/")[0] : file.replace(/\.php$/, "");
 }
 
 function actionItem(item: { name: string; version: string }, slug: string) {
@@ -173,6 +130,8 @@ export class SimSite {
   #connectedAdmin = "";
   #signAlgo: number | null = null;
   #verifies: { key: string; secret: string }[] = [];
+  #missingTheme: string | null = null;
+  readonly #wpAdmin = new WpAdminLog();
 
   /** Site `index` (1-based) served at `url`. */
   constructor(index: number, url: string, options: SimSiteOptions = {}) {
@@ -231,6 +190,25 @@ export class SimSite {
   reactivate(): void {
     this.pluginActive = true;
     this.#forgetConnection();
+  }
+
+  /**
+   * A plugin (de)activated by the administrator in wp-admin, outside the Dashboard: the state changes
+   * and the child logs it (a deactivation in `child_site_actions_data`, an activation in the change log).
+   * Returns false when the plugin is not installed or already in that state.
+   *
+   * @example
+   * ```ts
+   * site.wpAdminPluginAction("hello.php", "deactivate");
+   * ```
+   */
+  wpAdminPluginAction(file: string, action: "activate" | "deactivate"): boolean {
+    const plugin = this.#content.plugins.find((p) => p.file === file);
+    if (!plugin || plugin.active === (action === "activate")) return false;
+    plugin.active = action === "activate";
+    const user = { id: 1, login: this.#adminUser, role: "administrator" };
+    this.#wpAdmin.pluginChange(plugin, action, user);
+    return true;
   }
 
   /**
@@ -386,9 +364,9 @@ export class SimSite {
       case "theme_action":
         return this.#themeAction(fields);
       case "get_all_plugins":
-        return { data: this.#pluginList(fields) };
+        return { data: pluginList(this.#state(), fields) };
       case "get_all_themes":
-        return { data: this.#themeList(fields) };
+        return { data: themeList(this.#state(), fields) };
       case "security":
         return { ...this.#content.security };
       case "securityFix":
@@ -448,7 +426,7 @@ export class SimSite {
       mainwp_cache_control_last_purged: 0,
     };
     if (Object.keys(errors).length > 0) reply.upgrades_error = errors;
-    if (type === "plugin") reply.plugin_updates = this.#pluginUpdates();
+    if (type === "plugin") reply.plugin_updates = pluginUpdates(this.#state());
     else reply.sync = this.#stats(fields);
     return reply;
   }
@@ -516,7 +494,11 @@ export class SimSite {
     const action = fields.get("action");
     const files = listParam(fields, "plugin", "||").filter((file) => file !== CHILD_PLUGIN_FILE);
     const affected = this.#content.plugins.filter((p) => files.includes(p.file));
-    const items = Object.fromEntries(affected.map((p) => [p.file, actionItem(p, p.file)]));
+    // A file that is not installed still gets an (empty) item, and the status stays SUCCESS (fixture 52).
+    const items = Object.fromEntries(files.map((file) => {
+      const plugin = affected.find((p) => p.file === file);
+      return [file, plugin ? actionItem(plugin, file) : { name: "", version: "", slug: file }];
+    }));
     let status = "SUCCESS";
     if (action === "activate" || action === "deactivate") {
       for (const plugin of affected) plugin.active = action === "activate";
@@ -540,12 +522,16 @@ export class SimSite {
     const otherData: Record<string, unknown> = { theme_action_data: items };
     if (action === "activate") {
       const theme = this.#content.themes.find((t) => t.stylesheet === wanted[0]);
-      if (theme) {
+      if (wanted[0] !== undefined) {
         if (active) {
           otherData.theme_deactivate_data = { [active.name]: actionItem(active, active.stylesheet) };
         }
+        // WordPress switches even to a stylesheet that is not installed (fixture 55).
         for (const t of this.#content.themes) t.active = t === theme;
-        items[theme.stylesheet] = actionItem(theme, theme.stylesheet);
+        this.#missingTheme = theme ? null : wanted[0];
+        items[wanted[0]] = theme
+          ? actionItem(theme, theme.stylesheet)
+          : { name: wanted[0], version: false, slug: wanted[0] };
       }
     } else if (action === "delete") {
       if (wanted.length === 1 && wanted[0] === active?.stylesheet) {
@@ -572,196 +558,23 @@ export class SimSite {
     return Object.fromEntries(names.map((name) => [name, value]));
   }
 
-  #pluginRecords(): SimPlugin[] {
-    const child: SimPlugin = {
-      file: CHILD_PLUGIN_FILE,
-      name: "MainWP Child",
-      description: "Provides a secure connection between your MainWP Dashboard and your WordPress sites.",
-      author: "MainWP",
-      version: this.controls.childVersion,
-      latest: this.controls.childVersion,
-      active: true,
+  #state(): StatsState {
+    return {
+      url: this.url,
+      childVersion: this.controls.childVersion,
+      content: this.#content,
+      adminUser: this.#adminUser,
+      users: this.#users,
+      uniqueId: this.#uniqueId,
+      missingTheme: this.#missingTheme,
+      wpAdmin: this.#wpAdmin,
     };
-    return [child, ...this.#content.plugins];
-  }
-
-  #pluginList(fields?: URLSearchParams): Record<string, unknown>[] {
-    const status = fields?.get("status") ?? "";
-    const keyword = (fields?.get("keyword") ?? "").toLowerCase();
-    return this.#pluginRecords()
-      .filter((p) => status === "" || (status === "active") === p.active)
-      .filter((p) => keyword === "" || p.name.toLowerCase().includes(keyword))
-      .map((p) => ({
-        name: p.name,
-        slug: p.file,
-        description: p.description,
-        version: p.version,
-        active: p.active ? 1 : 0,
-        mainwp: p.file === CHILD_PLUGIN_FILE ? "T" : "F",
-      }));
-  }
-
-  #themeList(fields?: URLSearchParams): Record<string, unknown>[] {
-    const status = fields?.get("status") ?? "";
-    return this.#content.themes
-      .filter((t) => status === "" || (status === "active") === t.active)
-      .map((t) => ({
-        name: t.name,
-        title: t.name,
-        description: t.description,
-        version: t.version,
-        active: t.active ? 1 : 0,
-        slug: t.stylesheet,
-        parent_active: 0,
-      }));
-  }
-
-  #pluginUpdates(): Record<string, unknown> | [] {
-    const entries = this.#content.plugins.filter(hasUpdate).map((p) => {
-      const slug = pluginSlug(p.file);
-      return [p.file, {
-        Name: p.name,
-        PluginURI: `https://wordpress.org/plugins/${slug}/`,
-        Version: p.version,
-        Description: p.description,
-        Author: p.author,
-        TextDomain: slug,
-        Title: p.name,
-        AuthorName: p.author,
-        update: {
-          id: `w.org/plugins/${slug}`,
-          slug,
-          plugin: p.file,
-          new_version: p.latest,
-          url: `https://wordpress.org/plugins/${slug}/`,
-          package: `https://downloads.wordpress.org/plugin/${slug}.${p.latest}.zip`,
-          tested: WP_LATEST,
-        },
-        active: p.active ? 1 : 0,
-        wp_compatible: true,
-        php_compatible: true,
-      }] as const;
-    });
-    return entries.length > 0 ? Object.fromEntries(entries) : [];
-  }
-
-  #themeUpdates(): Record<string, unknown> | [] {
-    const entries = this.#content.themes.filter(hasUpdate).map((t) =>
-      [t.stylesheet, {
-        Name: t.name,
-        Version: t.version,
-        Author: t.author,
-        Template: t.stylesheet,
-        Stylesheet: t.stylesheet,
-        active: t.active ? 1 : 0,
-        update: {
-          theme: t.stylesheet,
-          new_version: t.latest,
-          url: `https://wordpress.org/themes/${t.stylesheet}/`,
-          package: `https://downloads.wordpress.org/theme/${t.stylesheet}.${t.latest}.zip`,
-        },
-      }] as const
-    );
-    return entries.length > 0 ? Object.fromEntries(entries) : [];
   }
 
   /** The full sync payload (child-protocol.md §B6). */
   #stats(fields: URLSearchParams): Record<string, unknown> {
-    const c = this.#content;
-    const activeTheme = c.themes.find((t) => t.active);
-    const admin = this.#users.get(this.#adminUser)!;
-    const outdated = (items: (SimPlugin | SimTheme)[]) =>
-      items.some((i) => i.active && hasUpdate(i)) ? "N" : "Y";
-    const security = {
-      ...c.security,
-      sec_outdated_plugins: outdated(c.plugins),
-      sec_outdated_themes: outdated(c.themes),
-    };
-    const stats: Record<string, unknown> = {
-      version: this.controls.childVersion,
-      wpversion: c.wpVersion,
-      siteurl: this.url.replace(/\/$/, ""),
-      wpe: 0,
-      wphost: "",
-      site_info: {
-        wpversion: c.wpVersion,
-        debug_mode: false,
-        phpversion: c.phpVersion,
-        child_version: this.controls.childVersion,
-        memory_limit: c.memoryLimit,
-        mysql_version: c.mysqlVersion,
-        db_size: `${(c.dbSize / 1_048_576).toFixed(2)} MB`,
-        themeactivated: activeTheme?.name ?? "",
-        ip: "127.0.0.1",
-        child_curl_version: "8.5.0",
-        child_openssl_version: "OpenSSL 3.0.13 30 Jan 2024",
-        site_lang: c.siteLang,
-        site_public: 1,
-        format_datetime: {
-          timezone_string: "UTC",
-          gmt_offset: 0,
-          date_format: "F j, Y",
-          time_format: "g:i a",
-        },
-      },
-      wp_updates: compareVersions(c.wpVersion, WP_LATEST) < 0 ? WP_LATEST : null,
-      plugin_updates: this.#pluginUpdates(),
-      theme_updates: this.#themeUpdates(),
-      translation_updates: c.translations.map((t) => ({ ...t })),
-      recent_comments: c.comments.map((m) => ({
-        id: m.id,
-        status: m.status,
-        author: m.author,
-        content: m.content,
-        postId: m.postId,
-        dts: m.dts,
-      })),
-      recent_posts: c.posts.map((p) => ({ ...p, post_type: "post" })),
-      recent_pages: c.pages.map((p) => ({ ...p, post_type: "page" })),
-      securityIssues: Object.values(security).filter((v) => v === "N").length,
-      securityStats: security,
-      directories: "",
-      categories: ["Uncategorized", "News"],
-      categories_list: [{ term_id: 1, name: "Uncategorized", slug: "uncategorized" }, {
-        term_id: 2,
-        name: "News",
-        slug: "news",
-      }],
-      totalsize: c.totalSize,
-      dbsize: c.dbSize,
-      extauth: null,
-      plugins: this.#pluginList(),
-      themes: this.#themeList(),
-      last_post_gmt: c.posts.reduce((latest, p) => Math.max(latest, p.dts), 0),
-      mainwpdir: 1,
-      uniqueId: this.#uniqueId,
-      plugins_outdate_info: [],
-      themes_outdate_info: [],
-      health_site_status: { ...c.health },
-      child_site_actions_data: [],
-      changes_logs_data: [],
-      admin_nicename: this.#adminUser,
-      admin_useremail: admin.email,
-    };
-    if (fields.get("optimize") === "1") {
-      stats.users = [...this.#users].map(([login, user], n) => ({
-        id: n + 1,
-        login,
-        nicename: login,
-        email: user.email,
-        display_name: login,
-        registered: new Date((CONTENT_TIME - 365 * 86_400) * 1000).toISOString().slice(0, 19).replace(
-          "T",
-          " ",
-        ),
-        role: [user.role],
-      }));
-    }
+    const stats = buildStats(this.#state(), fields);
     if (fields.get("sync_regverify") === "1") stats.regverify_info = this.#generateRegverify();
     return stats;
   }
-}
-
-function hasUpdate(item: { version: string; latest: string }): boolean {
-  return compareVersions(item.version, item.latest) < 0;
 }

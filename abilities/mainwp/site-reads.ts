@@ -18,7 +18,7 @@ import { clientAbilityObject, costAbilityObject, costOutputSchema, siteBasicObje
 import { listInput } from "../schema-validate.ts";
 import { resolveSite } from "../../services/site-resolve.ts";
 import { abandonedItems, jsonOption } from "../../services/site-items.ts";
-import { listSiteChanges } from "../../services/site-changes.ts";
+import { siteChangeItems } from "../../services/site-changes.ts";
 import { costsOfSite } from "../../services/costs.ts";
 import { findClient } from "../../services/clients.ts";
 import { fleetSnapshot, selectSites, type SiteEntry } from "../../services/site-list.ts";
@@ -217,30 +217,8 @@ export function registerSiteReadAbilities(sink: AbilitySink): void {
       const site = await siteOf(ctx, input);
       const page = Number(q.page ?? 1);
       const perPage = Number(q.per_page ?? 20);
-      const contexts = q.type ?? "";
-      const [rows, count] = await Promise.all([
-        listSiteChanges(ctx, site, { page, per_page: perPage, contexts }),
-        listSiteChanges(ctx, site, { contexts, total_count: 1 }),
-      ]);
-      const items = (rows.data as Record<string, string>[]).map((r) => {
-        let meta: unknown = null;
-        try {
-          meta = r.meta_data ? JSON.parse(r.meta_data) : null;
-        } catch {
-          meta = null;
-        }
-        const created = Number(r.created);
-        return {
-          id: Number(r.action_id),
-          type: r.context,
-          action: r.action,
-          item: isRecord(meta) && meta.name !== undefined ? String(meta.name) : "",
-          user_id: 0,
-          user: r.action_user,
-          timestamp: created > 0 ? iso(created) : null,
-        };
-      });
-      return { items, page, per_page: perPage, total: count.total };
+      const { items, total } = await siteChangeItems(ctx, site, { page, perPage, type: q.type });
+      return { items, page, per_page: perPage, total };
     },
   });
   sink.register({

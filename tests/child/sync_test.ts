@@ -73,3 +73,55 @@ Deno.test("syncErrorText gives MainWP's sync_errors text", () => {
     "ERROR: Authentication failed!",
   );
 });
+
+const RECORDED = await (async () => {
+  for (
+    const dir of [
+      "../../../../shared/fixtures/mainwp-child-6.1/",
+      "file:///work/shared/fixtures/mainwp-child-6.1/",
+    ]
+  ) {
+    const url = new URL(dir, import.meta.url);
+    if (await Deno.stat(url).then(() => true, () => false)) return url;
+  }
+  throw new Error("the recorded child replies are missing");
+})();
+
+Deno.test("syncValuesFromReply takes the recorded replies of a real MainWP Child 6.1 (57, 58)", async () => {
+  for (const file of ["57-stats-usual.json", "58-stats-params-logs.json"]) {
+    const { reply } = JSON.parse(await Deno.readTextFile(new URL(file, RECORDED)));
+    const values = syncValuesFromReply(reply);
+    assertEquals([values.version, values.siteurl, values.ip, values.phpversion], [
+      "6.1",
+      "http://127.0.0.1:8082",
+      "127.0.0.1",
+      "8.2.36",
+    ]);
+    assertEquals(values.site_info?.debug_mode, true);
+    assertEquals([values.wp_upgrades, values.plugin_upgrades, values.theme_upgrades], [[], [], []]);
+    assertEquals(values.translation_upgrades, []);
+    assertEquals(values.securityIssues, 4, "four N checks");
+    assertEquals([values.health_value, values.health_status], [100, 0]);
+    assertEquals((values.categories as { slug: string }[]).map((c) => c.slug), [
+      "fixtures",
+      "news",
+      "uncategorized",
+    ]);
+    assertEquals((values.plugins as unknown[]).length, 3);
+    assertEquals((values.users as { login: string }[]).map((u) => u.login).includes("admin"), true);
+    assertEquals([values.admin_nicename, values.admin_useremail], ["admin", "admin@example.test"]);
+    assertEquals([values.dbsize, values.last_post_gmt, values.mainwpdir, values.uniqueId], [
+      1425408,
+      1796529449,
+      1,
+      "",
+    ]);
+    assertEquals((values.password_policy_options as Record<string, unknown>).due_soon_days, "7");
+    assertEquals(
+      values.dbsize_activitylogs,
+      file.startsWith("58") ? 163840 : undefined,
+      "only with params_logs",
+    );
+    assertEquals(activeThemeLabel(values.themes), "Twenty Twenty-Five 1.5");
+  }
+});

@@ -230,7 +230,12 @@ Deno.test("plugin actions go through the child; its reply's sync is stored; erro
       token,
       json: { slug: "nope/nope.php" },
     });
-    assertEquals([unknown.body.success, unknown.body.data], [0, []]);
+    // A real child "activates" a missing plugin: SUCCESS with an empty item (recorded reply 52).
+    assertEquals([unknown.body.success, unknown.body.data], [1, [{
+      name: "",
+      slug: "nope/nope.php",
+      version: "",
+    }]]);
 
     for (const [method, action] of [["POST", "activate"], ["POST", "deactivate"], ["DELETE", "delete"]]) {
       const empty = await t.call(method, `${V2}/sites/1/plugins/${action}`, { token, json: { slug: " , " } });

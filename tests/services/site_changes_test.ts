@@ -1,5 +1,11 @@
 import { assert, assertEquals } from "@std/assert";
-import { mergeSiteChanges, SITE_CHANGES_OPTION } from "../../services/site-changes.ts";
+import {
+  MAX_SITE_CHANGES,
+  mergeChangesLogs,
+  mergeSiteChanges,
+  SITE_CHANGES_OPTION,
+  siteChangesOptions,
+} from "../../services/site-changes.ts";
 import { recordSyncValues } from "../../services/sync.ts";
 import { getSiteSync } from "../../store/sites.ts";
 import { replyProxy, siteApp, V2 } from "../routes/_site_fixtures.ts";
@@ -41,7 +47,7 @@ Deno.test("mergeSiteChanges: MainWP's row columns, skips incomplete and known en
       action: "activated",
       action_user: "bob",
       created: "1700000100",
-      meta_data: '{"name":"Hello Dolly","version":"1.7.2"}',
+      meta_data: '{"name":"Hello Dolly","version":"1.7.2","user_meta_json":"[]"}',
       dismiss: "0",
       summary: "Hello Dolly Plugin",
     },
@@ -125,6 +131,8 @@ Deno.test("non-mainwp-changes: stored from register and action replies, listed w
     assertEquals((await get("?contexts=themes")).total, 1);
     assertEquals((await get("?actions=deactivated,activated")).total, 3);
     assertEquals(await get("?total_count=1"), { success: 1, total: 3, data: { total: 3 }, site });
+    assertEquals([(await get("?source=all")).total, (await get("?source=wpadmin")).total], [3, 3]);
+    assertEquals([(await get("?source=dashboard")).data, (await get("?source=other")).total], [[], 0]);
 
     // The same entries again add nothing.
     const stored = (await getSiteSync(t.ctx.kv, 1))?.options?.[SITE_CHANGES_OPTION];
@@ -135,4 +143,40 @@ Deno.test("non-mainwp-changes: stored from register and action replies, listed w
     await proxy.close();
     await env.close();
   }
+});
+
+Deno.test("change reports from a hostile child stay bounded and never store unusable times", () => {
+  const many: Record<string, unknown> = {};
+  for (let i = 1; i <= 3000; i++) {
+    many[String(i)] = {
+      id: i,
+      log_type_id: 1461,
+      created_on: String(1700000000 + i),
+      username: "admin",
+      context: "plugin",
+      action_name: "activated",
+      meta_data: { plugindata: { name: "P" }, blob: "x".repeat(10_000), user_meta: { wp_user_id: 1 } },
+    };
+  }
+  const { rows, lastCreated } = mergeChangesLogs(1, [], many, 0);
+  assert(rows.length <= MAX_SITE_CHANGES);
+  assert(JSON.stringify(rows).length <= 300_000);
+  assert(rows.every((r) => r.meta_data.length <= 4_000 && r.summary === "P Plugin"));
+  assertEquals(lastCreated, 1700001000, "at most 1000 entries are read from one reply");
+
+  const odd = mergeChangesLogs(1, [], [
+    null,
+    "x",
+    { id: 1, log_type_id: 1461, created_on: "1e400", username: "a" },
+    { id: 2, log_type_id: 1461, created_on: 99999999999, username: "a" },
+    { id: 3, log_type_id: "x", created_on: 1700000000, username: "a" },
+    { id: 4, log_type_id: 1930, created_on: 1700000001, username: "a" },
+    { id: 5, log_type_id: 1570, created_on: 1700000002, username: "" },
+  ], 0);
+  assertEquals(odd.rows, []);
+  assertEquals(odd.lastCreated, 1700000002, "skipped types and rows without a user still move the mark");
+  const options = siteChangesOptions(1, null, {
+    "9": { action_user: "a", created: 1e300, context: "plugins" },
+  });
+  assertEquals(options, {});
 });

@@ -217,7 +217,6 @@ Deno.test("the stats payload has the spec's keys and shapes", async () => {
         "directories",
         "categories",
         "categories_list",
-        "totalsize",
         "dbsize",
         "extauth",
         "last_post_gmt",
@@ -256,6 +255,37 @@ Deno.test("the stats payload has the spec's keys and shapes", async () => {
     ]);
     const themes = stats.themes as Record<string, unknown>[];
     assertEquals(themes.filter((t) => t.active === 1).length, 1);
+  });
+});
+
+Deno.test("a wp-admin change: deactivation in the actions data, activation in the change log", async () => {
+  await withSimulator({ count: 1 }, async (sim) => {
+    const key = await register(sim, 1);
+    const file = (await protocol(sim, 1, signed(key, "get_all_plugins")) as { data: { slug: string }[] })
+      .data.find((p) => p.slug !== "mainwp-child/mainwp-child.php")!.slug;
+    const control = (action: string) => post(sim.url(1) + "__sim/wp-admin", { plugin: file, action });
+    assertEquals((await control("dance")).status, 400);
+    const first =
+      (await protocol(sim, 1, signed(key, "get_all_plugins")) as { data: { slug: string; active: number }[] })
+        .data.find((p) => p.slug === file)!.active;
+    assertEquals((await control(first ? "activate" : "deactivate")).status, 409, "already in that state");
+    assertEquals((await control(first ? "deactivate" : "activate")).status, 200);
+    assertEquals((await control(first ? "activate" : "deactivate")).status, 200);
+    const plain = await protocol(sim, 1, signed(key, "stats", { params_logs: "" }));
+    assertEquals(plain.changes_logs_data, "");
+    assert(!("dbsize_activitylogs" in plain));
+    const actions = Object.values(plain.child_site_actions_data as Record<string, Record<string, unknown>>);
+    assertEquals(actions.map((a) => [a.context, a.action]), [["plugins", "deactivated"]]);
+    const logs = { params_logs: { newer_than: 0, events_count: 100, ignore_sync_changes_logs: -1 } };
+    const withLogs = await protocol(sim, 1, signed(key, "stats", logs));
+    assertEquals(typeof withLogs.dbsize_activitylogs, "number");
+    const rows = Object.values(withLogs.changes_logs_data as Record<string, Record<string, unknown>>);
+    assertEquals(rows.map((r) => [r.log_type_id, r.action_name]), [[1461, "activated"]]);
+    const created = Number(rows[0].created_on);
+    const newer = { params_logs: { ...logs.params_logs, newer_than: created } };
+    assertEquals((await protocol(sim, 1, signed(key, "stats", newer))).changes_logs_data, []);
+    const later = { child_actions_last_created: Number(actions[0].created) };
+    assertEquals((await protocol(sim, 1, signed(key, "stats", later))).child_site_actions_data, []);
   });
 });
 
