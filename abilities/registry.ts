@@ -25,30 +25,69 @@ export interface AbilityAnnotations {
   instructions?: string;
 }
 
-/** What a permission callback or execute function gets. */
-export interface AbilityCall {
+/** What a permission callback or execute function gets: `input` is the parsed input. */
+export interface AbilityCall<Input = unknown> {
   ctx: AppContext;
   /** The REST request, when the call came over REST. */
   req?: RestRequest;
-  input: unknown;
+  input: Input;
 }
 
-/** An ability as registered. */
-export interface AbilityDefinition {
+/** A schema slot of an ability: a zod schema, or absent. */
+export type SchemaSlot = z.ZodType | undefined;
+
+/**
+ * What the execute function receives for an input schema: the schema's parsed output (`null` for an
+ * ability without input).
+ */
+export type InputOf<In extends SchemaSlot> = In extends z.ZodType ? z.output<In> : null;
+
+/** What the execute function returns for an output schema (anything without one). */
+export type OutputOf<Out extends SchemaSlot> = Out extends z.ZodType ? z.input<Out> : unknown;
+
+/**
+ * An ability as registered. The run path parses the input with `input` before the permission callback
+ * and the execute function see it, so both receive `z.output<In>` — never raw request data.
+ */
+export interface AbilityDefinition<In extends SchemaSlot = SchemaSlot, Out extends SchemaSlot = SchemaSlot> {
   name: string;
   label: string;
   description: string;
   category: string;
-  /** Input schema (zod); absent = the ability takes no input. */
-  input?: z.ZodType;
+  /** Input schema (zod); absent = the ability takes no input. Properties carry `.describe()` for agents. */
+  input?: In;
   /** Output schema (zod). */
-  output?: z.ZodType;
+  output?: Out;
   annotations?: AbilityAnnotations;
   /** Listed over REST (default true). */
   showInRest?: boolean;
   /** `true` to allow, a `RestError` to refuse (its status becomes 401/403 over REST). */
-  permission: (call: AbilityCall) => true | RestError | Promise<true | RestError>;
-  execute: (call: AbilityCall) => unknown;
+  permission(call: AbilityCall<InputOf<In>>): true | RestError | Promise<true | RestError>;
+  execute(call: AbilityCall<InputOf<In>>): OutputOf<Out> | Promise<OutputOf<Out>>;
+}
+
+/**
+ * Types an ability definition from its schemas: `execute` and `permission` get `z.output` of the
+ * input schema, and `execute` must return what the output schema describes.
+ *
+ * @example
+ * ```ts
+ * const countTags = defineAbility({
+ *   name: "demo/count-v1",
+ *   label: "Count",
+ *   description: "Counts.",
+ *   category: "site",
+ *   input: z.object({ of: z.string().describe("What to count.") }),
+ *   output: z.object({ total: z.int() }),
+ *   permission: () => true,
+ *   execute: ({ input }) => ({ total: input.of.length }),
+ * });
+ * ```
+ */
+export function defineAbility<In extends SchemaSlot = undefined, Out extends SchemaSlot = undefined>(
+  definition: AbilityDefinition<In, Out>,
+): AbilityDefinition {
+  return definition;
 }
 
 /** A registered ability, with its JSON Schemas computed once. */
