@@ -42,9 +42,6 @@ export type SchemaSlot = z.ZodType | undefined;
  */
 export type InputOf<In extends SchemaSlot> = In extends z.ZodType ? z.output<In> : null;
 
-/** What the execute function returns for an output schema (anything without one). */
-export type OutputOf<Out extends SchemaSlot> = Out extends z.ZodType ? z.input<Out> : unknown;
-
 /**
  * An ability as registered. The run path parses the input with `input` before the permission callback
  * and the execute function see it, so both receive `z.output<In>` — never raw request data.
@@ -63,12 +60,12 @@ export interface AbilityDefinition<In extends SchemaSlot = SchemaSlot, Out exten
   showInRest?: boolean;
   /** `true` to allow, a `RestError` to refuse (its status becomes 401/403 over REST). */
   permission(call: AbilityCall<InputOf<In>>): true | RestError | Promise<true | RestError>;
-  execute(call: AbilityCall<InputOf<In>>): OutputOf<Out> | Promise<OutputOf<Out>>;
+  /** Its result is checked against `output` at run time (WordPress's `ability_invalid_output`). */
+  execute(call: AbilityCall<InputOf<In>>): unknown;
 }
 
 /**
- * Types an ability definition from its schemas: `execute` and `permission` get `z.output` of the
- * input schema, and `execute` must return what the output schema describes.
+ * Types an ability definition from its input schema: `execute` and `permission` get its `z.output`.
  *
  * @example
  * ```ts
@@ -124,9 +121,10 @@ export function jsonSchemaOf(schema: z.ZodType | undefined): Record<string, unkn
 const SAFE_INTEGER_BOUNDS = new Set([Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER]);
 
 /**
- * Rewrites zod's JSON Schema the way WordPress schemas are written: a nullable value is a type list
- * (`{"type":["object","null"]}` rather than `anyOf` with `null`; an object-or-null defaulting to null
- * shows `"default": []`, as PHP's `array()` serialises), `const` becomes a one-value `enum` (WordPress
+ * Rewrites zod's JSON Schema the way WordPress schemas are written: a nullable value or a union of
+ * bare types is a type list (`{"type":["object","null"]}`, `{"type":["integer","string"]}` rather than
+ * `anyOf`; an object-or-null defaulting to null shows `"default": []`, as PHP's `array()` serialises),
+ * a loose object has no `additionalProperties`, `const` becomes a one-value `enum` (WordPress
  * validates `enum`, not `const`), a number enum of whole numbers is an integer enum, and zod's implicit
  * safe-integer bounds are dropped.
  *
@@ -150,6 +148,18 @@ export function wordpressSchema(node: unknown): unknown {
   }
   if (out.type === "number" && Array.isArray(out.enum) && out.enum.every(Number.isInteger)) {
     out.type = "integer";
+  }
+  // `z.looseObject` says "anything else too" (`{}`), which is what no `additionalProperties` means.
+  const extra = out.additionalProperties;
+  if (extra && typeof extra === "object" && Object.keys(extra).length === 0) delete out.additionalProperties;
+  // A union of bare types is a type list, as MainWP writes `["integer","string"]` (not `anyOf`).
+  const alternatives = out.anyOf;
+  if (
+    Array.isArray(alternatives) && alternatives.length > 1 && !("type" in out) &&
+    alternatives.every((b) => typeof b?.type === "string" && Object.keys(b).length === 1)
+  ) {
+    const { anyOf: _anyOf, ...rest } = out;
+    out = { type: alternatives.map((b) => b.type), ...rest };
   }
   const branches = out.anyOf;
   if (Array.isArray(branches) && branches.length === 2) {
