@@ -136,8 +136,7 @@ export function registerTagAbilities(registry: AbilitySink): void {
     output: TagObject,
     annotations: READ,
     permission: basePermission,
-    execute: async ({ ctx, input }) =>
-      tagObject(ctx.kv, await existingTag(ctx.kv, input.tag_id)),
+    execute: async ({ ctx, input }) => tagObject(ctx.kv, await existingTag(ctx.kv, input.tag_id)),
   });
   registry.register({
     name: "mainwp/add-tag-v1",
@@ -203,7 +202,12 @@ export function registerTagAbilities(registry: AbilitySink): void {
       z.object({ deleted: z.boolean(), tag: z.object({ id: z.int(), name: z.string() }) }),
       z.object({
         dry_run: z.boolean(),
-        would_affect: z.object({ id: z.int(), name: z.string(), sites_count: z.int(), clients_count: z.int() }),
+        would_affect: z.object({
+          id: z.int(),
+          name: z.string(),
+          sites_count: z.int(),
+          clients_count: z.int(),
+        }),
         warnings: z.array(z.string()),
       }),
     ]),
