@@ -152,15 +152,6 @@ export function wordpressSchema(node: unknown): unknown {
   // `z.looseObject` says "anything else too" (`{}`), which is what no `additionalProperties` means.
   const extra = out.additionalProperties;
   if (extra && typeof extra === "object" && Object.keys(extra).length === 0) delete out.additionalProperties;
-  // A union of bare types is a type list, as MainWP writes `["integer","string"]` (not `anyOf`).
-  const alternatives = out.anyOf;
-  if (
-    Array.isArray(alternatives) && alternatives.length > 1 && !("type" in out) &&
-    alternatives.every((b) => typeof b?.type === "string" && Object.keys(b).length === 1)
-  ) {
-    const { anyOf: _anyOf, ...rest } = out;
-    out = { type: alternatives.map((b) => b.type), ...rest };
-  }
   const branches = out.anyOf;
   if (Array.isArray(branches) && branches.length === 2) {
     const nullAt = branches.findIndex((b) =>
@@ -172,6 +163,15 @@ export function wordpressSchema(node: unknown): unknown {
       out = { ...other, ...rest, type: [other.type, "null"] };
       if (out.default === null && other.type === "object") out.default = [];
     }
+  }
+  // Any other union of bare types is a type list, as MainWP writes `["integer","string"]` (not `anyOf`).
+  const alternatives = out.anyOf;
+  if (
+    Array.isArray(alternatives) && alternatives.length > 1 && !("type" in out) &&
+    alternatives.every((b) => typeof b?.type === "string" && Object.keys(b).length === 1)
+  ) {
+    const { anyOf: _anyOf, ...rest } = out;
+    out = { type: alternatives.map((b) => b.type), ...rest };
   }
   return out;
 }

@@ -3,9 +3,9 @@
  * Running an ability as WordPress 7.x does over REST (abilities.md §1.4): method check from the
  * annotations, input normalisation (a `null` input takes the schema's top-level default), coercion and
  * lenient validation with WordPress's messages, then the ability's zod schema (its parsed value is all
- * the permission callback and execute function ever see), the permission callback (its error answered 401 anonymous /
- * 403 logged in, original data kept in `additional_data`), `wp_before_execute_ability`, execute, output
- * validation, `wp_after_execute_ability`.
+ * the permission callback and the execute function ever see), the permission callback (its error
+ * answered 401 anonymous / 403 logged in, original data kept in `additional_data`),
+ * `wp_before_execute_ability`, execute, output validation, `wp_after_execute_ability`.
  *
  * @example
  * ```ts
