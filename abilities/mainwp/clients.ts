@@ -140,7 +140,7 @@ export function registerClientAbilities(registry: AbilitySink): void {
           'Client state to list: "active", "suspended" or "any" (default). Accepted for compatibility; every client is listed.',
         ),
         search: z.string().default("").describe(
-          'Text matched against client names and e-mail addresses, e.g. "acme". Empty (default) matches all.',
+          'Case-insensitive text matched against client IDs, names and e-mail addresses, e.g. "acme". Empty (default) matches all.',
         ),
         include: idList("Only these client IDs").default([]),
         exclude: idList("Leave out these client IDs").default([]),

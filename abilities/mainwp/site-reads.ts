@@ -38,7 +38,7 @@ type SiteInput = { site_id_or_domain: number | string };
 /** count-sites' and get-sites-basic's filters. */
 const countFilters = {
   status: z.enum(COUNT_STATUSES).optional().describe(
-    'Only sites in this state: "connected", "disconnected" or "suspended". Absent counts every site.',
+    'Only sites in this state: "connected", "disconnected" or "suspended". Absent means every site.',
   ),
   tag_ids: idList("Only sites with at least one of these tag IDs").optional(),
   client_id: z.int().optional().describe("Only sites of this client (client ID, e.g. 3)."),
