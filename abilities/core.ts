@@ -11,7 +11,7 @@
 import { z } from "zod";
 import { restError } from "../rest/errors.ts";
 import { roleCan } from "../store/users.ts";
-import type { AbilityCall, AbilityDefinition, AbilityRegistry } from "./registry.ts";
+import { type AbilityCall, type AbilityDefinition, type AbilityRegistry, defineAbility } from "./registry.ts";
 
 /** Categories in WordPress's and MainWP's registration order. */
 export const BUILT_IN_CATEGORIES = [
@@ -97,13 +97,17 @@ export function registerBuiltInCategories(registry: AbilityRegistry): void {
 export function coreAbilityDefinitions(): AbilityDefinition[] {
   const definitions: AbilityDefinition[] = [];
   const registry = { register: (d: AbilityDefinition) => definitions.push(d) };
-  registry.register({
+  registry.register(defineAbility({
     name: "core/get-site-info",
     label: "Get Site Information",
     description:
       "Returns basic information about this dashboard: name, description, URLs, charset, language and version.",
     category: "site",
-    input: z.object({ fields: z.array(z.enum(SITE_INFO_FIELDS)).optional() }).strict().default({}),
+    input: z.object({
+      fields: z.array(z.enum(SITE_INFO_FIELDS)).optional().describe(
+        'Fields to return, e.g. ["name", "url"]; absent or empty returns them all.',
+      ),
+    }).strict().default({}),
     output: z.object(Object.fromEntries(SITE_INFO_FIELDS.map((f) => [f, z.string().optional()]))),
     annotations: { readonly: true, destructive: false, idempotent: true },
     permission: canManageOptions,
@@ -119,10 +123,10 @@ export function coreAbilityDefinitions(): AbilityDefinition[] {
         language: "en-US",
         version: "7.0.4",
       };
-      const wanted = (input as { fields?: string[] } | null)?.fields;
+      const wanted = input.fields;
       return wanted?.length ? Object.fromEntries(wanted.map((f) => [f, all[f]])) : all;
     },
-  });
+  }));
   registry.register({
     name: "core/get-environment-info",
     label: "Get Environment Information",

@@ -25,30 +25,66 @@ export interface AbilityAnnotations {
   instructions?: string;
 }
 
-/** What a permission callback or execute function gets. */
-export interface AbilityCall {
+/** What a permission callback or execute function gets: `input` is the parsed input. */
+export interface AbilityCall<Input = unknown> {
   ctx: AppContext;
   /** The REST request, when the call came over REST. */
   req?: RestRequest;
-  input: unknown;
+  input: Input;
 }
 
-/** An ability as registered. */
-export interface AbilityDefinition {
+/** A schema slot of an ability: a zod schema, or absent. */
+export type SchemaSlot = z.ZodType | undefined;
+
+/**
+ * What the execute function receives for an input schema: the schema's parsed output (`null` for an
+ * ability without input).
+ */
+export type InputOf<In extends SchemaSlot> = In extends z.ZodType ? z.output<In> : null;
+
+/**
+ * An ability as registered. The run path parses the input with `input` before the permission callback
+ * and the execute function see it, so both receive `z.output<In>` — never raw request data.
+ */
+export interface AbilityDefinition<In extends SchemaSlot = SchemaSlot, Out extends SchemaSlot = SchemaSlot> {
   name: string;
   label: string;
   description: string;
   category: string;
-  /** Input schema (zod); absent = the ability takes no input. */
-  input?: z.ZodType;
+  /** Input schema (zod); absent = the ability takes no input. Properties carry `.describe()` for agents. */
+  input?: In;
   /** Output schema (zod). */
-  output?: z.ZodType;
+  output?: Out;
   annotations?: AbilityAnnotations;
   /** Listed over REST (default true). */
   showInRest?: boolean;
   /** `true` to allow, a `RestError` to refuse (its status becomes 401/403 over REST). */
-  permission: (call: AbilityCall) => true | RestError | Promise<true | RestError>;
-  execute: (call: AbilityCall) => unknown;
+  permission(call: AbilityCall<InputOf<In>>): true | RestError | Promise<true | RestError>;
+  /** Its result is checked against `output` at run time (WordPress's `ability_invalid_output`). */
+  execute(call: AbilityCall<InputOf<In>>): unknown;
+}
+
+/**
+ * Types an ability definition from its input schema: `execute` and `permission` get its `z.output`.
+ *
+ * @example
+ * ```ts
+ * const countTags = defineAbility({
+ *   name: "demo/count-v1",
+ *   label: "Count",
+ *   description: "Counts.",
+ *   category: "site",
+ *   input: z.object({ of: z.string().describe("What to count.") }),
+ *   output: z.object({ total: z.int() }),
+ *   permission: () => true,
+ *   execute: ({ input }) => ({ total: input.of.length }),
+ * });
+ * ```
+ */
+export function defineAbility<In extends SchemaSlot = undefined, Out extends SchemaSlot = undefined>(
+  definition: AbilityDefinition<In, Out>,
+): AbilityDefinition {
+  return definition;
 }
 
 /** A registered ability, with its JSON Schemas computed once. */
@@ -85,9 +121,10 @@ export function jsonSchemaOf(schema: z.ZodType | undefined): Record<string, unkn
 const SAFE_INTEGER_BOUNDS = new Set([Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER]);
 
 /**
- * Rewrites zod's JSON Schema the way WordPress schemas are written: a nullable value is a type list
- * (`{"type":["object","null"]}` rather than `anyOf` with `null`; an object-or-null defaulting to null
- * shows `"default": []`, as PHP's `array()` serialises), `const` becomes a one-value `enum` (WordPress
+ * Rewrites zod's JSON Schema the way WordPress schemas are written: a nullable value or a union of
+ * bare types is a type list (`{"type":["object","null"]}`, `{"type":["integer","string"]}` rather than
+ * `anyOf`; an object-or-null defaulting to null shows `"default": []`, as PHP's `array()` serialises),
+ * a loose object has no `additionalProperties`, `const` becomes a one-value `enum` (WordPress
  * validates `enum`, not `const`), a number enum of whole numbers is an integer enum, and zod's implicit
  * safe-integer bounds are dropped.
  *
@@ -112,6 +149,9 @@ export function wordpressSchema(node: unknown): unknown {
   if (out.type === "number" && Array.isArray(out.enum) && out.enum.every(Number.isInteger)) {
     out.type = "integer";
   }
+  // `z.looseObject` says "anything else too" (`{}`), which is what no `additionalProperties` means.
+  const extra = out.additionalProperties;
+  if (extra && typeof extra === "object" && Object.keys(extra).length === 0) delete out.additionalProperties;
   const branches = out.anyOf;
   if (Array.isArray(branches) && branches.length === 2) {
     const nullAt = branches.findIndex((b) =>
@@ -123,6 +163,15 @@ export function wordpressSchema(node: unknown): unknown {
       out = { ...other, ...rest, type: [other.type, "null"] };
       if (out.default === null && other.type === "object") out.default = [];
     }
+  }
+  // Any other union of bare types is a type list, as MainWP writes `["integer","string"]` (not `anyOf`).
+  const alternatives = out.anyOf;
+  if (
+    Array.isArray(alternatives) && alternatives.length > 1 && !("type" in out) &&
+    alternatives.every((b) => typeof b?.type === "string" && Object.keys(b).length === 1)
+  ) {
+    const { anyOf: _anyOf, ...rest } = out;
+    out = { type: alternatives.map((b) => b.type), ...rest };
   }
   return out;
 }

@@ -1,10 +1,11 @@
 /**
  * @module
  * Running an ability as WordPress 7.x does over REST (abilities.md §1.4): method check from the
- * annotations, input normalisation (a `null` input takes the schema's top-level default), lenient
- * validation with WordPress's messages, the permission callback (its error answered 401 anonymous /
- * 403 logged in, original data kept in `additional_data`), `wp_before_execute_ability`, execute, output
- * validation, `wp_after_execute_ability`.
+ * annotations, input normalisation (a `null` input takes the schema's top-level default), coercion and
+ * lenient validation with WordPress's messages, then the ability's zod schema (its parsed value is all
+ * the permission callback and the execute function ever see), the permission callback (its error
+ * answered 401 anonymous / 403 logged in, original data kept in `additional_data`),
+ * `wp_before_execute_ability`, execute, output validation, `wp_after_execute_ability`.
  *
  * @example
  * ```ts
@@ -15,7 +16,8 @@ import type { AppContext } from "../lib/context.ts";
 import { RestError, restError } from "../rest/errors.ts";
 import type { RestRequest } from "../rest/server.ts";
 import { type Ability, expectedMethod } from "./registry.ts";
-import { coerceWpSchema, validateWpSchema } from "./schema-validate.ts";
+import { validateWpSchema } from "./schema-validate.ts";
+import { parseAbilityInput } from "./input.ts";
 
 const METHOD_MESSAGES = {
   GET: "Read-only abilities require GET method.",
@@ -27,10 +29,8 @@ const METHOD_MESSAGES = {
 export interface RunOptions {
   /** The effective HTTP method (after `_method` / `X-HTTP-Method-Override`). */
   method: string;
-  /** The raw input (query `input` for GET/DELETE, JSON body `input` for POST). */
+  /** The raw input (query `input` for GET/DELETE, JSON body `input` for POST); coerced per schema. */
   input: unknown;
-  /** Query-string input: leaves are strings and are coerced per schema first (WordPress 7.1). */
-  fromQuery?: boolean;
   req?: RestRequest;
 }
 
@@ -51,7 +51,8 @@ function invalidInput(ability: Ability, reason: string): RestError {
 }
 
 /**
- * Checks method, input and permission; returns the normalised input. Throws the REST errors of §1.4.
+ * Checks method, input and permission; returns the input parsed by the ability's schema (what the
+ * permission callback saw and the execute function gets). Throws the REST errors of §1.4.
  *
  * @example
  * ```ts
@@ -63,20 +64,18 @@ export async function prepareRun(ctx: AppContext, ability: Ability, options: Run
   if (options.method.toUpperCase() !== expected) {
     throw restError("rest_ability_invalid_method", METHOD_MESSAGES[expected], 405);
   }
-  let input = normalizeInput(ability, options.input);
-  if (!ability.inputSchema) {
-    if (input !== null && input !== "") {
-      throw restError(
-        "ability_missing_input_schema",
-        `Ability "${ability.name}" does not define an input schema required to validate the provided input.`,
-        400,
-      );
-    }
-  } else {
-    if (options.fromQuery && input !== null) input = coerceWpSchema(input, ability.inputSchema);
-    const reason = validateWpSchema(input, ability.inputSchema, "input");
-    if (reason) throw invalidInput(ability, reason);
+  const raw = normalizeInput(ability, options.input);
+  // Without an input schema only "no input" is allowed; `?input=` (the empty string) counts as none.
+  if (!ability.input && raw !== null && raw !== "") {
+    throw restError(
+      "ability_missing_input_schema",
+      `Ability "${ability.name}" does not define an input schema required to validate the provided input.`,
+      400,
+    );
   }
+  const parsed = parseAbilityInput(ability, raw);
+  if (!parsed.ok) throw invalidInput(ability, parsed.reason);
+  const input = parsed.input;
   const allowed = await ability.permission({ ctx, req: options.req, input });
   if (allowed !== true) {
     const status = options.req?.auth.user ? 403 : 401;

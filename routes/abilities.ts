@@ -162,7 +162,7 @@ export function registerAbilityRoutes(rest: RestServer): void {
       const ability = visibleAbility(req, req.urlParams.name);
       const fromQuery = req.method === "GET" || req.method === "DELETE" || req.method === "HEAD";
       const input = fromQuery ? req.query.input ?? null : (req.json?.input ?? null);
-      return runAbility(req.ctx, ability, { method: req.method, input, fromQuery, req });
+      return runAbility(req.ctx, ability, { method: req.method, input, req });
     },
   });
   rest.register(NS, "/abilities/(?P<name>[a-zA-Z0-9\\-\\/]+)", {

@@ -30,8 +30,11 @@ export function registerBatchAbilities(sink: AbilitySink): void {
     description:
       "Reports how far a queued batch job has got: status, progress, counts and the errors of failed sites.",
     category: "mainwp-batch",
-    input: z.object({ job_id: z.string().regex(/^(sync|update|reconnect|disconnect|check|suspend)_/) })
-      .strict(),
+    input: z.object({
+      job_id: z.string().regex(/^(sync|update|reconnect|disconnect|check|suspend)_/).describe(
+        'The job_id a queued batch ability answered with, e.g. "sync_c608cb55-b0a9-4855-a8d5-210477a78a59".',
+      ),
+    }).strict(),
     output: z.object({
       job_id: z.string(),
       type: z.string(),
@@ -56,7 +59,7 @@ export function registerBatchAbilities(sink: AbilitySink): void {
     },
     permission: basePermission,
     execute: async ({ ctx, input }) => {
-      const status = await jobStatus(ctx.kv, (input as { job_id: string }).job_id);
+      const status = await jobStatus(ctx.kv, input.job_id);
       if (!status) throw jobNotFound();
       return status;
     },

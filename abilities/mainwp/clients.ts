@@ -15,8 +15,15 @@ import type { AbilitySink } from "./index.ts";
 import type { AppContext } from "../../lib/context.ts";
 import { restError } from "../../rest/errors.ts";
 import { basePermission } from "./permissions.ts";
-import { clientAbilityObject, costAbilityObject, costOutputSchema, siteBasicObject } from "./objects.ts";
-import { listInput } from "../schema-validate.ts";
+import {
+  clientAbilityObject,
+  clientOutputSchema,
+  costAbilityObject,
+  costOutputSchema,
+  siteBasicObject,
+  siteBasicSchema,
+} from "./objects.ts";
+import { clientIdOrEmail, confirm, dryRun, idList, optionalInput, perPage } from "./fields.ts";
 import {
   addClient,
   CLIENT_MESSAGES,
@@ -35,25 +42,37 @@ import { getSites } from "../../store/sites.ts";
 import type { ClientRecord } from "../../store/clients.ts";
 
 const READ = { readonly: true, destructive: false, idempotent: true, instructions: "" };
-const clientRef = z.union([z.int(), z.string()]);
+const clientRef = clientIdOrEmail;
+
+/** A client's text field, described for agents. */
+const text = (what: string) => z.string().optional().describe(what);
 
 /** The optional client fields add-client and update-client accept (MainWP's column names). */
 const clientFields = {
-  client_email: z.string().meta({ format: "email" }).optional(),
-  client_phone: z.string().optional(),
-  address_1: z.string().optional(),
-  address_2: z.string().optional(),
-  city: z.string().optional(),
-  state: z.string().optional(),
-  zip: z.string().optional(),
-  country: z.string().optional(),
-  note: z.string().optional(),
-  selected_sites: z.array(z.int()).optional(),
-  client_facebook: z.string().optional(),
-  client_twitter: z.string().optional(),
-  client_instagram: z.string().optional(),
-  client_linkedin: z.string().optional(),
+  client_email: z.string().meta({ format: "email" }).optional().describe(
+    'The client\'s e-mail address, e.g. "billing@acme.example".',
+  ),
+  client_phone: text('Phone number as free text, e.g. "+1 555 0100".'),
+  address_1: text('First address line, e.g. "1 Main Street".'),
+  address_2: text('Second address line (suite, floor…), e.g. "Suite 200".'),
+  city: text('City, e.g. "Springfield".'),
+  state: text('State, province or region, e.g. "Oregon".'),
+  zip: text('Postal code, e.g. "97403".'),
+  country: text('Country, e.g. "United States".'),
+  note: text("Free-text note about the client."),
+  selected_sites: idList("IDs of the sites that belong to this client").optional(),
+  client_facebook: text('Facebook page or profile URL, e.g. "https://facebook.com/acme".'),
+  client_twitter: text('X/Twitter handle or profile URL, e.g. "@acme".'),
+  client_instagram: text('Instagram handle or profile URL, e.g. "@acme".'),
+  client_linkedin: text('LinkedIn page URL, e.g. "https://linkedin.com/company/acme".'),
 };
+
+const clientListOutput = z.object({
+  items: z.array(clientOutputSchema),
+  page: z.int(),
+  per_page: z.int(),
+  total: z.int(),
+});
 
 const TEXT_INPUTS = [
   "name",
@@ -73,21 +92,18 @@ const TEXT_INPUTS = [
 ] as const;
 
 /** The service input for add/edit from an ability input (text fields and `selected_sites`). */
-function clientInputOf(input: Record<string, unknown>): ClientInput {
+function clientInputOf(
+  input: Partial<Record<(typeof TEXT_INPUTS)[number], string>> & {
+    selected_sites?: number[];
+  },
+): ClientInput {
   const out: ClientInput = {};
   for (const field of TEXT_INPUTS) {
-    if (typeof input[field] === "string") out[field] = input[field] as string;
+    const value = input[field];
+    if (typeof value === "string") out[field] = value;
   }
-  if (input.selected_sites !== undefined) {
-    out.selected_sites = listInput(input.selected_sites).map((v) => Math.trunc(Number(v)));
-  }
+  if (input.selected_sites !== undefined) out.selected_sites = input.selected_sites;
   return out;
-}
-
-/** A boolean input as WordPress 7.1 coerces it: `true`, `1`, `"1"`, `"true"` (any case). */
-function flag(value: unknown): boolean {
-  return value === true || value === 1 ||
-    (typeof value === "string" && ["1", "true"].includes(value.trim().toLowerCase()));
 }
 
 /** Resolves `client_id_or_email`, or throws MainWP's 404. */
@@ -116,31 +132,27 @@ export function registerClientAbilities(registry: AbilitySink): void {
     label: "List MainWP Clients",
     description: "Lists clients ordered by name, with paging, search and id filters.",
     category: "mainwp-clients",
-    input: z.looseObject({
-      page: z.int().min(1).max(10000).default(1),
-      per_page: z.int().min(1).max(100).default(20),
-      status: z.enum(["any", "active", "suspended"]).default("any"),
-      search: z.string().default(""),
-      include: z.array(z.int()).default([]),
-      exclude: z.array(z.int()).default([]),
-    }).nullable().default(null),
+    input: optionalInput(
+      z.looseObject({
+        page: z.int().min(1).max(10000).default(1).describe("Page number, from 1 to 10000 (default 1)."),
+        per_page: perPage(100, 20),
+        status: z.enum(["any", "active", "suspended"]).default("any").describe(
+          'Client state to list: "active", "suspended" or "any" (default). Accepted for compatibility; every client is listed.',
+        ),
+        search: z.string().default("").describe(
+          'Case-insensitive text matched against client IDs, names and e-mail addresses, e.g. "acme". Empty (default) matches all.',
+        ),
+        include: idList("Only these client IDs").default([]),
+        exclude: idList("Leave out these client IDs").default([]),
+      }),
+      true,
+    ),
+    output: clientListOutput,
     annotations: READ,
     permission: basePermission,
-    execute: async ({ ctx, input }) => {
-      const q = (input ?? {}) as {
-        page?: number;
-        per_page?: number;
-        search?: string;
-        include?: number[];
-        exclude?: number[];
-      };
-      const page = q.page ?? 1;
-      const perPage = q.per_page ?? 20;
-      const all = await listClientRecords(ctx, {
-        search: q.search ?? "",
-        include: q.include ?? [],
-        exclude: q.exclude ?? [],
-      });
+    execute: async ({ ctx, input: q }) => {
+      const { page, per_page: perPage } = q;
+      const all = await listClientRecords(ctx, { search: q.search, include: q.include, exclude: q.exclude });
       return {
         items: all.slice((page - 1) * perPage, page * perPage).map(clientAbilityObject),
         page,
@@ -154,7 +166,7 @@ export function registerClientAbilities(registry: AbilitySink): void {
     label: "Count MainWP Clients",
     description: "Counts all clients.",
     category: "mainwp-clients",
-    input: z.looseObject({}).nullable().default(null),
+    input: optionalInput(z.looseObject({}), true),
     output: z.object({ total: z.int() }),
     annotations: READ,
     permission: basePermission,
@@ -166,11 +178,12 @@ export function registerClientAbilities(registry: AbilitySink): void {
     description: "Returns one client by id or e-mail address.",
     category: "mainwp-clients",
     input: z.looseObject({ client_id_or_email: clientRef }),
+    output: clientOutputSchema,
     annotations: READ,
     permission: basePermission,
     execute: async ({ ctx, input }) =>
       clientAbilityObject(
-        await resolveClient(ctx, (input as { client_id_or_email: number | string }).client_id_or_email),
+        await resolveClient(ctx, input.client_id_or_email),
       ),
   });
   registry.register({
@@ -179,12 +192,13 @@ export function registerClientAbilities(registry: AbilitySink): void {
     description: "Lists the sites of a client.",
     category: "mainwp-clients",
     input: z.looseObject({ client_id_or_email: clientRef }),
+    output: z.object({ items: z.array(siteBasicSchema), total: z.int() }),
     annotations: READ,
     permission: basePermission,
     execute: async ({ ctx, input }) => {
       const client = await resolveClient(
         ctx,
-        (input as { client_id_or_email: number | string }).client_id_or_email,
+        input.client_id_or_email,
       );
       const sites = (await getSites(ctx.kv, await clientSiteIdList(ctx, client.client_id)))
         .filter((s) => !s.is_staging && s.client_id === client.client_id)
@@ -204,7 +218,7 @@ export function registerClientAbilities(registry: AbilitySink): void {
     execute: async ({ ctx, input }) => {
       const client = await resolveClient(
         ctx,
-        (input as { client_id_or_email: number | string }).client_id_or_email,
+        input.client_id_or_email,
       );
       return { total: await countClientSites(ctx, client.client_id) };
     },
@@ -214,12 +228,15 @@ export function registerClientAbilities(registry: AbilitySink): void {
     label: "Add MainWP Client",
     description: "Creates a client, optionally assigning sites to it.",
     category: "mainwp-clients",
-    input: z.looseObject({ name: z.string(), ...clientFields }),
+    input: z.looseObject({
+      name: z.string().describe('The client\'s name, e.g. "Acme Ltd". Required and not empty.'),
+      ...clientFields,
+    }),
+    output: clientOutputSchema,
     annotations: { readonly: false, destructive: false, idempotent: false, instructions: "" },
     permission: basePermission,
     execute: async ({ ctx, input }) => {
-      const q = input as Record<string, unknown>;
-      const result = await addClient(ctx, clientInputOf(q));
+      const result = await addClient(ctx, clientInputOf(input));
       if ("error" in result) {
         if (result.error === CLIENT_MESSAGES.nameRequired) {
           throw restError("mainwp_invalid_input", "Client name is required.", 400);
@@ -235,13 +252,17 @@ export function registerClientAbilities(registry: AbilitySink): void {
     description:
       "Changes a client's details or sites; fields left out (or empty) keep their value, and a non-empty selected_sites replaces the client's sites.",
     category: "mainwp-clients",
-    input: z.looseObject({ client_id_or_email: clientRef, name: z.string().optional(), ...clientFields }),
+    input: z.looseObject({
+      client_id_or_email: clientRef,
+      name: text('New name for the client, e.g. "Acme Ltd". Empty or absent keeps the current one.'),
+      ...clientFields,
+    }),
+    output: clientOutputSchema,
     annotations: { readonly: false, destructive: false, idempotent: true, instructions: "" },
     permission: basePermission,
     execute: async ({ ctx, input }) => {
-      const q = input as Record<string, unknown> & { client_id_or_email: number | string };
-      const client = await resolveClient(ctx, q.client_id_or_email);
-      const result = await editClient(ctx, client.client_id, clientInputOf(q));
+      const client = await resolveClient(ctx, input.client_id_or_email);
+      const result = await editClient(ctx, client.client_id, clientInputOf(input));
       if (result === null) {
         throw restError("mainwp_client_not_found", `No client found with ID ${client.client_id}.`, 404);
       }
@@ -258,9 +279,18 @@ export function registerClientAbilities(registry: AbilitySink): void {
     category: "mainwp-clients",
     input: z.looseObject({
       client_id_or_email: clientRef,
-      confirm: z.boolean().default(false),
-      dry_run: z.boolean().default(false),
+      confirm,
+      dry_run: dryRun,
     }),
+    output: z.union([
+      clientOutputSchema,
+      z.object({
+        dry_run: z.boolean(),
+        would_affect: z.object({ client: clientOutputSchema, associated_sites_count: z.int() }),
+        count: z.int(),
+        warnings: z.array(z.string()),
+      }),
+    ]),
     annotations: {
       readonly: false,
       destructive: true,
@@ -270,9 +300,7 @@ export function registerClientAbilities(registry: AbilitySink): void {
     },
     permission: basePermission,
     execute: async ({ ctx, input }) => {
-      const q = input as { client_id_or_email: number | string; confirm?: unknown; dry_run?: unknown };
-      const confirm = flag(q.confirm);
-      const dryRun = flag(q.dry_run);
+      const { confirm, dry_run: dryRun } = input;
       if (confirm && dryRun) {
         throw restError(
           "mainwp_invalid_input",
@@ -280,7 +308,7 @@ export function registerClientAbilities(registry: AbilitySink): void {
           400,
         );
       }
-      const client = await resolveClient(ctx, q.client_id_or_email);
+      const client = await resolveClient(ctx, input.client_id_or_email);
       if (dryRun) {
         const sites = await countClientSites(ctx, client.client_id);
         return {
@@ -322,7 +350,7 @@ export function registerClientAbilities(registry: AbilitySink): void {
     execute: async ({ ctx, input }) => {
       const client = await resolveClient(
         ctx,
-        (input as { client_id_or_email: number | string }).client_id_or_email,
+        input.client_id_or_email,
       );
       const items = (await costsOfClient(ctx, client.client_id)).map(costAbilityObject);
       return { items, total: items.length };
@@ -337,12 +365,13 @@ export function registerClientAbilities(registry: AbilitySink): void {
         : "Marks a suspended client as active again.",
       category: "mainwp-clients",
       input: z.looseObject({ client_id_or_email: clientRef }),
+      output: clientOutputSchema,
       annotations: { readonly: false, destructive: false, idempotent: true, instructions: "" },
       permission: basePermission,
       execute: async ({ ctx, input }) => {
         const client = await resolveClient(
           ctx,
-          (input as { client_id_or_email: number | string }).client_id_or_email,
+          input.client_id_or_email,
         );
         const updated = await setClientSuspended(ctx, client.client_id, value);
         if (!updated) throw restError("mainwp_client_update_failed", "Failed to update client.", 500);

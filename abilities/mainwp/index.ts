@@ -9,7 +9,7 @@
  * for (const d of mainwpAbilityDefinitions()) registry.register(d);
  * ```
  */
-import type { AbilityDefinition } from "../registry.ts";
+import type { AbilityDefinition, SchemaSlot } from "../registry.ts";
 import { registerSiteAbilities } from "./sites.ts";
 import { registerClientAbilities } from "./clients.ts";
 import { registerTagAbilities } from "./tags.ts";
@@ -19,9 +19,12 @@ import { registerSiteBatchAbilities } from "./site-batch.ts";
 import { registerUpdateAbilities } from "./updates.ts";
 import { registerBatchAbilities } from "./batch.ts";
 
-/** Where an area module puts its ability definitions. */
+/**
+ * Where an area module puts its ability definitions; generic, so each definition's execute and
+ * permission functions are typed by its own input schema.
+ */
 export interface AbilitySink {
-  register(definition: AbilityDefinition): unknown;
+  register<In extends SchemaSlot, Out extends SchemaSlot>(definition: AbilityDefinition<In, Out>): unknown;
 }
 
 /** MainWP's catalogue, in registration order (abilities.md §2.3). */

@@ -82,6 +82,27 @@ export function clientAbilityObject(c: ClientRecord) {
   };
 }
 
+/** Output schema of {@link clientAbilityObject}. */
+export const clientOutputSchema = z.object({
+  id: z.int(),
+  name: z.string(),
+  email: z.string(),
+  phone: z.string(),
+  address_1: z.string(),
+  address_2: z.string(),
+  city: z.string(),
+  state: z.string(),
+  zip: z.string(),
+  country: z.string(),
+  note: z.string(),
+  suspended: z.int(),
+  created: z.string().nullable(),
+  facebook: z.string(),
+  twitter: z.string(),
+  instagram: z.string(),
+  linkedin: z.string(),
+});
+
 /**
  * The cost object of the cost abilities: price as a number, renewal dates as ISO 8601 or `null`.
  *

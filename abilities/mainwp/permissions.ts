@@ -42,13 +42,12 @@ export function basePermission({ req }: AbilityCall): true | RestError {
  * registry.register({ …, permission: sitePermission });
  * ```
  */
-export async function sitePermission(call: AbilityCall): Promise<true | RestError> {
+export async function sitePermission(
+  call: AbilityCall<{ site_id_or_domain: number | string }>,
+): Promise<true | RestError> {
   const base = basePermission(call);
   if (base !== true) return base;
-  const site = await resolveSite(
-    call.ctx,
-    (call.input as { site_id_or_domain?: unknown } | null)?.site_id_or_domain,
-  );
+  const site = await resolveSite(call.ctx, call.input.site_id_or_domain);
   if (!("id" in site)) return site;
   return await checkSiteAccess(call.ctx, site, call.input);
 }

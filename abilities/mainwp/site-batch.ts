@@ -9,7 +9,6 @@
  * registerSiteBatchAbilities(sink);
  * ```
  */
-import { listInput } from "../schema-validate.ts";
 import { z } from "zod";
 import type { AbilitySink } from "./index.ts";
 import type { AppContext } from "../../lib/context.ts";
@@ -36,8 +35,8 @@ import { ChildError } from "../../child/errors.ts";
 import { childErrorMessage } from "../../services/site-child.ts";
 import { jobStatusUrl, queueAboveThreshold } from "../../jobs/queue.ts";
 import type { JobType } from "../../jobs/store.ts";
+import { idList, optionalInput, siteIdsOrDomains } from "./fields.ts";
 
-const identifiers = z.array(z.union([z.int(), z.string()])).default([]);
 const BATCH_RULE =
   "Pass site_ids_or_domains with ids, domains or URLs, or an empty list for every site. Above the batch threshold (200 sites by default) the work is queued as a background job; poll mainwp/get-batch-job-status-v1 with the job_id.";
 const ACT = { readonly: false, destructive: false, idempotent: true, instructions: BATCH_RULE };
@@ -55,8 +54,8 @@ function siteRef(site: SiteRecord) {
 }
 
 /** The number-ish entries of an identifier list as ids (MainWP's int cast), other entries as they are. */
-function normalizeIdentifiers(value: unknown): unknown[] {
-  return listInput(value).map((v) => (typeof v === "string" && /^\s*\d+\s*$/.test(v) ? Number(v) : v));
+function normalizeIdentifiers(list: (number | string)[]): (number | string)[] {
+  return list.map((v) => (typeof v === "string" && /^\s*\d+\s*$/.test(v) ? Number(v) : v));
 }
 
 /**
@@ -74,20 +73,31 @@ export function registerSiteBatchAbilities(sink: AbilitySink): void {
     description:
       "Fetches fresh data (versions, plugins, themes, pending updates) from many sites, or from every site.",
     category: "mainwp-sites",
-    input: z.object({
-      site_ids_or_domains: identifiers,
-      site_ids: z.array(z.int()).default([]),
-      exclude_ids: z.array(z.int()).default([]),
-    }).strict().nullable().default(null),
+    input: optionalInput(
+      z.object({
+        site_ids_or_domains: siteIdsOrDomains("An empty list (the default) syncs every site."),
+        site_ids: idList("Site IDs to sync, used when site_ids_or_domains is empty", "[12, 15]").default([]),
+        exclude_ids: idList("Site IDs to leave out of the sync", "[7]").default([]),
+      }).strict(),
+    ),
+    output: z.union([
+      z.object({ queued: z.boolean(), job_id: z.string(), status_url: z.string(), sites_queued: z.int() }),
+      z.object({
+        queued: z.boolean(),
+        synced: z.array(SiteRef),
+        errors: z.array(BatchError),
+        total_synced: z.int(),
+        total_errors: z.int(),
+      }),
+    ]),
     annotations: ACT,
     permission: basePermission,
-    execute: async ({ ctx, input }) => {
-      const q = (input ?? {}) as { site_ids_or_domains?: unknown; site_ids?: unknown; exclude_ids?: unknown };
-      const exclude = new Set(listInput(q.exclude_ids).map(Number).filter((n) => n > 0));
+    execute: async ({ ctx, input: q }) => {
+      const exclude = new Set(q.exclude_ids.filter((n) => n > 0));
       let list = normalizeIdentifiers(q.site_ids_or_domains);
-      if (list.length === 0) list = listInput(q.site_ids).map(Number).filter((n) => n > 0);
+      if (list.length === 0) list = q.site_ids.filter((n) => n > 0);
       list = list.filter((v) => typeof v !== "number" || !exclude.has(v));
-      const resolved = await resolveSiteList(ctx, list, input);
+      const resolved = await resolveSiteList(ctx, list, q);
       const allowed = resolved.allowed.filter((s) => !exclude.has(s.id));
       const job = await queueAboveThreshold(ctx, { type: "sync", sites: allowed.map((s) => s.id) });
       if (job) {
@@ -194,7 +204,11 @@ function registerBatchOperation(
     label: def.label,
     description: def.description,
     category: "mainwp-sites",
-    input: z.object({ site_ids_or_domains: identifiers }).strict().nullable().default(null),
+    input: optionalInput(
+      z.object({
+        site_ids_or_domains: siteIdsOrDomains(`An empty list (the default) means every site.`),
+      }).strict(),
+    ),
     output: z.union([
       z.object({ queued: z.literal(true), job_id: z.string(), total: z.int(), errors: z.array(BatchError) }),
       z.object({
@@ -207,8 +221,7 @@ function registerBatchOperation(
     annotations: ACT,
     permission: basePermission,
     execute: async ({ ctx, input }) => {
-      const q = (input ?? {}) as { site_ids_or_domains?: unknown };
-      const resolved = await resolveSiteList(ctx, normalizeIdentifiers(q.site_ids_or_domains), input);
+      const resolved = await resolveSiteList(ctx, normalizeIdentifiers(input.site_ids_or_domains), input);
       if (resolved.allowed.length === 0) {
         throw restError("mainwp_site_not_found", "No valid sites found.", 404);
       }

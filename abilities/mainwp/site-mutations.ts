@@ -37,8 +37,14 @@ import { editSite, removeSite, setSiteSuspended, type SiteEditFields } from "../
 import { parseStoredList, pluginAction, themeAction } from "../../services/site-items.ts";
 import { ChildError } from "../../child/errors.ts";
 import { activeTheme } from "../../services/site-format.ts";
+import { confirm, dryRun, idList, siteIdOrDomain } from "./fields.ts";
 
-const siteRef = z.union([z.int(), z.string()]);
+const siteOnly = z.looseObject({ site_id_or_domain: siteIdOrDomain });
+const VERIFY =
+  "Whether to check the site's TLS certificate: 1 yes, 0 no, 2 follow the dashboard-wide setting.";
+const SSL_VERSION = "TLS version to force when connecting to the site; 0 lets the system choose.";
+const HTTP_USER = "User name for HTTP basic authentication in front of the site, if it has any.";
+const HTTP_PASS = "Password for the site's HTTP basic authentication.";
 const ACT = { readonly: false, destructive: false, idempotent: true, instructions: "" };
 const DESTRUCTIVE_RULE =
   "Destructive: pass confirm:true to act, or dry_run:true to see what would happen. Only use when the user explicitly asks for deletion.";
@@ -82,11 +88,11 @@ function slugItem(slug: string, active: boolean) {
 type SiteInput = { site_id_or_domain: number | string };
 
 /** Resolves the input's site (404 / 403 from execute). */
-const siteOf = (ctx: AppContext, input: unknown) =>
-  requireAccessibleSite(ctx, (input as SiteInput).site_id_or_domain, input);
+const siteOf = (ctx: AppContext, input: SiteInput) =>
+  requireAccessibleSite(ctx, input.site_id_or_domain, input);
 
 /** Resolves the site and refuses children older than 4.0.0. */
-async function childSiteOf(ctx: AppContext, input: unknown): Promise<SiteRecord> {
+async function childSiteOf(ctx: AppContext, input: SiteInput): Promise<SiteRecord> {
   const site = await siteOf(ctx, input);
   const outdated = childOutdatedError(site, await getSiteSync(ctx.kv, site.id));
   if (outdated) throw outdated;
@@ -96,6 +102,18 @@ async function childSiteOf(ctx: AppContext, input: unknown): Promise<SiteRecord>
 /** MainWP's `confirm` / `dry_run` pair: both at once is refused before anything else. */
 function assertNotBoth(input: { confirm?: boolean; dry_run?: boolean }, message: string): void {
   if (input.confirm && input.dry_run) throw restError("mainwp_invalid_input", message, 400);
+}
+
+/** delete-site-plugins' / delete-site-themes' input: the list sits under the kind's own key. */
+function deleteItemsInput<K extends "plugins" | "themes">(kind: K) {
+  const list = z.array(z.string()).min(1).describe(
+    kind === "plugins"
+      ? 'Plugins to delete, by slug (folder/main file), e.g. ["hello-dolly/hello.php"]. At least one.'
+      : 'Themes to delete, by slug (folder name), e.g. ["twentytwentytwo"]. At least one.',
+  );
+  // A computed key is typed as a plain string key; the mapped type gives it back its literal name.
+  const items = { [kind]: list } as { [P in K]: typeof list };
+  return z.looseObject({ site_id_or_domain: siteIdOrDomain, ...items, confirm, dry_run: dryRun });
 }
 
 /** A thrown transport failure of a child action: MainWP lets it escape (500 ability_callback_exception). */
@@ -154,26 +172,34 @@ export function registerSiteMutationAbilities(sink: AbilitySink): void {
       "Connects a WordPress site running the MainWP Child plugin: registers the dashboard's key with it and stores the site.",
     category: "mainwp-sites",
     input: z.object({
-      url: z.string(),
-      name: z.string(),
-      admin_username: z.string(),
-      verify_certificate: z.literal([0, 1, 2]).default(1),
-      ssl_version: z.int().default(0),
-      http_user: z.string().optional(),
-      http_pass: z.string().optional(),
-      tag_ids: z.array(z.int()).optional(),
-      client_id: z.int().optional(),
-      adminpassword: z.string().optional(),
-      uniqueid: z.string().optional(),
+      url: z.string().describe(
+        'Address of the WordPress site, with http:// or https://, e.g. "https://example.com".',
+      ),
+      name: z.string().describe('Name the dashboard shows for the site, e.g. "Example Shop".'),
+      admin_username: z.string().describe(
+        'Login of an administrator on the site, e.g. "admin"; the MainWP Child plugin acts as this user.',
+      ),
+      verify_certificate: z.literal([0, 1, 2]).default(1).describe(`${VERIFY} Default 1.`),
+      ssl_version: z.int().default(0).describe(`${SSL_VERSION} Default 0.`),
+      http_user: z.string().optional().describe(HTTP_USER),
+      http_pass: z.string().optional().describe(HTTP_PASS),
+      tag_ids: idList("Tag IDs to give the site").optional(),
+      client_id: z.int().optional().describe("Client the site belongs to (client ID, e.g. 3)."),
+      adminpassword: z.string().optional().describe(
+        "The administrator's WordPress password; only for sites set up to ask for it when connecting.",
+      ),
+      uniqueid: z.string().optional().describe(
+        "The Unique Security ID set in the MainWP Child plugin's settings on the site, if one is set.",
+      ),
     }).strict(),
     output: SiteFull,
     annotations: { readonly: false, destructive: false, idempotent: false, instructions: "" },
     permission: basePermission,
     execute: async ({ ctx, input }) => {
-      const q = input as Record<string, unknown>;
-      const url = String(q.url ?? "").trim();
-      const name = String(q.name ?? "").trim();
-      const admin = String(q.admin_username ?? "").trim();
+      const q = input;
+      const url = q.url.trim();
+      const name = q.name.trim();
+      const admin = q.admin_username.trim();
       if (!url || !name || !admin) {
         throw restError(
           "mainwp_invalid_input",
@@ -194,7 +220,7 @@ export function registerSiteMutationAbilities(sink: AbilitySink): void {
         ssl_verify: q.verify_certificate === 0 ? 0 : 1,
         http_user: q.http_user,
         http_pass: q.http_pass,
-        groupids: Array.isArray(q.tag_ids) ? q.tag_ids.join(",") : undefined,
+        groupids: q.tag_ids?.join(","),
         client_id: q.client_id,
       });
       if (answer.success !== 1) {
@@ -216,23 +242,27 @@ export function registerSiteMutationAbilities(sink: AbilitySink): void {
       "Changes a site's settings: name, address, administrator, HTTP authentication, certificate check, tags, client or suspension.",
     category: "mainwp-sites",
     input: z.object({
-      site_id_or_domain: siteRef,
-      name: z.string().optional(),
-      url: z.string().optional(),
-      admin_username: z.string().optional(),
-      verify_certificate: z.literal([0, 1, 2]).optional(),
-      ssl_version: z.int().optional(),
-      http_user: z.string().optional(),
-      http_pass: z.string().optional(),
-      tag_ids: z.array(z.int()).optional(),
-      client_id: z.int().optional(),
-      suspended: z.literal([0, 1]).optional(),
+      site_id_or_domain: siteIdOrDomain,
+      name: z.string().optional().describe('New name for the site, e.g. "Example Shop".'),
+      url: z.string().optional().describe(
+        'New address of the site, with http:// or https://, e.g. "https://www.example.com"; empty keeps it.',
+      ),
+      admin_username: z.string().optional().describe(
+        "New administrator login the MainWP Child plugin acts as.",
+      ),
+      verify_certificate: z.literal([0, 1, 2]).optional().describe(VERIFY),
+      ssl_version: z.int().optional().describe(SSL_VERSION),
+      http_user: z.string().optional().describe(HTTP_USER),
+      http_pass: z.string().optional().describe(HTTP_PASS),
+      tag_ids: idList("Tag IDs the site should have").optional(),
+      client_id: z.int().optional().describe("Client to assign the site to (client ID, e.g. 3)."),
+      suspended: z.literal([0, 1]).optional().describe("1 suspends the site, 0 lifts the suspension."),
     }).strict(),
     output: SiteFull,
     annotations: ACT,
     permission: basePermission,
     execute: async ({ ctx, input }) => {
-      const q = input as Record<string, unknown>;
+      const q = input;
       let site = await siteOf(ctx, input);
       const fields: SiteEditFields = {
         name: q.name,
@@ -242,9 +272,9 @@ export function registerSiteMutationAbilities(sink: AbilitySink): void {
         http_pass: q.http_pass,
         client_id: q.client_id,
         suspended: q.suspended,
-        tag_ids: Array.isArray(q.tag_ids) ? q.tag_ids as number[] : undefined,
-        verify_certificate: q.verify_certificate as number | undefined,
-        url: typeof q.url === "string" && q.url.trim() !== "" ? q.url.trim() : undefined,
+        tag_ids: q.tag_ids,
+        verify_certificate: q.verify_certificate,
+        url: q.url?.trim() || undefined,
       };
       for (const key of Object.keys(fields) as (keyof SiteEditFields)[]) {
         if (fields[key] === undefined) delete fields[key];
@@ -267,15 +297,18 @@ export function registerSiteMutationAbilities(sink: AbilitySink): void {
     description:
       "Removes a site from the dashboard with its stored data. The MainWP Child plugin on the site itself is left as it is.",
     category: "mainwp-sites",
-    input: z.looseObject({
-      site_id_or_domain: siteRef,
-      confirm: z.boolean().default(false),
-      dry_run: z.boolean().default(false),
+    input: z.looseObject({ site_id_or_domain: siteIdOrDomain, confirm, dry_run: dryRun }),
+    output: z.object({
+      dry_run: z.boolean(),
+      would_affect: z.looseObject({}),
+      warnings: z.array(z.string()),
+      deleted: z.boolean().optional(),
+      site: SiteRef.optional(),
     }),
     annotations: { readonly: false, destructive: true, idempotent: false, instructions: DESTRUCTIVE_RULE },
     permission: basePermission,
     execute: async ({ ctx, input }) => {
-      const q = input as SiteInput & { confirm?: boolean; dry_run?: boolean };
+      const q = input;
       assertNotBoth(q, "Cannot specify both dry_run and confirm.");
       const site = await siteOf(ctx, input);
       if (q.dry_run) {
@@ -308,7 +341,7 @@ export function registerSiteMutationAbilities(sink: AbilitySink): void {
     description:
       "Reconnects a disconnected site: syncs it, or registers the dashboard with its child again when the sync fails.",
     category: "mainwp-sites",
-    input: z.looseObject({ site_id_or_domain: siteRef }),
+    input: siteOnly,
     output: z.object({ reconnected: z.boolean(), site: SiteFull }),
     annotations: ACT,
     permission: basePermission,
@@ -326,7 +359,7 @@ export function registerSiteMutationAbilities(sink: AbilitySink): void {
     label: "Disconnect MainWP Site",
     description: "Marks a site as disconnected on the dashboard; reconnect it to manage it again.",
     category: "mainwp-sites",
-    input: z.looseObject({ site_id_or_domain: siteRef }),
+    input: siteOnly,
     output: z.object({ disconnected: z.boolean(), site: SiteFull }),
     annotations: ACT,
     permission: basePermission,
@@ -345,7 +378,7 @@ export function registerSiteMutationAbilities(sink: AbilitySink): void {
         ? "Suspends a site: it stays on the dashboard but is left out of syncs and updates."
         : "Lifts a site's suspension so it is synced and updated again.",
       category: "mainwp-sites",
-      input: z.looseObject({ site_id_or_domain: siteRef }),
+      input: siteOnly,
       output: z.object({ [`${verb}ed`]: z.boolean(), site: SiteFull }),
       annotations: ACT,
       permission: basePermission,
@@ -362,7 +395,7 @@ export function registerSiteMutationAbilities(sink: AbilitySink): void {
     label: "Check MainWP Site",
     description: "Checks whether a site answers over HTTP and stores the result as its online status.",
     category: "mainwp-sites",
-    input: z.looseObject({ site_id_or_domain: siteRef }),
+    input: siteOnly,
     output: z.object({
       site_id: z.int(),
       response_time: z.number(),
@@ -402,7 +435,12 @@ export function registerSiteMutationAbilities(sink: AbilitySink): void {
         verb === "activate" ? "Activates" : "Deactivates"
       } plugins on a site, one by one; each plugin succeeds or fails on its own.`,
       category: "mainwp-sites",
-      input: z.looseObject({ site_id_or_domain: siteRef, plugins: z.array(z.string()).min(1) }),
+      input: z.looseObject({
+        site_id_or_domain: siteIdOrDomain,
+        plugins: z.array(z.string()).min(1).describe(
+          `Plugins to ${verb}, by slug (folder/main file), e.g. ["akismet/akismet.php"]. At least one.`,
+        ),
+      }),
       output: z.object({ [noun]: z.array(ItemObject), errors: z.array(SlugError) }),
       annotations: ACT,
       permission: basePermission,
@@ -410,7 +448,7 @@ export function registerSiteMutationAbilities(sink: AbilitySink): void {
         const site = await childSiteOf(ctx, input);
         const done = [];
         const errors = [];
-        for (const slug of (input as { plugins: string[] }).plugins) {
+        for (const slug of input.plugins) {
           let result;
           try {
             result = await pluginAction(ctx, site, verb, [slug]);
@@ -441,11 +479,14 @@ export function registerSiteMutationAbilities(sink: AbilitySink): void {
       description:
         `Deletes ${kind} from a site, one by one. A dry run lists what would go, from the last sync.`,
       category: "mainwp-sites",
-      input: z.looseObject({
-        site_id_or_domain: siteRef,
-        [kind]: z.array(z.string()).min(1),
-        confirm: z.boolean().default(false),
-        dry_run: z.boolean().default(false),
+      input: deleteItemsInput(kind),
+      output: z.object({
+        dry_run: z.boolean(),
+        would_affect: z.array(ItemObject).optional(),
+        deleted: z.array(ItemObject).optional(),
+        count: z.int(),
+        warnings: z.array(z.string()),
+        errors: z.array(SlugError).optional(),
       }),
       annotations: {
         readonly: false,
@@ -455,10 +496,10 @@ export function registerSiteMutationAbilities(sink: AbilitySink): void {
       },
       permission: basePermission,
       execute: async ({ ctx, input }) => {
-        const q = input as SiteInput & { confirm?: boolean; dry_run?: boolean } & Record<string, unknown>;
+        const q = input;
         assertNotBoth(q, "Cannot specify both dry_run and confirm.");
         const site = await childSiteOf(ctx, input);
-        const slugs = (q[kind] as string[]).map((s) => s.trim()).filter((s) => s !== "");
+        const slugs = q[kind].map((s) => s.trim()).filter((s) => s !== "");
         if (slugs.length === 0) throw restError("mainwp_invalid_input", `No ${kind} specified.`, 400);
         if (q.dry_run) {
           const active = await activeSlugs(ctx, site, kind);
@@ -510,13 +551,16 @@ export function registerSiteMutationAbilities(sink: AbilitySink): void {
     label: "Activate Site Theme",
     description: "Switches a site to another installed theme.",
     category: "mainwp-sites",
-    input: z.looseObject({ site_id_or_domain: siteRef, theme: z.string() }),
+    input: z.looseObject({
+      site_id_or_domain: siteIdOrDomain,
+      theme: z.string().describe('Slug (folder name) of an installed theme, e.g. "twentytwentyfour".'),
+    }),
     output: z.object({ activated: z.boolean(), theme: ItemObject }),
     annotations: ACT,
     permission: basePermission,
     execute: async ({ ctx, input }) => {
       const site = await childSiteOf(ctx, input);
-      const theme = (input as { theme: string }).theme.trim();
+      const theme = input.theme.trim();
       if (theme === "") throw restError("mainwp_invalid_input", "Theme slug is required.", 400);
       let result;
       try {

@@ -14,8 +14,14 @@ import { z } from "zod";
 import type { AbilitySink } from "./index.ts";
 import type { AppContext } from "../../lib/context.ts";
 import { basePermission, sitePermission } from "./permissions.ts";
-import { clientAbilityObject, costAbilityObject, costOutputSchema, siteBasicObject } from "./objects.ts";
-import { listInput } from "../schema-validate.ts";
+import {
+  clientAbilityObject,
+  clientOutputSchema,
+  costAbilityObject,
+  costOutputSchema,
+  siteBasicObject,
+} from "./objects.ts";
+import { idList, optionalInput, page, perPage, siteIdOrDomain } from "./fields.ts";
 import { resolveSite } from "../../services/site-resolve.ts";
 import { abandonedItems, jsonOption } from "../../services/site-items.ts";
 import { siteChangeItems } from "../../services/site-changes.ts";
@@ -25,8 +31,19 @@ import { fleetSnapshot, selectSites, type SiteEntry } from "../../services/site-
 import { getSiteSync, type SiteRecord } from "../../store/sites.ts";
 
 const READ = { readonly: true, destructive: false, idempotent: true, instructions: "" };
-const siteRef = z.union([z.int(), z.string()]);
 const COUNT_STATUSES = ["connected", "disconnected", "suspended"] as const;
+const siteOnly = z.looseObject({ site_id_or_domain: siteIdOrDomain });
+type SiteInput = { site_id_or_domain: number | string };
+
+/** count-sites' and get-sites-basic's filters. */
+const countFilters = {
+  status: z.enum(COUNT_STATUSES).optional().describe(
+    'Only sites in this state: "connected", "disconnected" or "suspended". Absent means every site.',
+  ),
+  tag_ids: idList("Only sites with at least one of these tag IDs").optional(),
+  client_id: z.int().optional().describe("Only sites of this client (client ID, e.g. 3)."),
+};
+type CountQuery = { status?: (typeof COUNT_STATUSES)[number]; tag_ids?: number[]; client_id?: number };
 
 /** Unix seconds as ISO 8601 with `+00:00`. */
 function iso(seconds: number): string {
@@ -34,8 +51,8 @@ function iso(seconds: number): string {
 }
 
 /** The site of a site-scoped ability (the permission callback already resolved it once). */
-async function siteOf(ctx: AppContext, input: unknown): Promise<SiteRecord> {
-  const site = await resolveSite(ctx, (input as { site_id_or_domain: unknown }).site_id_or_domain);
+async function siteOf(ctx: AppContext, input: SiteInput): Promise<SiteRecord> {
+  const site = await resolveSite(ctx, input.site_id_or_domain);
   if (!("id" in site)) throw site;
   return site;
 }
@@ -66,7 +83,7 @@ function abandonedItem(slug: string, info: Record<string, unknown>, now: number)
 }
 
 /** Abandoned plugins or themes of a site, from the same stored data as `GET /sites/{id}/plugins/abandoned`. */
-async function abandoned(ctx: AppContext, input: unknown, kind: "plugins" | "themes") {
+async function abandoned(ctx: AppContext, input: SiteInput, kind: "plugins" | "themes") {
   const site = await siteOf(ctx, input);
   const { data } = await abandonedItems(ctx, site, kind);
   const now = Math.floor(Date.now() / 1000);
@@ -92,28 +109,17 @@ const abandonedOutput = (kind: "plugins" | "themes") =>
   });
 
 /** Status filter of count-sites / get-sites-basic: list-sites' (connected = no sync errors, not suspended). */
-function countFilter(
-  entries: readonly SiteEntry[],
-  q: { status?: (typeof COUNT_STATUSES)[number]; tag_ids?: unknown; client_id?: number },
-): SiteEntry[] {
-  const tagIds = listInput(q.tag_ids).map(Number);
+function countFilter(entries: readonly SiteEntry[], q: CountQuery): SiteEntry[] {
+  const tagIds = q.tag_ids ?? [];
   return entries.filter((e) =>
     (q.status !== "connected" || !e.site.suspended) &&
-    (q.client_id === undefined || e.site.client_id === Number(q.client_id)) &&
+    (q.client_id === undefined || e.site.client_id === q.client_id) &&
     (tagIds.length === 0 || e.site.tag_ids.some((id) => tagIds.includes(id)))
   );
 }
 
 /** Listed sites matching count-sites / get-sites-basic filters, in listing order. */
-async function filteredSites(
-  ctx: AppContext,
-  input: unknown,
-): Promise<SiteEntry[]> {
-  const q = (input ?? {}) as {
-    status?: (typeof COUNT_STATUSES)[number];
-    tag_ids?: unknown;
-    client_id?: number;
-  };
+async function filteredSites(ctx: AppContext, q: CountQuery): Promise<SiteEntry[]> {
   const snap = await fleetSnapshot(ctx.kv);
   const byStatus = selectSites(snap, {
     include: [],
@@ -139,7 +145,7 @@ export function registerSiteReadAbilities(sink: AbilitySink): void {
     description:
       "Lists a site's plugins that have not been updated by their authors for a long time, from its last sync.",
     category: "mainwp-sites",
-    input: z.looseObject({ site_id_or_domain: siteRef }),
+    input: siteOnly,
     output: abandonedOutput("plugins"),
     annotations: READ,
     permission: sitePermission,
@@ -151,7 +157,7 @@ export function registerSiteReadAbilities(sink: AbilitySink): void {
     description:
       "Lists a site's themes that have not been updated by their authors for a long time, from its last sync.",
     category: "mainwp-sites",
-    input: z.looseObject({ site_id_or_domain: siteRef }),
+    input: siteOnly,
     output: abandonedOutput("themes"),
     annotations: READ,
     permission: sitePermission,
@@ -162,7 +168,12 @@ export function registerSiteReadAbilities(sink: AbilitySink): void {
     label: "Get Site Security Checks",
     description: "Returns the security checks a site reported at its last sync and how many of them fail.",
     category: "mainwp-sites",
-    input: z.looseObject({ site_id_or_domain: siteRef }),
+    input: siteOnly,
+    output: z.object({
+      site_id: z.int(),
+      security_issues: z.looseObject({}),
+      total_issues: z.int(),
+    }),
     annotations: {
       ...READ,
       instructions:
@@ -187,10 +198,12 @@ export function registerSiteReadAbilities(sink: AbilitySink): void {
       "Lists changes made on a site outside the dashboard (plugins, themes, core…), newest first, with paging.",
     category: "mainwp-sites",
     input: z.looseObject({
-      site_id_or_domain: siteRef,
-      page: z.int().min(1).default(1),
-      per_page: z.int().min(1).max(100).default(20),
-      type: z.string().optional(),
+      site_id_or_domain: siteIdOrDomain,
+      page,
+      per_page: perPage(100, 20),
+      type: z.string().optional().describe(
+        'Only changes of this kind, e.g. "plugins", "themes" or "wordpress"; several separated by commas. Absent lists all.',
+      ),
     }),
     output: z.object({
       items: z.array(z.object({
@@ -213,11 +226,9 @@ export function registerSiteReadAbilities(sink: AbilitySink): void {
     },
     permission: sitePermission,
     execute: async ({ ctx, input }) => {
-      const q = input as { page?: number; per_page?: number; type?: string };
       const site = await siteOf(ctx, input);
-      const page = Number(q.page ?? 1);
-      const perPage = Number(q.per_page ?? 20);
-      const { items, total } = await siteChangeItems(ctx, site, { page, perPage, type: q.type });
+      const { page, per_page: perPage } = input;
+      const { items, total } = await siteChangeItems(ctx, site, { page, perPage, type: input.type });
       return { items, page, per_page: perPage, total };
     },
   });
@@ -226,7 +237,8 @@ export function registerSiteReadAbilities(sink: AbilitySink): void {
     label: "Get Site Client",
     description: "Returns the client a site is assigned to, if any.",
     category: "mainwp-sites",
-    input: z.looseObject({ site_id_or_domain: siteRef }),
+    input: siteOnly,
+    output: z.object({ client: clientOutputSchema.nullable(), message: z.string() }),
     annotations: READ,
     permission: sitePermission,
     execute: async ({ ctx, input }) => {
@@ -243,7 +255,7 @@ export function registerSiteReadAbilities(sink: AbilitySink): void {
     label: "Get Site Costs",
     description: "Lists the cost tracker entries linked directly to a site.",
     category: "mainwp-sites",
-    input: z.looseObject({ site_id_or_domain: siteRef }),
+    input: siteOnly,
     output: z.object({ site_id: z.int(), costs: z.array(costOutputSchema), total: z.int() }),
     annotations: READ,
     permission: sitePermission,
@@ -258,11 +270,7 @@ export function registerSiteReadAbilities(sink: AbilitySink): void {
     label: "Count MainWP Sites",
     description: "Counts managed sites, optionally by status, tags (any of them) or client.",
     category: "mainwp-sites",
-    input: z.looseObject({
-      status: z.enum(COUNT_STATUSES).optional(),
-      tag_ids: z.array(z.int()).optional(),
-      client_id: z.int().optional(),
-    }).nullable().default(null),
+    input: optionalInput(z.looseObject(countFilters)),
     output: z.object({ total: z.int() }),
     annotations: READ,
     permission: basePermission,
@@ -274,13 +282,7 @@ export function registerSiteReadAbilities(sink: AbilitySink): void {
     description:
       "Lists managed sites with only id, address and name, with paging and filters by status, tags or client.",
     category: "mainwp-sites",
-    input: z.looseObject({
-      page: z.int().min(1).default(1),
-      per_page: z.int().min(1).max(100).default(20),
-      status: z.enum(COUNT_STATUSES).optional(),
-      tag_ids: z.array(z.int()).optional(),
-      client_id: z.int().optional(),
-    }).nullable().default(null),
+    input: optionalInput(z.looseObject({ page, per_page: perPage(100, 20), ...countFilters })),
     output: z.object({
       items: z.array(z.object({ id: z.int(), url: z.string(), name: z.string() })),
       page: z.int(),
@@ -290,9 +292,7 @@ export function registerSiteReadAbilities(sink: AbilitySink): void {
     annotations: READ,
     permission: basePermission,
     execute: async ({ ctx, input }) => {
-      const q = (input ?? {}) as { page?: number; per_page?: number };
-      const page = Number(q.page ?? 1);
-      const perPage = Number(q.per_page ?? 20);
+      const { page, per_page: perPage } = input;
       const sites = await filteredSites(ctx, input);
       const items = sites.slice((page - 1) * perPage, page * perPage).map((e) => {
         const { id, url, name } = siteBasicObject(e.site);

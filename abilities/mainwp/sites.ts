@@ -19,6 +19,7 @@ import { getSiteSync, type SiteRecord, type SiteSyncData } from "../../store/sit
 import type { AppContext } from "../../lib/context.ts";
 import { siteBasicObject, siteBasicSchema } from "./objects.ts";
 import { fleetSnapshot, type SiteEntry } from "../../services/site-list.ts";
+import { optionalInput, page, perPage, siteIdOrDomain } from "./fields.ts";
 
 const STATUSES = ["any", "connected", "disconnected", "suspended", "available_update"] as const;
 
@@ -47,6 +48,22 @@ function countOf(json: string | undefined): number {
     return 0;
   }
 }
+
+/** The full site object (abilities.md §2.4), `stats` only on request. */
+export const siteFullSchema = siteBasicSchema.extend({
+  admin_username: z.string(),
+  wp_version: z.string(),
+  php_version: z.string(),
+  child_version: z.string(),
+  last_sync: z.string().nullable(),
+  notes: z.string(),
+  stats: z.object({
+    plugin_updates: z.int(),
+    theme_updates: z.int(),
+    wp_update_available: z.boolean(),
+    health_score: z.number().nullable(),
+  }).optional(),
+});
 
 /**
  * The full site object of get-site (abilities.md §2.4), with `stats` on request.
@@ -95,32 +112,29 @@ export function registerSiteAbilities(registry: AbilitySink): void {
     description:
       "Lists managed sites ordered by address, with paging and filters by status, search, client or tag.",
     category: "mainwp-sites",
-    input: z.object({
-      page: z.int().min(1).default(1),
-      per_page: z.int().min(1).max(100).default(20),
-      status: z.enum(STATUSES).default("any"),
-      search: z.string().default(""),
-      client_id: z.int().min(1).optional(),
-      tag_id: z.int().min(1).optional(),
-    }).strict().nullable().default(null),
+    input: optionalInput(
+      z.object({
+        page,
+        per_page: perPage(100, 20),
+        status: z.enum(STATUSES).default("any").describe(
+          'Only sites in this state: "connected", "disconnected" (last sync failed), "suspended", "available_update" (updates pending) or "any" (default).',
+        ),
+        search: z.string().default("").describe(
+          'Case-insensitive text matched against the site ID, name and URL, e.g. "shop". Empty (default) matches all.',
+        ),
+        client_id: z.int().min(1).optional().describe("Only sites of this client (client ID, e.g. 3)."),
+        tag_id: z.int().min(1).optional().describe("Only sites with this tag (tag ID, e.g. 4)."),
+      }).strict(),
+    ),
     output: z.object({ items: z.array(siteBasicSchema), page: z.int(), per_page: z.int(), total: z.int() }),
     annotations: { readonly: true, destructive: false, idempotent: true, instructions: "" },
     permission: basePermission,
-    execute: async ({ ctx, input }) => {
-      const q = (input ?? {}) as {
-        page?: number;
-        per_page?: number;
-        status?: (typeof STATUSES)[number];
-        search?: string;
-        client_id?: number;
-        tag_id?: number;
-      };
-      const page = q.page ?? 1;
-      const perPage = q.per_page ?? 20;
-      const search = (q.search ?? "").toLowerCase();
+    execute: async ({ ctx, input: q }) => {
+      const { page, per_page: perPage } = q;
+      const search = q.search.toLowerCase();
       const snap = await fleetSnapshot(ctx.kv);
       const matching = snap.listed.filter((e) =>
-        matchesStatus(e, q.status ?? "any") &&
+        matchesStatus(e, q.status) &&
         (!search || String(e.site.id).includes(search) || e.name.includes(search) ||
           e.url.includes(search)) &&
         (q.client_id === undefined || e.site.client_id === q.client_id)
@@ -128,7 +142,7 @@ export function registerSiteAbilities(registry: AbilitySink): void {
       // MainWP counts with the tag filter but lists without it (abilities.md §6); Fleetpress applies it to both.
       const filtered = q.tag_id === undefined
         ? matching
-        : matching.filter((e) => e.site.tag_ids.includes(q.tag_id!));
+        : matching.filter((e) => q.tag_id !== undefined && e.site.tag_ids.includes(q.tag_id));
       const items = filtered.slice((page - 1) * perPage, page * perPage).map((e) => siteBasicObject(e.site));
       return { items, page, per_page: perPage, total: filtered.length };
     },
@@ -139,16 +153,18 @@ export function registerSiteAbilities(registry: AbilitySink): void {
     description: "Returns one site by id, domain or URL, optionally with update and health statistics.",
     category: "mainwp-sites",
     input: z.object({
-      site_id_or_domain: z.union([z.int(), z.string()]),
-      include_stats: z.boolean().default(false),
+      site_id_or_domain: siteIdOrDomain,
+      include_stats: z.boolean().default(false).describe(
+        "true adds stats: pending plugin and theme update counts, whether a WordPress update is available, and the health score. Default false.",
+      ),
     }).strict(),
+    output: siteFullSchema,
     annotations: { readonly: true, destructive: false, idempotent: true, instructions: "" },
     permission: sitePermission,
     execute: async ({ ctx, input }) => {
-      const q = input as { site_id_or_domain: number | string; include_stats?: boolean };
-      const site = await resolveSite(ctx, q.site_id_or_domain);
+      const site = await resolveSite(ctx, input.site_id_or_domain);
       if (!("id" in site)) throw site;
-      return siteFullObject(site, await getSiteSync(ctx.kv, site.id), q.include_stats === true);
+      return siteFullObject(site, await getSiteSync(ctx.kv, site.id), input.include_stats);
     },
   });
   registry.register({
@@ -156,14 +172,11 @@ export function registerSiteAbilities(registry: AbilitySink): void {
     label: "Get MainWP Site Plugins",
     description: "Lists a site's plugins from its last sync, with pending update versions.",
     category: "mainwp-sites",
-    input: z.object({
-      site_id_or_domain: z.union([z.int(), z.string()]),
-      status: z.enum(["all", "active", "inactive"]).default("all"),
-      has_update: z.boolean().optional(),
-    }).strict(),
+    input: itemQuery("plugins"),
+    output: itemsOutput("plugins"),
     annotations: { readonly: true, destructive: false, idempotent: true, instructions: "" },
     permission: sitePermission,
-    execute: ({ ctx, input }) => siteItems(ctx, input as ItemQuery, "plugins"),
+    execute: ({ ctx, input }) => siteItems(ctx, input, "plugins"),
   });
   registry.register({
     name: "mainwp/get-site-themes-v1",
@@ -171,22 +184,41 @@ export function registerSiteAbilities(registry: AbilitySink): void {
     description:
       "Lists a site's themes from its last sync, with pending update versions and the active theme.",
     category: "mainwp-sites",
-    input: z.object({
-      site_id_or_domain: z.union([z.int(), z.string()]),
-      status: z.enum(["all", "active", "inactive"]).default("all"),
-      has_update: z.boolean().optional(),
-    }).strict(),
+    input: itemQuery("themes"),
+    output: itemsOutput("themes"),
     annotations: { readonly: true, destructive: false, idempotent: true, instructions: "" },
     permission: sitePermission,
-    execute: ({ ctx, input }) => siteItems(ctx, input as ItemQuery, "themes"),
+    execute: ({ ctx, input }) => siteItems(ctx, input, "themes"),
   });
 }
 
 /** Input of get-site-plugins / get-site-themes. */
-interface ItemQuery {
-  site_id_or_domain: number | string;
-  status?: "all" | "active" | "inactive";
-  has_update?: boolean;
+function itemQuery(kind: "plugins" | "themes") {
+  const one = kind === "plugins" ? "plugin" : "theme";
+  return z.object({
+    site_id_or_domain: siteIdOrDomain,
+    status: z.enum(["all", "active", "inactive"]).default("all").describe(
+      `Only ${kind} in this state: "active", "inactive" or "all" (default).`,
+    ),
+    has_update: z.boolean().optional().describe(
+      `true lists only ${kind} with a pending update (as of the last sync); false or absent lists every ${one}.`,
+    ),
+  }).strict();
+}
+
+type ItemQuery = z.output<ReturnType<typeof itemQuery>>;
+
+/** Output of get-site-plugins / get-site-themes. */
+function itemsOutput(kind: "plugins" | "themes") {
+  const item = z.object({
+    slug: z.string(),
+    name: z.string(),
+    version: z.string(),
+    active: z.boolean(),
+    update_version: z.string().nullable(),
+  });
+  const base = z.object({ site_id: z.int(), site_url: z.string(), [kind]: z.array(item), total: z.int() });
+  return kind === "themes" ? base.extend({ active_theme: z.string() }) : base;
 }
 
 /** Plugins or themes of a site in the abilities' item shape. */

@@ -25,10 +25,13 @@ import {
 import { getClients } from "../../store/clients.ts";
 import { getSites, type SiteRecord } from "../../store/sites.ts";
 import { escapeHtml } from "../../services/site-format.ts";
-import { clientAbilityObject, siteBasicObject } from "./objects.ts";
+import { clientAbilityObject, clientOutputSchema, siteBasicObject, siteBasicSchema } from "./objects.ts";
+import { confirm, dryRun, idList, optionalInput, page, perPage, tagId } from "./fields.ts";
 
-const tagId = z.int().min(1);
-const paging = { page: z.int().min(1).default(1), per_page: z.int().min(1).max(100).default(20) };
+const paging = { page, per_page: perPage(100, 20) };
+const tagName = z.string().min(1);
+const tagColor = z.string().regex(/^#[0-9A-Fa-f]{6}$/);
+const COLOR = 'Colour as "#" and six hex digits, e.g. "#3498db".';
 const TagObject = z.object({
   id: z.int(),
   name: z.string(),
@@ -98,24 +101,21 @@ export function registerTagAbilities(registry: AbilitySink): void {
     label: "List MainWP Tags",
     description: "Lists tags, ordered by name, with the sites each tags.",
     category: "mainwp-tags",
-    input: z.object({
-      ...paging,
-      search: z.string().default(""),
-      include: z.array(z.int()).optional(),
-      exclude: z.array(z.int()).optional(),
-    }).strict().nullable().default(null),
+    input: optionalInput(
+      z.object({
+        ...paging,
+        search: z.string().default("").describe(
+          'Text matched against tag names and IDs, e.g. "vip". Empty (default) matches all.',
+        ),
+        include: idList("Only these tag IDs").optional(),
+        exclude: idList("Leave out these tag IDs").optional(),
+      }).strict(),
+    ),
     output: pageOf(TagObject),
     annotations: READ,
     permission: basePermission,
-    execute: async ({ ctx, input }) => {
-      const q = (input ?? {}) as {
-        page?: number;
-        per_page?: number;
-        search?: string;
-        include?: number[];
-        exclude?: number[];
-      };
-      const search = (q.search ?? "").toLowerCase();
+    execute: async ({ ctx, input: q }) => {
+      const search = q.search.toLowerCase();
       const tags = (await listTags(ctx.kv))
         .filter((t) => !q.include?.length || q.include.includes(t.id))
         .filter((t) => !q.exclude?.includes(t.id))
@@ -124,7 +124,7 @@ export function registerTagAbilities(registry: AbilitySink): void {
         )
         .sort((a, b) => decode(a.name).localeCompare(decode(b.name)));
       const objects = await Promise.all(tags.map((t) => tagObject(ctx.kv, t)));
-      return paginate(objects, q.page ?? 1, q.per_page ?? 20);
+      return paginate(objects, q.page, q.per_page);
     },
   });
   registry.register({
@@ -136,21 +136,22 @@ export function registerTagAbilities(registry: AbilitySink): void {
     output: TagObject,
     annotations: READ,
     permission: basePermission,
-    execute: async ({ ctx, input }) =>
-      tagObject(ctx.kv, await existingTag(ctx.kv, (input as { tag_id: number }).tag_id)),
+    execute: async ({ ctx, input }) => tagObject(ctx.kv, await existingTag(ctx.kv, input.tag_id)),
   });
   registry.register({
     name: "mainwp/add-tag-v1",
     label: "Add MainWP Tag",
     description: "Creates a tag; names are unique.",
     category: "mainwp-tags",
-    input: z.object({ name: z.string().min(1), color: z.string().regex(/^#[0-9A-Fa-f]{6}$/).optional() })
-      .strict(),
+    input: z.object({
+      name: tagName.describe('Name of the new tag, e.g. "VIP clients". Must not be taken by another tag.'),
+      color: tagColor.optional().describe(COLOR),
+    }).strict(),
     output: TagObject,
     annotations: { readonly: false, destructive: false, idempotent: false, instructions: "" },
     permission: basePermission,
     execute: async ({ ctx, input }) => {
-      const { name, color } = input as { name: string; color?: string };
+      const { name, color } = input;
       if (await findTagByName(ctx.kv, escapeHtml(name))) throw alreadyExists(name);
       const tag = await createTag(ctx.kv, { name: escapeHtml(name), color: color ?? "" });
       await ctx.hooks.doAction("mainwp_added_new_group", tag.id, tag.name);
@@ -165,15 +166,14 @@ export function registerTagAbilities(registry: AbilitySink): void {
     category: "mainwp-tags",
     input: z.object({
       tag_id: tagId,
-      name: z.string().min(1).optional(),
-      color: z.string().regex(/^#[0-9A-Fa-f]{6}$/).optional(),
-    })
-      .strict(),
+      name: tagName.optional().describe('New name, e.g. "VIP clients"; absent keeps the current one.'),
+      color: tagColor.optional().describe(`${COLOR} Absent keeps the current colour.`),
+    }).strict(),
     output: TagObject,
     annotations: { readonly: false, destructive: false, idempotent: true, instructions: "" },
     permission: basePermission,
     execute: async ({ ctx, input }) => {
-      const { tag_id, name, color } = input as { tag_id: number; name?: string; color?: string };
+      const { tag_id, name, color } = input;
       await existingTag(ctx.kv, tag_id);
       if (name !== undefined) {
         const other = await findTagByName(ctx.kv, escapeHtml(name));
@@ -195,9 +195,22 @@ export function registerTagAbilities(registry: AbilitySink): void {
     category: "mainwp-tags",
     input: z.object({
       tag_id: tagId,
-      confirm: z.boolean().default(false),
-      dry_run: z.boolean().default(false),
+      confirm,
+      dry_run: dryRun,
     }).strict(),
+    output: z.union([
+      z.object({ deleted: z.boolean(), tag: z.object({ id: z.int(), name: z.string() }) }),
+      z.object({
+        dry_run: z.boolean(),
+        would_affect: z.object({
+          id: z.int(),
+          name: z.string(),
+          sites_count: z.int(),
+          clients_count: z.int(),
+        }),
+        warnings: z.array(z.string()),
+      }),
+    ]),
     annotations: {
       readonly: false,
       destructive: true,
@@ -207,7 +220,7 @@ export function registerTagAbilities(registry: AbilitySink): void {
     },
     permission: basePermission,
     execute: async ({ ctx, input }) => {
-      const { tag_id, confirm, dry_run } = input as { tag_id: number; confirm?: boolean; dry_run?: boolean };
+      const { tag_id, confirm, dry_run } = input;
       if (confirm && dry_run) {
         throw restError("mainwp_invalid_input", "Cannot specify both dry_run and confirm.", 400);
       }
@@ -245,13 +258,13 @@ export function registerTagAbilities(registry: AbilitySink): void {
     description: "Lists the sites a tag is on.",
     category: "mainwp-tags",
     input: z.object({ tag_id: tagId, ...paging }).strict(),
+    output: pageOf(siteBasicSchema),
     annotations: READ,
     permission: basePermission,
-    execute: async ({ ctx, input }) => {
-      const q = input as { tag_id: number; page?: number; per_page?: number };
+    execute: async ({ ctx, input: q }) => {
       await existingTag(ctx.kv, q.tag_id);
       const sites = (await sitesOfTag(ctx.kv, q.tag_id)).map(siteBasicObject);
-      return paginate(sites, q.page ?? 1, q.per_page ?? 20);
+      return paginate(sites, q.page, q.per_page);
     },
   });
   registry.register({
@@ -260,16 +273,16 @@ export function registerTagAbilities(registry: AbilitySink): void {
     description: "Lists the clients owning sites a tag is on.",
     category: "mainwp-tags",
     input: z.object({ tag_id: tagId, ...paging }).strict(),
+    output: pageOf(clientOutputSchema),
     annotations: READ,
     permission: basePermission,
-    execute: async ({ ctx, input }) => {
-      const q = input as { tag_id: number; page?: number; per_page?: number };
+    execute: async ({ ctx, input: q }) => {
       await existingTag(ctx.kv, q.tag_id);
       const ids = [
         ...new Set((await sitesOfTag(ctx.kv, q.tag_id)).map((s) => s.client_id).filter((c) => c > 0)),
       ];
       const clients = (await getClients(ctx.kv, ids)).map(clientAbilityObject);
-      return paginate(clients, q.page ?? 1, q.per_page ?? 20);
+      return paginate(clients, q.page, q.per_page);
     },
   });
 }

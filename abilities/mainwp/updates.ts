@@ -11,7 +11,6 @@
  * registerUpdateAbilities(sink);
  * ```
  */
-import { listInput } from "../schema-validate.ts";
 import { jobStatusUrl, queueAboveThreshold } from "../../jobs/queue.ts";
 import { z } from "zod";
 import type { AbilitySink } from "./index.ts";
@@ -63,58 +62,26 @@ import {
 } from "../../services/update-items.ts";
 import { getGlobalIgnoredLists, type IgnoreKind } from "../../store/settings.ts";
 import { getSiteSync } from "../../store/sites.ts";
-
-// ---------------------------------------------------------------------------------------------------
-// Shapes
-
-const identifiers = z.array(z.union([z.int(), z.string()])).default([]);
-const typesInput = z.array(z.enum(UPDATE_TYPES));
-const siteId = z.union([z.int(), z.string()]);
-
-const ItemOfSite = z.object({
-  site_id: z.int(),
-  site_url: z.string(),
-  site_name: z.string(),
-  type: z.string(),
-  slug: z.string(),
-  name: z.string(),
-});
-const UpdateItemSchema = ItemOfSite.extend({ current_version: z.string(), new_version: z.string() });
-const UpdatedItemSchema = ItemOfSite.extend({ old_version: z.string(), new_version: z.string() });
-const ErrorItemSchema = z.looseObject({
-  site_id: z.int(),
-  site_url: z.string(),
-  type: z.string(),
-  slug: z.string(),
-  code: z.string(),
-  message: z.string(),
-});
-const Summary = z.object({
-  core: z.int(),
-  plugins: z.int(),
-  themes: z.int(),
-  translations: z.int(),
-  total: z.int(),
-});
-const RunSummary = z.object({ total_updated: z.int(), total_errors: z.int(), sites_updated: z.int() });
-const RunOutput = z.object({
-  updated: z.array(UpdatedItemSchema),
-  errors: z.array(ErrorItemSchema),
-  summary: RunSummary,
-});
-const QueuedOutput = z.object({
-  queued: z.literal(true),
-  job_id: z.string(),
-  status_url: z.string(),
-  updates_queued: z.int(),
-  errors: z.array(ErrorItemSchema),
-});
-const SiteRunOutput = z.object({
-  updated: z.array(UpdatedItemSchema),
-  errors: z.array(ErrorItemSchema),
-  summary: z.object({ total_updated: z.int(), total_errors: z.int() }),
-});
-const IgnoreOutput = z.object({ success: z.boolean(), message: z.string(), ignored_count: z.int() });
+import {
+  ErrorItemSchema,
+  ignoreCoreInput,
+  ignoreItemsInput,
+  IgnoreOutput,
+  listIgnoredInput,
+  listUpdatesInput,
+  QueuedOutput,
+  RunOutput,
+  runUpdatesInput,
+  setIgnoredInput,
+  siteCoreInput,
+  siteItemsUpdateInput,
+  SiteRunOutput,
+  siteUpdatesInput,
+  Summary,
+  updateAllInput,
+  UpdatedItemSchema,
+  UpdateItemSchema,
+} from "./update-shapes.ts";
 
 const READ = { readonly: true, destructive: false, idempotent: true, instructions: "" };
 const RUN_RULE =
@@ -125,8 +92,7 @@ const IGNORE_RULE =
   "Ignored updates are hidden from update lists and skipped by update runs until they are unignored. Use action remove to unignore.";
 
 /** The selected types in canonical order; an empty input selects all of them when `emptyMeansAll`, else none. */
-function selectedTypes(value: unknown, emptyMeansAll: boolean): Set<UpdateType> {
-  const given = listInput(value).map(String);
+function selectedTypes(given: readonly string[], emptyMeansAll: boolean): Set<UpdateType> {
   if (given.length === 0) return new Set(emptyMeansAll ? UPDATE_TYPES : []);
   return new Set(UPDATE_TYPES.filter((t) => given.includes(t)));
 }
@@ -176,8 +142,8 @@ function deniedItem(denied: DeniedSite, withName: boolean): UpdateErrorItem {
 // Ignore lists
 
 /** A clean slug list: strings, trimmed, no empties or repeats. */
-function slugList(value: unknown): string[] {
-  return [...new Set(listInput(value).map((s) => scalarText(s).trim()).filter((s) => s !== ""))];
+function slugList(value: readonly string[]): string[] {
+  return [...new Set(value.map((s) => s.trim()).filter((s) => s !== ""))];
 }
 
 /** "1 plugin ignored." / "2 themes unignored." / "No plugins were ignored." */
@@ -192,10 +158,13 @@ function ignoreMessage(kind: IgnoreKind, action: "add" | "remove", count: number
 // Registration
 
 /** Resolves the site of a site-scoped ability and refuses offline or outdated children (update-site-*). */
-async function updatableSite(ctx: AppContext, input: unknown): Promise<SiteState> {
+async function updatableSite(
+  ctx: AppContext,
+  input: { site_id_or_domain: number | string },
+): Promise<SiteState> {
   const site = await requireAccessibleSite(
     ctx,
-    (input as { site_id_or_domain?: unknown }).site_id_or_domain,
+    input.site_id_or_domain,
     input,
   );
   const sync = await getSiteSync(ctx.kv, site.id);
@@ -219,12 +188,7 @@ export function registerUpdateAbilities(sink: AbilitySink): void {
     description:
       "Lists the core, plugin, theme and translation updates waiting on the given sites (or every site), as last synced, without ignored updates. Paginated, with counts per type.",
     category: "mainwp-updates",
-    input: z.object({
-      site_ids_or_domains: identifiers,
-      types: typesInput.default([]),
-      page: z.int().min(1).default(1),
-      per_page: z.int().min(1).max(200).default(50),
-    }).strict().nullable().default(null),
+    input: listUpdatesInput,
     output: z.object({
       updates: z.array(UpdateItemSchema),
       summary: Summary,
@@ -236,16 +200,9 @@ export function registerUpdateAbilities(sink: AbilitySink): void {
     annotations: READ,
     permission: basePermission,
     execute: async ({ ctx, input }) => {
-      const q = (input ?? {}) as {
-        site_ids_or_domains?: unknown;
-        types?: unknown;
-        page?: unknown;
-        per_page?: unknown;
-      };
-      const page = Number(q.page ?? 1);
-      const perPage = Number(q.per_page ?? 50);
-      const types = selectedTypes(q.types, true);
-      const resolved = await resolveSiteList(ctx, listInput(q.site_ids_or_domains), input);
+      const { page, per_page: perPage } = input;
+      const types = selectedTypes(input.types, true);
+      const resolved = await resolveSiteList(ctx, input.site_ids_or_domains, input);
       const global = await getGlobalIgnoredLists(ctx.kv);
       const syncs = await Promise.all(resolved.allowed.map((s) => getSiteSync(ctx.kv, s.id)));
       const items = resolved.allowed.flatMap((site, i) =>
@@ -268,19 +225,14 @@ export function registerUpdateAbilities(sink: AbilitySink): void {
     description:
       "Applies the pending (not ignored) updates of the given sites, or of every site, optionally limited to some types or to specific slugs (core is `wordpress`).",
     category: "mainwp-updates",
-    input: z.object({
-      site_ids_or_domains: identifiers,
-      types: typesInput.default([]),
-      specific_items: z.array(z.string()).default([]),
-    }).strict().nullable().default(null),
+    input: runUpdatesInput,
     output: z.union([QueuedOutput, RunOutput]),
     annotations: { readonly: false, destructive: false, idempotent: false, instructions: RUN_RULE },
     permission: basePermission,
     execute: async ({ ctx, input }) => {
-      const q = (input ?? {}) as { site_ids_or_domains?: unknown; types?: unknown; specific_items?: unknown };
-      const types = selectedTypes(q.types, true);
-      const only = new Set(listInput(q.specific_items).map(scalarText));
-      const resolved = await resolveSiteList(ctx, listInput(q.site_ids_or_domains), input);
+      const types = selectedTypes(input.types, true);
+      const only = new Set(input.specific_items);
+      const resolved = await resolveSiteList(ctx, input.site_ids_or_domains, input);
       const queued = await queueUpdateJob(ctx, resolved, [...types], [...only], false);
       if (queued) return queued;
       const global = await getGlobalIgnoredLists(ctx.kv);
@@ -325,10 +277,7 @@ export function registerUpdateAbilities(sink: AbilitySink): void {
     description:
       "Lists the updates ignored on the given sites (or every site): core versions and plugins/themes from the site's own and the global ignore lists.",
     category: "mainwp-updates",
-    input: z.object({
-      site_ids_or_domains: identifiers,
-      types: z.array(z.enum(["core", "plugins", "themes"])).default([]),
-    }).strict().nullable().default(null),
+    input: listIgnoredInput,
     output: z.object({
       ignored: z.array(z.object({
         site_id: z.int(),
@@ -345,10 +294,9 @@ export function registerUpdateAbilities(sink: AbilitySink): void {
     annotations: READ,
     permission: basePermission,
     execute: async ({ ctx, input }) => {
-      const q = (input ?? {}) as { site_ids_or_domains?: unknown; types?: unknown };
-      const given = listInput(q.types).map(String);
+      const given: readonly string[] = input.types;
       const wants = (t: string) => given.length === 0 || given.includes(t);
-      const resolved = await resolveSiteList(ctx, listInput(q.site_ids_or_domains), input);
+      const resolved = await resolveSiteList(ctx, input.site_ids_or_domains, input);
       const global = await getGlobalIgnoredLists(ctx.kv);
       const ignored: unknown[] = [];
       for (const site of resolved.allowed) {
@@ -386,12 +334,7 @@ export function registerUpdateAbilities(sink: AbilitySink): void {
     description:
       "Adds a plugin, theme or WordPress core to a site's ignore list (every version), or removes it again.",
     category: "mainwp-updates",
-    input: z.object({
-      action: z.enum(["ignore", "unignore"]),
-      site_id_or_domain: siteId,
-      type: z.enum(["core", "plugin", "theme"]),
-      slug: z.string(),
-    }).strict(),
+    input: setIgnoredInput,
     output: z.object({
       success: z.boolean(),
       action: z.string(),
@@ -402,12 +345,7 @@ export function registerUpdateAbilities(sink: AbilitySink): void {
     annotations: { readonly: false, destructive: false, idempotent: true, instructions: IGNORE_RULE },
     permission: sitePermission,
     execute: async ({ ctx, input }) => {
-      const q = input as {
-        action: "ignore" | "unignore";
-        site_id_or_domain: unknown;
-        type: string;
-        slug: string;
-      };
+      const q = input;
       const site = await requireAccessibleSite(ctx, q.site_id_or_domain, input);
       if (q.type === "core") {
         if (q.action === "ignore") await setIgnoredCore(ctx, site.id, ["all_versions"]);
@@ -429,10 +367,7 @@ export function registerUpdateAbilities(sink: AbilitySink): void {
     description:
       "Lists one site's pending updates (not ignored), as last synced, with the versions that were rolled back after a failed update.",
     category: "mainwp-updates",
-    input: z.object({
-      site_id_or_domain: siteId,
-      types: typesInput.default([...UPDATE_TYPES]),
-    }).strict(),
+    input: siteUpdatesInput,
     output: z.object({
       site_id: z.int(),
       site_url: z.string(),
@@ -444,7 +379,7 @@ export function registerUpdateAbilities(sink: AbilitySink): void {
     annotations: READ,
     permission: sitePermission,
     execute: async ({ ctx, input }) => {
-      const q = input as { site_id_or_domain: unknown; types?: unknown };
+      const q = input;
       const site = await requireAccessibleSite(ctx, q.site_id_or_domain, input);
       const [sync, global] = await Promise.all([getSiteSync(ctx.kv, site.id), getGlobalIgnoredLists(ctx.kv)]);
       const items = updateItemsOf(site, availableUpdates(site, sync, global), selectedTypes(q.types, true));
@@ -467,7 +402,7 @@ export function registerUpdateAbilities(sink: AbilitySink): void {
     label: "Update WordPress Core",
     description: "Updates WordPress core on one site to the version its last sync reported.",
     category: "mainwp-updates",
-    input: z.object({ site_id_or_domain: siteId }).strict(),
+    input: siteCoreInput,
     output: z.object({ updated: UpdatedItemSchema }),
     annotations: { readonly: false, destructive: false, idempotent: false, instructions: SITE_UPDATE_RULE },
     permission: sitePermission,
@@ -503,12 +438,12 @@ export function registerUpdateAbilities(sink: AbilitySink): void {
         ? "Updates one site's pending translations, all of them or the given slugs."
         : `Updates one site's pending ${noun} updates (not ignored), all of them or the given slugs.`,
       category: "mainwp-updates",
-      input: z.object({ site_id_or_domain: siteId, slugs: z.array(z.string()).default([]) }).strict(),
+      input: siteItemsUpdateInput(kind),
       output: SiteRunOutput,
       annotations: { readonly: false, destructive: false, idempotent: false, instructions: SITE_UPDATE_RULE },
       permission: sitePermission,
       execute: async ({ ctx, input }) => {
-        const q = input as { slugs?: unknown };
+        const q = input;
         const { site, sync } = await updatableSite(ctx, input);
         const pending: PendingUpdates = kind === "translations"
           ? { wp: null, plugins: {}, themes: {}, translations: storedUpdates(sync).translations }
@@ -533,12 +468,12 @@ export function registerUpdateAbilities(sink: AbilitySink): void {
     label: "Ignore Site Core Updates",
     description: "Ignores every WordPress core update on one site, or (action remove) stops ignoring them.",
     category: "mainwp-updates",
-    input: z.object({ site_id_or_domain: siteId, action: z.enum(["add", "remove"]).default("add") }).strict(),
+    input: ignoreCoreInput,
     output: IgnoreOutput,
     annotations: { readonly: false, destructive: false, idempotent: true, instructions: IGNORE_RULE },
     permission: sitePermission,
     execute: async ({ ctx, input }) => {
-      const q = input as { site_id_or_domain: unknown; action?: "add" | "remove" };
+      const q = input;
       const site = await requireAccessibleSite(ctx, q.site_id_or_domain, input);
       const remove = q.action === "remove";
       if (remove) await unignoreCore(ctx, site);
@@ -558,19 +493,15 @@ export function registerUpdateAbilities(sink: AbilitySink): void {
       description:
         `Ignores every update of the given ${kind} on one site, or (action remove) stops ignoring them.`,
       category: "mainwp-updates",
-      input: z.object({
-        site_id_or_domain: siteId,
-        slugs: z.array(z.string()),
-        action: z.enum(["add", "remove"]).default("add"),
-      }).strict(),
+      input: ignoreItemsInput(kind),
       output: IgnoreOutput,
       annotations: { readonly: false, destructive: false, idempotent: true, instructions: IGNORE_RULE },
       permission: sitePermission,
       execute: async ({ ctx, input }) => {
-        const q = input as { site_id_or_domain: unknown; slugs: unknown; action?: "add" | "remove" };
+        const q = input;
         const site = await requireAccessibleSite(ctx, q.site_id_or_domain, input);
         const slugs = slugList(q.slugs);
-        const action = q.action === "remove" ? "remove" : "add";
+        const action = q.action;
         const count = action === "add"
           ? await ignoreSiteItems(ctx, site, kind, slugs)
           : (await unignoreSiteItems(ctx, site, kind, slugs)).length;
@@ -585,18 +516,14 @@ export function registerUpdateAbilities(sink: AbilitySink): void {
     description:
       "Applies every pending (not ignored) update of the chosen types on the given sites, or on every site. Sites without pending updates are skipped.",
     category: "mainwp-updates",
-    input: z.object({
-      site_ids_or_domains: identifiers,
-      types: typesInput.default([...UPDATE_TYPES]),
-    }).strict().nullable().default(null),
+    input: updateAllInput,
     output: z.union([QueuedOutput, RunOutput]),
     annotations: { readonly: false, destructive: false, idempotent: false, instructions: RUN_RULE },
     permission: basePermission,
     execute: async ({ ctx, input }) => {
-      const q = (input ?? {}) as { site_ids_or_domains?: unknown; types?: unknown };
-      // An explicit empty `types` selects nothing (abilities.md §2.5, 41).
-      const types = q.types === undefined ? new Set(UPDATE_TYPES) : selectedTypes(q.types, false);
-      const resolved = await resolveSiteList(ctx, listInput(q.site_ids_or_domains), input);
+      // Absent `types` defaults to all four; an explicit empty list selects nothing (abilities.md §2.5, 41).
+      const types = selectedTypes(input.types, false);
+      const resolved = await resolveSiteList(ctx, input.site_ids_or_domains, input);
       const queued = resolved.allowed.length > 0 && await queueUpdateJob(ctx, resolved, [...types], [], true);
       if (queued) return queued;
       const global = await getGlobalIgnoredLists(ctx.kv);
