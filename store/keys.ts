@@ -7,7 +7,7 @@
  *
  * | key | value |
  * |---|---|
- * | `["seq", kind]` | last allocated id of `kind` (number) |
+ * | `["seq", kind]` | last reserved id of `kind` (number; processes reserve ids in blocks, see `allocateId`) |
  * | `["rev", "fleet"]` | `Deno.KvU64` bumped by every site/client/tag/cost write |
  * | `["sites", id]` | `SiteRecord` |
  * | `["idx", "site_domain", domain]` | site id (normalised domain: no scheme, no `www.`, no trailing `/`) |
