@@ -7,7 +7,9 @@
  * may run at once). A lane run ({@link JobEngine.runLane}) is one short step:
  * 1. **claim** a chunk in one atomic commit that checks the job's and the chunk's versionstamps — the
  *    next never-claimed chunk, or a chunk whose claim lease ran out (its worker died);
- * 2. **work**: the job's operation on each site of the chunk (jobs/operations.ts);
+ * 2. **work**: the job's operation on each site of the chunk (jobs/operations.ts); an update first records
+ *    in the chunk that the site started (jobs/starts.ts), so a worker taking the chunk over syncs that site
+ *    before updating it again;
  * 3. **record**: the chunk's results, the job's counters and the lane's next run, in one atomic commit
  *    that checks the chunk is still ours — a worker that lost its claim discards its results.
  * A lane run carries the lane's sequence number; a duplicated or late message has an old number and
@@ -26,6 +28,7 @@ import type { AppContext } from "../lib/context.ts";
 import { keys } from "../store/keys.ts";
 import { mapConcurrent } from "../rest/batch.ts";
 import { runSiteOperation } from "./operations.ts";
+import { ChunkStarts } from "./starts.ts";
 import {
   activeJobIds,
   type ChunkRecord,
@@ -162,10 +165,12 @@ export class JobEngine {
   async runLane(jobId: string, lane: string, seq: number): Promise<void> {
     const claim = await this.#claim(jobId, lane, seq);
     if (!claim) return;
+    // Updates must not simply repeat after a crash: their starts are recorded against the claim.
+    const starts = claim.job.job_type === "update" ? new ChunkStarts(this.#ctx.kv, jobId, claim) : undefined;
     const results = await mapConcurrent(
       claim.chunk.sites,
       Math.max(1, claim.chunk.sites.length),
-      (siteId) => runSiteOperation(this.#ctx, claim.job, siteId),
+      (siteId) => runSiteOperation(this.#ctx, claim.job, siteId, starts),
     );
     await this.#record(jobId, lane, seq, claim, results);
   }

@@ -81,6 +81,8 @@ export interface ChunkRecord {
   lease_until: number;
   /** How many times the chunk was claimed (more than 1 = taken over after a lost worker). */
   claims: number;
+  /** Update jobs: sites whose update calls started under some claim (written before the first call). */
+  started?: number[];
   succeeded: number[];
   errors: JobError[];
   expires_at: number;
