@@ -32,6 +32,7 @@ import { ChunkStarts } from "./starts.ts";
 import {
   activeJobIds,
   type ChunkRecord,
+  commitJobOp,
   createJob,
   getJobEntry,
   JOB_TIMEOUT_MS,
@@ -193,7 +194,7 @@ export class JobEngine {
         Object.assign(job, { status: "failed", completed: seconds(now), job_timed_out: true });
         job.job_errors = [...job.job_errors, TIMEOUT_ERROR];
         putJob(op, job, now).delete(keys.activeJob(jobId));
-        if ((await op.commit()).ok) return null;
+        if ((await commitJobOp(op)).ok) return null;
         continue;
       }
       if (job.status === "queued") Object.assign(job, { status: "processing", started: seconds(now) });
@@ -216,7 +217,7 @@ export class JobEngine {
             this.#reschedule(op, job, lane, Math.max(0, wake - now) + 50);
             putJob(op, job, now);
           }
-          if ((await op.commit()).ok) return null;
+          if ((await commitJobOp(op)).ok) return null;
           continue;
         }
         n = Number(lost.key[2]);
@@ -227,7 +228,7 @@ export class JobEngine {
         // A chunk that vanished (it expired with a stalled job): nothing left to do for it.
         job.chunks_done++;
         putJob(op, job, now);
-        await op.commit();
+        await commitJobOp(op);
         continue;
       }
       chunk.state = "running";
@@ -236,7 +237,7 @@ export class JobEngine {
       op.check(chunkEntry);
       putJob(op, job, now);
       putChunk(op, jobId, n, chunk, now);
-      const result = await op.commit();
+      const result = await commitJobOp(op);
       if (result.ok) return { job, n, chunk, versionstamp: result.versionstamp };
     }
     return null;
@@ -285,7 +286,7 @@ export class JobEngine {
         this.#reschedule(op, job, lane, job.reschedule_ms);
       }
       putJob(op, job, now);
-      if ((await op.commit()).ok) return;
+      if ((await commitJobOp(op)).ok) return;
     }
   }
 

@@ -30,7 +30,7 @@
  * | `["api_keys", id]` | `ApiKeyRecord` |
  * | `["idx", "api_key_hash", hmacHex]` | a copy of the `ApiKeyRecord` (one read per authenticated request) |
  * | `["jobs", jobId]` | `JobRecord`: a background job's state and counters (expires 24 h after its last write) |
- * | `["job_chunks", jobId, n]` | `ChunkRecord`: chunk `n`'s sites, claim lease and results |
+ * | `["job_chunks", jobId, n]` | `ChunkRecord`: chunk `n`'s sites, claim lease, update start marks and results |
  * | `["idx", "jobs_active", jobId]` | `true` while a job is queued or processing (what workers scan) |
  * | `["rev", "jobs"]` | `Deno.KvU64` bumped when a lane is scheduled without queues (pollers watch it) |
  *
