@@ -7,7 +7,9 @@
  * may run at once). A lane run ({@link JobEngine.runLane}) is one short step:
  * 1. **claim** a chunk in one atomic commit that checks the job's and the chunk's versionstamps — the
  *    next never-claimed chunk, or a chunk whose claim lease ran out (its worker died);
- * 2. **work**: the job's operation on each site of the chunk (jobs/operations.ts);
+ * 2. **work**: the job's operation on each site of the chunk (jobs/operations.ts); an update first records
+ *    in the chunk that the site started (jobs/starts.ts), so a worker taking the chunk over syncs that site
+ *    before updating it again;
  * 3. **record**: the chunk's results, the job's counters and the lane's next run, in one atomic commit
  *    that checks the chunk is still ours — a worker that lost its claim discards its results.
  * A lane run carries the lane's sequence number; a duplicated or late message has an old number and
@@ -26,9 +28,11 @@ import type { AppContext } from "../lib/context.ts";
 import { keys } from "../store/keys.ts";
 import { mapConcurrent } from "../rest/batch.ts";
 import { runSiteOperation } from "./operations.ts";
+import { ChunkStarts } from "./starts.ts";
 import {
   activeJobIds,
   type ChunkRecord,
+  commitJobOp,
   createJob,
   getJobEntry,
   JOB_TIMEOUT_MS,
@@ -162,10 +166,12 @@ export class JobEngine {
   async runLane(jobId: string, lane: string, seq: number): Promise<void> {
     const claim = await this.#claim(jobId, lane, seq);
     if (!claim) return;
+    // Updates must not simply repeat after a crash: their starts are recorded against the claim.
+    const starts = claim.job.job_type === "update" ? new ChunkStarts(this.#ctx.kv, jobId, claim) : undefined;
     const results = await mapConcurrent(
       claim.chunk.sites,
       Math.max(1, claim.chunk.sites.length),
-      (siteId) => runSiteOperation(this.#ctx, claim.job, siteId),
+      (siteId) => runSiteOperation(this.#ctx, claim.job, siteId, starts),
     );
     await this.#record(jobId, lane, seq, claim, results);
   }
@@ -188,7 +194,7 @@ export class JobEngine {
         Object.assign(job, { status: "failed", completed: seconds(now), job_timed_out: true });
         job.job_errors = [...job.job_errors, TIMEOUT_ERROR];
         putJob(op, job, now).delete(keys.activeJob(jobId));
-        if ((await op.commit()).ok) return null;
+        if ((await commitJobOp(op)).ok) return null;
         continue;
       }
       if (job.status === "queued") Object.assign(job, { status: "processing", started: seconds(now) });
@@ -211,7 +217,7 @@ export class JobEngine {
             this.#reschedule(op, job, lane, Math.max(0, wake - now) + 50);
             putJob(op, job, now);
           }
-          if ((await op.commit()).ok) return null;
+          if ((await commitJobOp(op)).ok) return null;
           continue;
         }
         n = Number(lost.key[2]);
@@ -222,7 +228,7 @@ export class JobEngine {
         // A chunk that vanished (it expired with a stalled job): nothing left to do for it.
         job.chunks_done++;
         putJob(op, job, now);
-        await op.commit();
+        await commitJobOp(op);
         continue;
       }
       chunk.state = "running";
@@ -231,7 +237,7 @@ export class JobEngine {
       op.check(chunkEntry);
       putJob(op, job, now);
       putChunk(op, jobId, n, chunk, now);
-      const result = await op.commit();
+      const result = await commitJobOp(op);
       if (result.ok) return { job, n, chunk, versionstamp: result.versionstamp };
     }
     return null;
@@ -280,7 +286,7 @@ export class JobEngine {
         this.#reschedule(op, job, lane, job.reschedule_ms);
       }
       putJob(op, job, now);
-      if ((await op.commit()).ok) return;
+      if ((await commitJobOp(op)).ok) return;
     }
   }
 

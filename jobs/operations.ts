@@ -20,6 +20,7 @@ import { getSiteSync } from "../store/sites.ts";
 import { ChildError } from "../child/errors.ts";
 import { childErrorMessage } from "../services/site-child.ts";
 import type { JobRecord } from "./store.ts";
+import type { SiteStarts } from "./starts.ts";
 
 /** A site's failure in a job. */
 export interface SiteFailure {
@@ -29,17 +30,41 @@ export interface SiteFailure {
 
 const messageOf = (error: unknown) => error instanceof ChildError ? childErrorMessage(error) : String(error);
 
-/** MainWP's cron update of one site: every requested type; failures collected as `"<type>: <reason>"`. */
+/** The failure of a site whose earlier, interrupted update cannot be checked. */
+const UNCHECKED =
+  "An earlier run of this update was interrupted, and the site could not be synced to check it";
+
+/**
+ * MainWP's cron update of one site: every requested type; failures collected as `"<type>: <reason>"`.
+ * With `starts` (the chunk's claim), the start is recorded before any child call; a site an earlier,
+ * interrupted claim had started is synced first, so only what is still pending is updated again.
+ */
 async function updateSiteForJob(
   ctx: AppContext,
   job: JobRecord,
   site: SiteRecord,
+  starts?: SiteStarts,
 ): Promise<SiteFailure | null> {
+  const resumed = starts?.startedBefore(site.id) ?? false;
+  if (resumed) {
+    // The child may have updated items whose results were never recorded: ask it what it has now.
+    const synced = await syncSite(ctx, site);
+    if (!synced?.ok) {
+      const why = synced && !synced.ok ? `: ${childErrorMessage(synced.error)}` : "";
+      return { code: "update_failed", message: `${UNCHECKED}${why}` };
+    }
+    site = synced.site;
+  }
+  if (starts && !(await starts.start(site.id))) {
+    return { code: "claim_lost", message: "Another worker took this part of the job over." };
+  }
   const problems: string[] = [];
   const only = new Set(job.specific_items ?? []);
   for (const type of job.types ?? []) {
     try {
       if (type === "core") {
+        // Resumed: only when the fresh sync still offers a core update.
+        if (resumed && !storedUpdates(await getSiteSync(ctx.kv, site.id)).wp) continue;
         await ctx.hooks.doAction("mainwp_before_core_update", site);
         let reply: Record<string, unknown> | false = false;
         try {
@@ -87,7 +112,8 @@ async function updateSiteForJob(
 }
 
 /**
- * Runs the job's operation on one site: `null` when it succeeded, else the failure to record.
+ * Runs the job's operation on one site: `null` when it succeeded, else the failure to record. `starts`
+ * (update jobs) records the site's start against the chunk's claim before the first child call.
  *
  * @example
  * ```ts
@@ -98,6 +124,7 @@ export async function runSiteOperation(
   ctx: AppContext,
   job: JobRecord,
   siteId: number,
+  starts?: SiteStarts,
 ): Promise<SiteFailure | null> {
   const site = await getSite(ctx.kv, siteId);
   if (!site) return { code: "site_not_found", message: "Site not found." };
@@ -108,7 +135,7 @@ export async function runSiteOperation(
           ? null
           : { code: "sync_failed", message: "Sync returned false." };
       case "update":
-        return await updateSiteForJob(ctx, job, site);
+        return await updateSiteForJob(ctx, job, site, starts);
       case "reconnect": {
         const outcome = await reconnectSiteOutcome(ctx, site);
         return outcome.ok ? null : { code: "reconnect_failed", message: outcome.error };

@@ -12,6 +12,7 @@
  * ```
  */
 import { keys } from "../store/keys.ts";
+import { isDatabaseLocked } from "../store/kv.ts";
 
 /** The job types and their id prefixes (abilities.md §3.1). */
 export const JOB_TYPES = ["sync", "update", "reconnect", "disconnect", "check", "suspend"] as const;
@@ -81,6 +82,8 @@ export interface ChunkRecord {
   lease_until: number;
   /** How many times the chunk was claimed (more than 1 = taken over after a lost worker). */
   claims: number;
+  /** Update jobs: sites whose update calls started under some claim (written before the first call). */
+  started?: number[];
   succeeded: number[];
   errors: JobError[];
   expires_at: number;
@@ -174,6 +177,27 @@ export function putChunk(
 ): Deno.AtomicOperation {
   chunk.expires_at = now + JOB_TTL_MS;
   return op.set(keys.jobChunk(id, n), chunk, { expireIn: JOB_TTL_MS });
+}
+
+/**
+ * Commits `op`; another process holding the KV file's write lock counts as a failed check (after a short,
+ * jittered wait), so the caller's loop reads again and retries instead of losing a claim's results.
+ *
+ * @example
+ * ```ts
+ * if ((await commitJobOp(op)).ok) return;
+ * ```
+ */
+export async function commitJobOp(
+  op: Deno.AtomicOperation,
+): Promise<Deno.KvCommitResult | Deno.KvCommitError> {
+  try {
+    return await op.commit();
+  } catch (error) {
+    if (!isDatabaseLocked(error)) throw error;
+    await new Promise((r) => setTimeout(r, 5 + Math.random() * 20));
+    return { ok: false };
+  }
 }
 
 /** Chunks written per commit (KV allows 1,000 mutations and 800 KiB per commit). */

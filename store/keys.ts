@@ -7,7 +7,7 @@
  *
  * | key | value |
  * |---|---|
- * | `["seq", kind]` | last allocated id of `kind` (number) |
+ * | `["seq", kind]` | last reserved id of `kind` (number; processes reserve ids in blocks, see `allocateId`) |
  * | `["rev", "fleet"]` | `Deno.KvU64` bumped by every site/client/tag/cost write |
  * | `["sites", id]` | `SiteRecord` |
  * | `["idx", "site_domain", domain]` | site id (`siteIdentity`: no scheme, `www.`, default port, `/`, query) |
@@ -30,7 +30,7 @@
  * | `["api_keys", id]` | `ApiKeyRecord` |
  * | `["idx", "api_key_hash", hmacHex]` | a copy of the `ApiKeyRecord` (one read per authenticated request) |
  * | `["jobs", jobId]` | `JobRecord`: a background job's state and counters (expires 24 h after its last write) |
- * | `["job_chunks", jobId, n]` | `ChunkRecord`: chunk `n`'s sites, claim lease and results |
+ * | `["job_chunks", jobId, n]` | `ChunkRecord`: chunk `n`'s sites, claim lease, update start marks and results |
  * | `["idx", "jobs_active", jobId]` | `true` while a job is queued or processing (what workers scan) |
  * | `["rev", "jobs"]` | `Deno.KvU64` bumped when a lane is scheduled without queues (pollers watch it) |
  * | `["meta", "site_identity_v2"]` | `true` once site index keys were moved to canonical identities (`reindexSites`) |

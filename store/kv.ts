@@ -2,7 +2,8 @@
  * @module
  * Atomic read-modify-write on Deno KV. {@link atomicRetry} runs a step that reads what it needs, adds
  * version checks for everything it read and the mutations it wants, and commits; on a conflict it runs
- * the step again on fresh data, so concurrent requests never lose an update.
+ * the step again on fresh data, so concurrent requests never lose an update. {@link allocateId} hands
+ * out record ids without making concurrent creates conflict on one counter.
  *
  * @example
  * ```ts
@@ -58,19 +59,86 @@ export async function atomicRetry<T>(
       result = await step(op);
       committed = (await op.commit()).ok;
     } catch (error) {
+      releaseIds(op);
       // Another process holding the SQLite write lock: a transient conflict, tried again.
       if (!isDatabaseLocked(error)) throw error;
     }
     if (committed) return result!;
+    releaseIds(op);
     // Back off a little, with jitter, so racing writers spread out.
     await new Promise((r) => setTimeout(r, Math.random() * Math.min(50, 2 ** attempt)));
   }
   throw new RestError("fleetpress_write_conflict", "The record is busy; please try again.", { status: 409 });
 }
 
+/** A caller of {@link allocateId} waiting for its id. */
+interface IdWaiter {
+  resolve: (id: number) => void;
+  reject: (error: unknown) => void;
+}
+
 /**
- * Reserves the next id of `kind` inside `op` (checked against the counter's version, so two writers
- * never get the same id). The id becomes real only if `op` commits.
+ * Per KV handle and kind: ids reserved but handed back by a create that did not commit (`spare`,
+ * ascending), callers waiting for a reservation, and whether a reservation commit is running.
+ */
+interface IdPool {
+  spare: number[];
+  waiting: IdWaiter[];
+  reserving: boolean;
+}
+
+const idPools = new WeakMap<Deno.Kv, Map<string, IdPool>>();
+/** Ids handed to an operation, returned to their pool when it does not commit. */
+const lentIds = new WeakMap<Deno.AtomicOperation, { pool: IdPool; id: number }[]>();
+
+/**
+ * Reserves the next `count` ids of `kind` in one commit of its own (versus other processes only: this
+ * process sends one reservation at a time); returns the first.
+ */
+async function reserveIds(kv: Deno.Kv, kind: string, count: number): Promise<number> {
+  return await atomicRetry(kv, async (op) => {
+    const entry = await kv.get<number>(keys.seq(kind));
+    const last = entry.value ?? 0;
+    op.check(entry).set(keys.seq(kind), last + count);
+    return last + 1;
+  });
+}
+
+/** Reserves ids for everyone waiting, one commit per round, until nobody waits. */
+async function servePool(kv: Deno.Kv, kind: string, pool: IdPool): Promise<void> {
+  pool.reserving = true;
+  try {
+    while (pool.waiting.length > 0) {
+      // Everyone who asked while the previous commit ran shares this one: a block of exactly that size.
+      const batch = pool.waiting.splice(0);
+      try {
+        const first = await reserveIds(kv, kind, batch.length);
+        batch.forEach((waiter, i) => waiter.resolve(first + i));
+      } catch (error) {
+        for (const waiter of batch) waiter.reject(error);
+      }
+    }
+  } finally {
+    pool.reserving = false;
+  }
+}
+
+/** Gives the ids lent to `op` back to their pools (the operation did not commit). */
+function releaseIds(op: Deno.AtomicOperation): void {
+  for (const { pool, id } of lentIds.get(op) ?? []) {
+    pool.spare.push(id);
+    pool.spare.sort((a, b) => a - b);
+  }
+  lentIds.delete(op);
+}
+
+/**
+ * The next id of `kind` for a create in `op`: unique across every process on the KV file, and increasing
+ * in the order this process asks. Ids are reserved by commits of their own (`["seq", kind]` holds the last
+ * reserved id); callers asking at the same time share one reservation, so concurrent creates never
+ * conflict on the counter — their commits carry only their own checks. When `atomicRetry` sees `op` fail,
+ * its id goes back to this process's pool and is handed out again first; ids reserved by a process that
+ * stops before using them stay unused (gaps, as MySQL's auto-increment leaves).
  *
  * @example
  * ```ts
@@ -78,9 +146,20 @@ export async function atomicRetry<T>(
  * ```
  */
 export async function allocateId(kv: Deno.Kv, op: Deno.AtomicOperation, kind: string): Promise<number> {
-  const entry = await kv.get<number>(keys.seq(kind));
-  const id = (entry.value ?? 0) + 1;
-  op.check(entry).set(keys.seq(kind), id);
+  let pools = idPools.get(kv);
+  if (!pools) idPools.set(kv, pools = new Map());
+  let pool = pools.get(kind);
+  if (!pool) pools.set(kind, pool = { spare: [], waiting: [], reserving: false });
+  let id = pool.spare.shift();
+  if (id === undefined) {
+    const { promise, resolve, reject } = Promise.withResolvers<number>();
+    pool.waiting.push({ resolve, reject });
+    if (!pool.reserving) void servePool(kv, kind, pool);
+    id = await promise;
+  }
+  const lent = lentIds.get(op) ?? [];
+  lent.push({ pool, id });
+  lentIds.set(op, lent);
   return id;
 }
 

@@ -1,4 +1,4 @@
-import { assertEquals } from "@std/assert";
+import { assert, assertEquals } from "@std/assert";
 import { allocateId, atomicRetry, isDatabaseLocked } from "../../store/kv.ts";
 
 Deno.test("two KV handles on one file: concurrent read-modify-writes lose nothing and ids stay unique", async () => {
@@ -16,7 +16,8 @@ Deno.test("two KV handles on one file: concurrent read-modify-writes lose nothin
     const ids = await Promise.all(Array.from({ length: 60 }, (_, i) => bump(i % 2 ? a : b)));
     assertEquals(new Set(ids).size, 60);
     assertEquals((await a.get<number>(["counter"])).value, 60);
-    assertEquals((await b.get<number>(["seq", "things"])).value, 60);
+    // A step redone after a conflict on ["counter"] leaves its id unused (a gap), never a duplicate.
+    assert((await b.get<number>(["seq", "things"])).value! >= Math.max(...ids));
   } finally {
     a.close();
     b.close();
