@@ -16,14 +16,13 @@
  * | `fleetpress_check_site_up_codes` | filter | `[200…206]`, url |
  * | `mainwp_try_visit_follow_location` | filter | `false`: check-site follows no redirects |
  * | `mainwp_connect_http_request_headers` | filter | header record, `{ url }` |
- * | `fleetpress_child_tls_options` | filter | `ChildTlsOptions` (`{}`), `{ url, verifyCertificate }` |
+ * | `fleetpress_child_tls_options` | filter | `ChildTlsOptions` (`{}`; `{ rejectUnauthorized: false }` for a site that does not verify), `{ url, verifyCertificate }` |
  * | `mainwp_before_child_request` | action | `ChildRequestInfo` |
  * | `mainwp_after_child_request` | action | `ChildRequestInfo`, `ChildRequestOutcome` |
  *
- * TLS: certificates are verified against the site's host name (MainWP's default); a site with
- * `verifyCertificate: false` or a private CA needs the `fleetpress_child_tls_options` filter
- * (`{ caCerts }` or `{ rejectUnauthorized: false }`). Connections go only to the addresses the guard
- * checked (see `http.ts`).
+ * TLS: certificates are verified against the site's host name (MainWP's default) unless the site has
+ * `verifyCertificate: false`, as in MainWP; a private CA comes from the `fleetpress_child_tls_options`
+ * filter (`{ caCerts }`). Connections go only to the addresses the guard checked (see `http.ts`).
  *
  * @example
  * ```ts
@@ -451,12 +450,15 @@ export class ChildConnector {
       attempt: about.attempt,
     };
     const headers = await this.#headers(url, access, request.body !== undefined);
+    // A site whose owner switched verification off (MainWP's per-site "Verify SSL certificate: No") is
+    // contacted without it, as MainWP's cURL does; the filter may still decide otherwise.
+    const verify = access.verifyCertificate ?? true;
     const tls = await this.#hooks.applyFilters<ChildTlsOptions>(
       CHILD_HOOKS.tlsOptions,
-      {},
+      verify ? {} : { rejectUnauthorized: false },
       {
         url: about.siteUrl,
-        verifyCertificate: access.verifyCertificate ?? true,
+        verifyCertificate: verify,
       },
     );
     await this.#hooks.doAction(CHILD_HOOKS.beforeRequest, info);

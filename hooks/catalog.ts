@@ -138,7 +138,7 @@ export const HOOKS: readonly HookInfo[] = [
   {
     name: "fleetpress_child_tls_options",
     kind: "filter",
-    default: "{}",
+    default: "{}, or `{ rejectUnauthorized: false }` for a site stored with verify_certificate 0",
     args: ["{ url, verifyCertificate }"],
     description: "TLS options of a site: `{ caCerts }` (a private CA) or `{ rejectUnauthorized: false }`.",
   },

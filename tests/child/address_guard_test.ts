@@ -244,6 +244,8 @@ Deno.test("https to a pinned address verifies the certificate against the host n
     const untrusted = await connector.checkSite(`https://child.test:${port}/`);
     assertEquals([untrusted.online, untrusted.httpCode], [false, 0]);
     assertMatch(untrusted.error ?? "", /^HTTP error - SSL certificate problem: /);
+    const unverified = await connector.checkSite(`https://other.test:${port}/`, { verifyCertificate: false });
+    assertEquals([unverified.online, unverified.httpCode], [true, 200]);
     hooks.addFilter("fleetpress_child_tls_options", () => ({ caCerts: [CHILD_TEST_CERT] }));
     const trusted = await connector.checkSite(`https://child.test:${port}/`, {
       keyword: `child.test:${port}`,
