@@ -2,17 +2,16 @@
  * @module
  * The size limits of every string that may reach Deno KV, in one place. KV refuses keys over 2 KiB and
  * values over 64 KiB (and commits over 800 KiB); request input is bounded here, before it gets that far,
- * so an oversized value is a `400`, never a KV error. Lengths count UTF-16 code units (what zod's `.max()`
- * and JavaScript count); key parts are checked in UTF-8 bytes, which is what KV counts.
+ * so an oversized value is a `400`, never a KV error: REST parameters by {@link checkParamBounds}, ability
+ * input by the `maxLength` {@link withStringLimits} adds to its schema, key parts by {@link fitsKey} in the
+ * store. Lengths count UTF-16 code units (ability schemas: characters); key parts count UTF-8 bytes, as KV does.
  *
  * @example
  * ```ts
- * import { z } from "zod";
- * const input = z.object({ name: bounded.name(), note: bounded.text().optional() });
  * fitsKey("example.com"); // true
+ * checkParamBounds({ name: "x".repeat(300) }); // { param: "name", max: 255, nested: false }
  * ```
  */
-import { z } from "zod";
 import { RestError } from "../rest/errors.ts";
 
 /** Names, titles, logins, e-mail addresses, colours, slugs, search strings (WordPress columns are 255 wide). */
@@ -33,17 +32,19 @@ export const PARAM_DEPTH_MAX = 32;
 export const KEY_TEXT_BYTES = 1_500;
 
 /**
- * The tightest limit for a top-level request parameter, by name (all else: {@link PARAM_MAX}). Path
- * identifiers are not listed: an over-long one is looked up, finds nothing (see {@link fitsKey}) and gets
- * the route's own not-found answer.
+ * The limit of a field, by name: a top-level REST parameter, or an ability input property at any depth
+ * (and the items of a list property). Every other string gets {@link PARAM_MAX} over REST and
+ * {@link TEXT_MAX} in ability input. REST path identifiers (`id_domain`, `id_email`…) are not listed: an
+ * over-long one is looked up, finds nothing (see {@link fitsKey}) and gets the route's own not-found answer.
  */
-export const PARAM_LIMITS: Readonly<Record<string, number>> = {
+export const FIELD_LIMITS: Readonly<Record<string, number>> = {
   // names and other short columns
   name: NAME_MAX,
   title: NAME_MAX,
   color: NAME_MAX,
   search: NAME_MAX,
   admin: NAME_MAX,
+  admin_username: NAME_MAX,
   login: NAME_MAX,
   field_name: NAME_MAX,
   client_email: NAME_MAX,
@@ -62,21 +63,33 @@ export const PARAM_LIMITS: Readonly<Record<string, number>> = {
   order: NAME_MAX,
   orderby: NAME_MAX,
   context: NAME_MAX,
-  type: NAME_MAX,
-  status: NAME_MAX,
+  slugs: NAME_MAX,
+  plugins: NAME_MAX,
+  themes: NAME_MAX,
   // links
   url: URL_MAX,
   client_facebook: URL_MAX,
   client_twitter: URL_MAX,
   client_instagram: URL_MAX,
   client_linkedin: URL_MAX,
+  // identifiers given in ability input
+  site_id_or_domain: IDENTIFIER_MAX,
+  site_ids_or_domains: IDENTIFIER_MAX,
+  client_id_or_email: IDENTIFIER_MAX,
+  job_id: IDENTIFIER_MAX,
   // free text
   note: TEXT_MAX,
+  notes: TEXT_MAX,
   description: TEXT_MAX,
   field_value: TEXT_MAX,
   field_desc: TEXT_MAX,
   monitoring_emails: TEXT_MAX,
 };
+
+/** The limit of a field by name, or `fallback`. */
+function fieldLimit(name: string, fallback: number): number {
+  return Object.hasOwn(FIELD_LIMITS, name) ? FIELD_LIMITS[name] : fallback;
+}
 
 const encoder = new TextEncoder();
 
@@ -102,8 +115,10 @@ export function fitsKey(text: string): boolean {
  * throw tooLong("name", 255);
  * ```
  */
-export function tooLong(param: string, max: number): RestError {
-  const message = `${param} must be at most ${max} characters long.`;
+export function tooLong(param: string, max: number, nested = false): RestError {
+  const message = nested
+    ? `${param} holds a value or key longer than ${max} characters, or nests too deeply.`
+    : `${param} must be at most ${max} characters long.`;
   return new RestError("rest_invalid_param", `Invalid parameter(s): ${param}`, {
     status: 400,
     params: { [param]: message },
@@ -149,55 +164,77 @@ export function kvSizeError(): RestError {
 }
 
 /**
- * Bounded zod strings for input schemas (abilities), one builder per kind of value.
+ * Adds a `maxLength` to every string of an ability's input JSON Schema that has none: the property's
+ * {@link FIELD_LIMITS} entry (list items take their list's), else {@link TEXT_MAX}. The input schemas
+ * are written once in zod; this puts the limits of this module into what WordPress's validator checks
+ * and what agents read in discovery. Returns a new schema.
  *
  * @example
  * ```ts
- * bounded.url(); // z.string().max(2048)
+ * withStringLimits({ type: "object", properties: { name: { type: "string" } } });
+ * // { type: "object", properties: { name: { type: "string", maxLength: 255 } } }
  * ```
  */
-export const bounded = {
-  /** A name, login, e-mail address, slug or other short column. */
-  name: () => z.string().max(NAME_MAX),
-  /** A URL. */
-  url: () => z.string().max(URL_MAX),
-  /** A site id-or-domain, client id-or-email, and similar identifiers given as text. */
-  identifier: () => z.string().max(IDENTIFIER_MAX),
-  /** Notes, descriptions, custom field values. */
-  text: () => z.string().max(TEXT_MAX),
-  /** A search string. */
-  search: () => z.string().max(NAME_MAX),
-} as const;
+export function withStringLimits(schema: Record<string, unknown>, limit = TEXT_MAX): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...schema };
+  const types = Array.isArray(schema.type) ? schema.type : [schema.type];
+  if (types.includes("string") && typeof schema.maxLength !== "number") out.maxLength = limit;
+  if (isSchema(schema.properties)) {
+    out.properties = Object.fromEntries(
+      Object.entries(schema.properties).map(([name, sub]) => [
+        name,
+        isSchema(sub) ? withStringLimits(sub, fieldLimit(name, TEXT_MAX)) : sub,
+      ]),
+    );
+  }
+  if (isSchema(schema.items)) out.items = withStringLimits(schema.items, limit);
+  if (isSchema(schema.additionalProperties)) {
+    out.additionalProperties = withStringLimits(schema.additionalProperties, TEXT_MAX);
+  }
+  for (const keyword of ["anyOf", "oneOf", "allOf"]) {
+    const branches = schema[keyword];
+    if (Array.isArray(branches)) {
+      out[keyword] = branches.map((b) => (isSchema(b) ? withStringLimits(b, limit) : b));
+    }
+  }
+  return out;
+}
+
+function isSchema(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
 
 /** Where {@link checkParamBounds} found an over-long string. */
 export interface BoundViolation {
   /** The top-level parameter it is in. */
   param: string;
   max: number;
+  /** Inside the parameter (an item, a member or a key), not the parameter's own string. */
+  nested: boolean;
 }
 
 /**
  * Walks request parameters (any depth, own properties only) and returns the first string or object key
- * over its limit: the parameter's own limit ({@link PARAM_LIMITS}) for a top-level string, else
+ * over its limit: the parameter's own limit ({@link FIELD_LIMITS}) for a top-level string, else
  * {@link PARAM_MAX} for strings and {@link PARAM_KEY_MAX} for keys; nesting past
  * {@link PARAM_DEPTH_MAX} counts as too long too. `null` when everything fits.
  *
  * @example
  * ```ts
- * checkParamBounds({ name: "x".repeat(300) }); // { param: "name", max: 255 }
+ * checkParamBounds({ name: "x".repeat(300) }); // { param: "name", max: 255, nested: false }
  * ```
  */
 export function checkParamBounds(params: Record<string, unknown>): BoundViolation | null {
   for (const param of Object.keys(params)) {
-    if (param.length > PARAM_KEY_MAX) return { param: param.slice(0, 64), max: PARAM_KEY_MAX };
+    if (param.length > PARAM_KEY_MAX) return { param: param.slice(0, 64), max: PARAM_KEY_MAX, nested: false };
     const value = params[param];
-    const own = Object.hasOwn(PARAM_LIMITS, param) ? PARAM_LIMITS[param] : PARAM_MAX;
+    const own = fieldLimit(param, PARAM_MAX);
     if (typeof value === "string") {
-      if (value.length > own) return { param, max: own };
+      if (value.length > own) return { param, max: own, nested: false };
       continue;
     }
     const max = deepMax(value, 0);
-    if (max !== null) return { param, max };
+    if (max !== null) return { param, max, nested: true };
   }
   return null;
 }

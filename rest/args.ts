@@ -222,7 +222,7 @@ export function validateArgs<S extends z.ZodObject>(schema: S, params: Record<st
  */
 export function assertParamBounds<T extends Record<string, unknown>>(params: T): T {
   const violation = checkParamBounds(params);
-  if (violation) throw tooLong(violation.param, violation.max);
+  if (violation) throw tooLong(violation.param, violation.max, violation.nested);
   return params;
 }
 

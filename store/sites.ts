@@ -12,6 +12,7 @@
  */
 import { keys } from "./keys.ts";
 import { allocateId, atomicRetry, bumpFleetRev, getManyChunked, isDatabaseLocked, listValues } from "./kv.ts";
+import { assertFitsKey, fitsKey } from "../lib/limits.ts";
 
 /** A managed site, with MainWP's column names where a column exists. */
 export interface SiteRecord {
@@ -163,8 +164,10 @@ export async function createSite(
   kv: Deno.Kv,
   input: NewSite,
 ): Promise<{ site: SiteRecord } | { found_id: number }> {
+  const domain = normalizeDomain(normalizeSiteUrl(input.url));
+  assertFitsKey(domain, "url");
   return await atomicRetry(kv, async (op) => {
-    const domainKey = keys.siteByDomain(normalizeDomain(normalizeSiteUrl(input.url)));
+    const domainKey = keys.siteByDomain(domain);
     const existing = await kv.get<number>(domainKey);
     if (existing.value !== null) return { found_id: existing.value };
     const id = await allocateId(kv, op, "sites");
@@ -201,7 +204,10 @@ export async function listSites(kv: Deno.Kv): Promise<SiteRecord[]> {
  * ```
  */
 export async function findSiteByDomain(kv: Deno.Kv, domain: string): Promise<SiteRecord | null> {
-  const id = (await kv.get<number>(keys.siteByDomain(normalizeDomain(domain)))).value;
+  const key = normalizeDomain(domain);
+  // Longer than any key a site could have been stored under: no such site.
+  if (!fitsKey(key)) return null;
+  const id = (await kv.get<number>(keys.siteByDomain(key))).value;
   return id === null ? null : await getSite(kv, id);
 }
 
@@ -232,6 +238,7 @@ export async function updateSite(
       tag_ids: [...new Set(changed.tag_ids)],
     };
     if (normalizeDomain(next.url) !== normalizeDomain(entry.value.url)) {
+      assertFitsKey(normalizeDomain(next.url), "url");
       const taken = await kv.get<number>(keys.siteByDomain(normalizeDomain(next.url)));
       if (taken.value !== null && taken.value !== id) return { conflict: taken.value };
       op.check(taken);
@@ -309,6 +316,7 @@ export async function updateSiteGuarded<R extends string>(
     };
     let checks = 1;
     if (normalizeDomain(next.url) !== normalizeDomain(entry.value.url)) {
+      assertFitsKey(normalizeDomain(next.url), "url");
       const taken = await kv.get<number>(keys.siteByDomain(normalizeDomain(next.url)));
       if (taken.value !== null && taken.value !== id) return { conflict: taken.value };
       op.check(taken);
