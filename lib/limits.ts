@@ -76,7 +76,6 @@ export const FIELD_LIMITS: Readonly<Record<string, number>> = {
   site_id_or_domain: IDENTIFIER_MAX,
   site_ids_or_domains: IDENTIFIER_MAX,
   client_id_or_email: IDENTIFIER_MAX,
-  job_id: IDENTIFIER_MAX,
   // free text
   note: TEXT_MAX,
   notes: TEXT_MAX,
@@ -160,7 +159,7 @@ export function isKvSizeError(error: unknown): boolean {
  * ```
  */
 export function kvSizeError(): RestError {
-  return new RestError("rest_invalid_param", "The request is too large to store.", { status: 400 });
+  return new RestError("rest_invalid_param", "A value in the request is too large to store or look up.", { status: 400 });
 }
 
 /**
