@@ -189,8 +189,8 @@ function checkObject(obj: Record<string, unknown>, param: string, schema: Schema
   const required = Array.isArray(schema.required)
     ? schema.required.map(String)
     : Object.entries(properties).filter(([, p]) => p.required === true).map(([k]) => k);
-  for (const name of Object.keys(properties)) {
-    if (required.includes(name) && !Object.hasOwn(obj, name)) {
+  for (const name of required) {
+    if (!Object.hasOwn(obj, name)) {
       return `${name} is a required property of ${param}.`;
     }
   }
