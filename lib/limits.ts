@@ -32,8 +32,8 @@ export const PARAM_DEPTH_MAX = 32;
 export const KEY_TEXT_BYTES = 1_500;
 
 /**
- * The limit of a field, by name: a top-level REST parameter, or an ability input property at any depth
- * (and the items of a list property). Every other string gets {@link PARAM_MAX} over REST and
+ * The limit of a field, by name: a REST parameter or a member of one at any depth (a batch item's `name`,
+ * a custom field's `field_value`), or an ability input property (and the items of a list property). Every other string gets {@link PARAM_MAX} over REST and
  * {@link TEXT_MAX} in ability input. REST path identifiers (`id_domain`, `id_email`…) are not listed: an
  * over-long one is looked up, finds nothing (see {@link fitsKey}) and gets the route's own not-found answer.
  */
@@ -64,8 +64,6 @@ export const FIELD_LIMITS: Readonly<Record<string, number>> = {
   orderby: NAME_MAX,
   context: NAME_MAX,
   slugs: NAME_MAX,
-  plugins: NAME_MAX,
-  themes: NAME_MAX,
   // links
   url: URL_MAX,
   client_facebook: URL_MAX,
@@ -159,7 +157,9 @@ export function isKvSizeError(error: unknown): boolean {
  * ```
  */
 export function kvSizeError(): RestError {
-  return new RestError("rest_invalid_param", "A value in the request is too large to store or look up.", { status: 400 });
+  return new RestError("rest_invalid_param", "A value in the request is too large to store or look up.", {
+    status: 400,
+  });
 }
 
 /**
@@ -212,11 +212,15 @@ export interface BoundViolation {
   nested: boolean;
 }
 
+/** The parameter that carries an ability's input, which its input schema bounds (see {@link withStringLimits}). */
+const ABILITY_INPUT = "input";
+
 /**
  * Walks request parameters (any depth, own properties only) and returns the first string or object key
- * over its limit: the parameter's own limit ({@link FIELD_LIMITS}) for a top-level string, else
- * {@link PARAM_MAX} for strings and {@link PARAM_KEY_MAX} for keys; nesting past
- * {@link PARAM_DEPTH_MAX} counts as too long too. `null` when everything fits.
+ * over its limit: a string takes its field's limit ({@link FIELD_LIMITS}, by its own name or its list's;
+ * inside an ability's `input` only at the top, the input schema does the rest), else {@link PARAM_MAX};
+ * keys take {@link PARAM_KEY_MAX}; nesting past {@link PARAM_DEPTH_MAX} counts as too long too. `null`
+ * when everything fits.
  *
  * @example
  * ```ts
@@ -227,32 +231,33 @@ export function checkParamBounds(params: Record<string, unknown>): BoundViolatio
   for (const param of Object.keys(params)) {
     if (param.length > PARAM_KEY_MAX) return { param: param.slice(0, 64), max: PARAM_KEY_MAX, nested: false };
     const value = params[param];
-    const own = fieldLimit(param, PARAM_MAX);
+    const limit = fieldLimit(param, PARAM_MAX);
     if (typeof value === "string") {
-      if (value.length > own) return { param, max: own, nested: false };
+      if (value.length > limit) return { param, max: limit, nested: false };
       continue;
     }
-    const max = deepMax(value, 0);
+    const max = deepMax(value, 0, limit, param !== ABILITY_INPUT);
     if (max !== null) return { param, max, nested: true };
   }
   return null;
 }
 
-/** The limit a nested value breaks, or `null`. */
-function deepMax(value: unknown, depth: number): number | null {
-  if (typeof value === "string") return value.length > PARAM_MAX ? PARAM_MAX : null;
+/** The limit a nested value breaks, or `null`; `named`: members take their field's limit. */
+function deepMax(value: unknown, depth: number, limit: number, named: boolean): number | null {
+  if (typeof value === "string") return value.length > limit ? limit : null;
   if (!value || typeof value !== "object") return null;
   if (depth >= PARAM_DEPTH_MAX) return PARAM_DEPTH_MAX;
   if (Array.isArray(value)) {
     for (const item of value) {
-      const max = deepMax(item, depth + 1);
+      const max = deepMax(item, depth + 1, limit, named);
       if (max !== null) return max;
     }
     return null;
   }
   for (const key of Object.keys(value)) {
     if (key.length > PARAM_KEY_MAX) return PARAM_KEY_MAX;
-    const max = deepMax((value as Record<string, unknown>)[key], depth + 1);
+    const member = named ? fieldLimit(key, PARAM_MAX) : PARAM_MAX;
+    const max = deepMax((value as Record<string, unknown>)[key], depth + 1, member, named);
     if (max !== null) return max;
   }
   return null;

@@ -34,6 +34,13 @@ Deno.test("checkParamBounds: a named parameter's limit, then the generic ones at
   let deep: unknown = "x";
   for (let i = 0; i <= PARAM_DEPTH_MAX; i++) deep = [deep];
   assertEquals(checkParamBounds({ input: deep })?.max, PARAM_DEPTH_MAX);
+  // Members take their field's limit at any depth, except inside an ability's input (its schema's job).
+  assertEquals(
+    checkParamBounds({ custom_fields: [{ field_value: "x".repeat(TEXT_MAX + 1) }] })?.max,
+    TEXT_MAX,
+  );
+  assertEquals(checkParamBounds({ create: [{ name: "x".repeat(NAME_MAX + 1) }] })?.max, NAME_MAX);
+  assertEquals(checkParamBounds({ input: { name: "x".repeat(NAME_MAX + 1) } }), null);
   // Inherited names are not limits: `constructor` takes the generic one.
   assertEquals(checkParamBounds({ constructor: "x".repeat(1000) }), null);
 });
