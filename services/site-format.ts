@@ -411,7 +411,9 @@ export function presentView(
   if (!p.fullData) out.database_size = "";
   for (const key of p.blank) if (Object.hasOwn(out, key)) out[key] = "";
   for (const name of p.customFields) {
-    if (!Object.hasOwn(out, name) && !CREDENTIAL_COLUMNS.has(name)) out[name] = customFieldValue(site, sync, name);
+    if (!Object.hasOwn(out, name) && !CREDENTIAL_COLUMNS.has(name)) {
+      out[name] = customFieldValue(site, sync, name);
+    }
   }
   return out;
 }
