@@ -124,7 +124,7 @@ function absentValue(schema: Record<string, unknown>): unknown {
   if (type === "boolean") return false;
   if (type === "array") return [];
   if (type === "object") return {};
-  return "nonexistent.example";
+  return "0.0.0.1"; // were it ever taken for an address: a reserved one, refused without a lookup
 }
 
 /** The probes of one ability's `/run`. */
@@ -172,8 +172,15 @@ function abilityProbes(name: string, method: string, schema: Record<string, unkn
 
 Deno.test("hostile input: no 5xx, no stack trace, nothing stored, no prototype touched", async () => {
   const t = await testApp({ child: { timeoutMs: 1000, resolveHostnames: false } });
-  // No child site is ever contacted, whatever a request asks for.
+  // No child site is ever contacted, whatever a request asks for: every address is refused, and should
+  // anything still try the network, it fails at once and is reported.
   t.ctx.hooks.addFilter(ALLOW_SITE_ADDRESS_FILTER, () => false);
+  const outbound: string[] = [];
+  const realFetch = globalThis.fetch;
+  globalThis.fetch = (input: RequestInfo | URL) => {
+    outbound.push(String(input instanceof Request ? input.url : input));
+    return Promise.reject(new TypeError("network disabled in this test"));
+  };
   try {
     const token = await t.key("read_write");
     const admin = await abilityClient(t);
@@ -230,6 +237,8 @@ Deno.test("hostile input: no 5xx, no stack trace, nothing stored, no prototype t
     assert(!Object.hasOwn(Object.prototype, "polluted"), "Object.prototype was polluted");
     assertEquals(typeof ({}).toString, "function");
   } finally {
+    globalThis.fetch = realFetch;
     await t.close();
   }
+  assertEquals(outbound, [], "hostile requests made outbound requests");
 });
