@@ -2,7 +2,8 @@
  * @module
  * PHP-style parameter decoding: `a[]=1&a[]=2`, `a[0]=1`, `a[b][c]=1` become nested arrays and objects,
  * as PHP fills `$_GET`/`$_POST` before WordPress sees a request. Names are own data properties only: a
- * `__proto__` segment drops the pair, and `constructor` / `prototype` are ordinary keys.
+ * `__proto__` segment drops the pair, and `constructor` / `prototype` are ordinary keys; so does nesting
+ * deeper than `PARAM_DEPTH_MAX`.
  *
  * @example
  * ```ts
@@ -10,6 +11,8 @@
  * // { ids: ["1", "2"], input: { a: { b: "x" } } }
  * ```
  */
+
+import { PARAM_DEPTH_MAX } from "../lib/limits.ts";
 
 /** A decoded parameter value. */
 export type PhpValue = string | PhpValue[] | { [key: string]: PhpValue };
@@ -85,6 +88,8 @@ export function parsePhpParams(
     const parts = splitPhpName(name);
     // `__proto__` is no key a PHP application could mean; as a JavaScript key it is the prototype.
     if (parts.includes("__proto__")) continue;
+    // Too deep a name is dropped, as PHP drops one past `max_input_nesting_level`.
+    if (parts.length > PARAM_DEPTH_MAX) continue;
     if (parts.length === 1) {
       root[name] = value;
       continue;

@@ -103,6 +103,12 @@ export function protoQuery(prefix = ""): string {
     `${name("toString")}=1`,
   ].join("&");
 }
+/** Nesting far past any limit, as a bracket query and as JSON (deep enough to blow a naive recursion). */
+export const DEEP_QUERY = `deep${"[x]".repeat(20_000)}=1&list${"[]".repeat(20_000)}=1`;
+export const DEEP_JSON = [
+  `{"deep":${"[".repeat(5_000)}${"]".repeat(5_000)}}`,
+  `{"deeper":${"[".repeat(200_000)}${"]".repeat(200_000)}}`,
+];
 /** Malformed JSON bodies. */
 export const BAD_JSON = ['{"name": "x",', '{"a": 1}}\u0000'];
 /** Values of the wrong type for any parameter. */

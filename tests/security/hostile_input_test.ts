@@ -15,6 +15,8 @@ import {
   BAD_IDENTIFIERS,
   BAD_JSON,
   BAD_PAGING,
+  DEEP_JSON,
+  DEEP_QUERY,
   dumpStore,
   fillRoute,
   groupNames,
@@ -91,7 +93,11 @@ function routeProbes(route: DiscoveredRoute, method: string, args: string[], fir
       probes.push({ label: `bad ${group}`, method, path: `/wp-json${fillRoute(parts, { [group]: bad })}` });
     }
   }
+  probes.push({ label: "deep query", method, path: `${path}?${DEEP_QUERY}` });
   if (body) {
+    for (const text of DEEP_JSON) {
+      probes.push({ label: "deep JSON", method, path, body: text, contentType: "application/json" });
+    }
     for (const text of BAD_JSON) {
       probes.push({ label: "malformed JSON", method, path, body: text, contentType: "application/json" });
     }

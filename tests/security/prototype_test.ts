@@ -94,3 +94,15 @@ Deno.test("validateArgs: required arguments are own properties", () => {
   }
   assertEquals(code, "rest_missing_callback_param");
 });
+
+Deno.test("bracket names nested past the limit are dropped, not a stack overflow", async () => {
+  const deep = `a${"[]".repeat(50_000)}=1&b${"[x]".repeat(50_000)}=1&c[d]=1`;
+  assertEquals(parsePhpParams(new URLSearchParams(deep)), { c: { d: "1" } });
+  const t = await testApp();
+  try {
+    const res = await t.call("GET", `/wp-json/mainwp/v2/tags?${deep}`, { token: await t.key("read_write") });
+    assertEquals(res.status, 200);
+  } finally {
+    await t.close();
+  }
+});
