@@ -64,6 +64,18 @@ export const FIELD_LIMITS: Readonly<Record<string, number>> = {
   orderby: NAME_MAX,
   context: NAME_MAX,
   slugs: NAME_MAX,
+  // a cost's short columns
+  product_slug: NAME_MAX,
+  product_type: NAME_MAX,
+  payment_type: NAME_MAX,
+  payment_method: NAME_MAX,
+  license_type: NAME_MAX,
+  renewal_type: NAME_MAX,
+  cost_tracker_status: NAME_MAX,
+  product_color: NAME_MAX,
+  price: NAME_MAX,
+  last_renewal: NAME_MAX,
+  next_renewal: NAME_MAX,
   // links
   url: URL_MAX,
   client_facebook: URL_MAX,
