@@ -15,6 +15,7 @@ import { z } from "zod";
 import type { AppContext } from "../lib/context.ts";
 import type { RestError } from "../rest/errors.ts";
 import type { RestRequest } from "../rest/server.ts";
+import { withStringLimits } from "../lib/limits.ts";
 
 /** Annotations that drive the HTTP method of `/run` and tell agents how careful to be. */
 export interface AbilityAnnotations {
@@ -116,6 +117,12 @@ export function jsonSchemaOf(schema: z.ZodType | undefined): Record<string, unkn
   const json = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
   delete json.$schema;
   return wordpressSchema(json) as Record<string, unknown>;
+}
+
+/** An input schema: its JSON Schema with the string limits of `lib/limits.ts` (hostile input is bounded). */
+function inputSchemaOf(schema: z.ZodType | undefined): Record<string, unknown> | null {
+  const json = jsonSchemaOf(schema);
+  return json && withStringLimits(json);
 }
 
 const SAFE_INTEGER_BOUNDS = new Set([Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER]);
@@ -246,7 +253,7 @@ export class AbilityRegistry {
     }
     const ability: Ability = {
       ...definition,
-      inputSchema: jsonSchemaOf(definition.input),
+      inputSchema: inputSchemaOf(definition.input),
       outputSchema: jsonSchemaOf(definition.output),
     };
     this.#abilities.set(ability.name, ability);

@@ -18,6 +18,7 @@ import type { RestRequest } from "../rest/server.ts";
 import { type Ability, expectedMethod } from "./registry.ts";
 import { validateWpSchema } from "./schema-validate.ts";
 import { parseAbilityInput } from "./input.ts";
+import { isKvSizeError, kvSizeError } from "../lib/limits.ts";
 
 const METHOD_MESSAGES = {
   GET: "Read-only abilities require GET method.",
@@ -106,6 +107,7 @@ export async function runAbility(ctx: AppContext, ability: Ability, options: Run
     result = await ability.execute({ ctx, req: options.req, input });
   } catch (error) {
     if (error instanceof RestError) throw error;
+    if (isKvSizeError(error)) throw kvSizeError();
     console.error(`[fleetpress] ability ${ability.name} failed:`, error);
     throw new RestError(
       "ability_callback_exception",

@@ -1,7 +1,8 @@
 /**
  * @module
  * WordPress's JSON-schema subset for ability input and output (`rest_validate_value_from_schema`,
- * abilities.md §1.6): lenient type tests, the first error only, in WordPress's words. Plus the
+ * abilities.md §1.6): lenient type tests, the first error only, in WordPress's words; input keys are
+ * looked up as own properties only (`constructor` is an unknown property, not `Object`). Plus the
  * per-schema coercion of query-string input (WordPress 7.1), so `input[confirm]=false` is `false`.
  *
  * @example
@@ -188,11 +189,13 @@ function checkObject(obj: Record<string, unknown>, param: string, schema: Schema
   const required = Array.isArray(schema.required)
     ? schema.required.map(String)
     : Object.entries(properties).filter(([, p]) => p.required === true).map(([k]) => k);
-  for (const name of Object.keys(properties)) {
-    if (required.includes(name) && !(name in obj)) return `${name} is a required property of ${param}.`;
+  for (const name of required) {
+    if (!Object.hasOwn(obj, name)) {
+      return `${name} is a required property of ${param}.`;
+    }
   }
   for (const [key, value] of Object.entries(obj)) {
-    if (key in properties) {
+    if (Object.hasOwn(properties, key)) {
       const error = validateWpSchema(value, properties[key], `${param}[${key}]`);
       if (error) return error;
       continue;
@@ -298,7 +301,9 @@ export function coerceWpSchema(value: unknown, schema: Schema): unknown {
   if (type === "object" && isObject(value)) {
     const properties = isObject(schema.properties) ? schema.properties as Record<string, Schema> : {};
     return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, k in properties ? coerceWpSchema(v, properties[k]) : v]),
+      Object.entries(value).map((
+        [k, v],
+      ) => [k, Object.hasOwn(properties, k) ? coerceWpSchema(v, properties[k]) : v]),
     );
   }
   return value;

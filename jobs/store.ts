@@ -13,6 +13,7 @@
  */
 import { keys } from "../store/keys.ts";
 import { isDatabaseLocked } from "../store/kv.ts";
+import { fitsKey } from "../lib/limits.ts";
 
 /** The job types and their id prefixes (abilities.md §3.1). */
 export const JOB_TYPES = ["sync", "update", "reconnect", "disconnect", "check", "suspend"] as const;
@@ -128,6 +129,7 @@ function alive<T extends { expires_at: number }>(value: T | null, now = Date.now
  * ```
  */
 export async function getJob(kv: Deno.Kv, id: string): Promise<JobRecord | null> {
+  if (!fitsKey(id)) return null; // longer than any job id: no such job
   const entry = await kv.get<JobRecord>(keys.job(id));
   return alive(entry.value) ? entry.value : null;
 }

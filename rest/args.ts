@@ -14,6 +14,7 @@
  */
 import { z } from "zod";
 import { RestError } from "./errors.ts";
+import { checkParamBounds, tooLong } from "../lib/limits.ts";
 
 /** `%s` in a message is replaced by the parameter name when an issue is reported. */
 const typeMsg = (type: string) => `%s is not of type ${type}.`;
@@ -179,20 +180,23 @@ export function requiredArgs(schema: z.ZodObject): string[] {
  * ```
  */
 export function validateArgs<S extends z.ZodObject>(schema: S, params: Record<string, unknown>): z.output<S> {
-  const missing = requiredArgs(schema).filter((name) => params[name] === undefined);
+  const missing = requiredArgs(schema).filter((name) =>
+    !Object.hasOwn(params, name) || params[name] === undefined
+  );
   if (missing.length > 0) {
     throw new RestError("rest_missing_callback_param", `Missing parameter(s): ${missing.join(", ")}`, {
       status: 400,
       params: missing,
     });
   }
+  assertParamBounds(params);
   const result = schema.safeParse(params);
   if (result.success) return result.data;
   const messages: Record<string, string> = {};
   const details: Record<string, unknown> = {};
   for (const issue of result.error.issues) {
     const param = String(issue.path[0] ?? "");
-    if (param in messages) continue;
+    if (Object.hasOwn(messages, param)) continue;
     const message = issue.message.includes("%s")
       ? issue.message.replaceAll("%s", param)
       : `${param} is invalid: ${issue.message}`;
@@ -204,6 +208,22 @@ export function validateArgs<S extends z.ZodObject>(schema: S, params: Record<st
     params: messages,
     details,
   });
+}
+
+/**
+ * Refuses request parameters with an over-long string or key anywhere in them (the limits of
+ * `lib/limits.ts`), as WordPress's `400 rest_invalid_param`, so nothing oversized reaches KV. Returns the
+ * parameters unchanged.
+ *
+ * @example
+ * ```ts
+ * assertParamBounds({ name: "x".repeat(300) }); // throws: Invalid parameter(s): name
+ * ```
+ */
+export function assertParamBounds<T extends Record<string, unknown>>(params: T): T {
+  const violation = checkParamBounds(params);
+  if (violation) throw tooLong(violation.param, violation.max, violation.nested);
+  return params;
 }
 
 /**

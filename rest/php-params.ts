@@ -1,7 +1,9 @@
 /**
  * @module
  * PHP-style parameter decoding: `a[]=1&a[]=2`, `a[0]=1`, `a[b][c]=1` become nested arrays and objects,
- * as PHP fills `$_GET`/`$_POST` before WordPress sees a request.
+ * as PHP fills `$_GET`/`$_POST` before WordPress sees a request. Names are own data properties only: a
+ * `__proto__` segment drops the pair, and `constructor` / `prototype` are ordinary keys; so does nesting
+ * deeper than `PARAM_DEPTH_MAX`.
  *
  * @example
  * ```ts
@@ -9,6 +11,8 @@
  * // { ids: ["1", "2"], input: { a: { b: "x" } } }
  * ```
  */
+
+import { PARAM_DEPTH_MAX } from "../lib/limits.ts";
 
 /** A decoded parameter value. */
 export type PhpValue = string | PhpValue[] | { [key: string]: PhpValue };
@@ -33,14 +37,16 @@ function assign(container: Record<string, PhpValue> | PhpValue[], parts: string[
     let key: string | number = parts[i];
     if (key === "" && Array.isArray(node)) key = node.length;
     else if (key === "") key = String(nextIndex(node as Record<string, PhpValue>));
+    const slots = node as Record<string | number, PhpValue>;
     if (last) {
-      (node as Record<string | number, PhpValue>)[key] = value;
+      slots[key] = value;
       return;
     }
-    const existing = (node as Record<string | number, PhpValue>)[key];
+    // Own properties only: `a[constructor][prototype][x]` must not walk into Object.prototype.
+    const existing = Object.hasOwn(slots, key) ? slots[key] : undefined;
     if (existing === undefined || typeof existing === "string") {
       const child: Record<string, PhpValue> | PhpValue[] = parts[i + 1] === "" ? [] : {};
-      (node as Record<string | number, PhpValue>)[key] = child;
+      slots[key] = child;
       node = child;
     } else {
       node = existing as Record<string, PhpValue> | PhpValue[];
@@ -80,6 +86,10 @@ export function parsePhpParams(
   for (const [name, value] of params) {
     if (name === "") continue;
     const parts = splitPhpName(name);
+    // `__proto__` is no key a PHP application could mean; as a JavaScript key it is the prototype.
+    if (parts.includes("__proto__")) continue;
+    // Too deep a name is dropped, as PHP drops one past `max_input_nesting_level`.
+    if (parts.length > PARAM_DEPTH_MAX) continue;
     if (parts.length === 1) {
       root[name] = value;
       continue;

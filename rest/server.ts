@@ -16,10 +16,11 @@
  */
 import type { z } from "zod";
 import { internalError, noRoute, RestError, restError } from "./errors.ts";
-import { validateArgs } from "./args.ts";
+import { assertParamBounds, validateArgs } from "./args.ts";
 import { isDatabaseLocked } from "../store/kv.ts";
 import { filterFields, parseFieldsParam } from "./fields.ts";
-import { encodeWpJson } from "./json.ts";
+import { encodeWpJson, isJsonObject, parseRequestJson } from "./json.ts";
+import { isKvSizeError, kvSizeError } from "../lib/limits.ts";
 import { parsePhpParams, type PhpValue } from "./php-params.ts";
 import { readCappedBody } from "./body.ts";
 import type { AppContext } from "../lib/context.ts";
@@ -167,8 +168,8 @@ async function readBody(
     const text = new TextDecoder().decode(bytes);
     if (text.trim() === "") return { json: null, form: null };
     try {
-      const value = JSON.parse(text);
-      return { json: value && typeof value === "object" && !Array.isArray(value) ? value : null, form: null };
+      const value = parseRequestJson(text);
+      return { json: isJsonObject(value) ? value : null, form: null };
     } catch (error) {
       throw restError("rest_invalid_json", "Invalid JSON body passed.", 400, {
         json_error_code: 4,
@@ -224,6 +225,9 @@ export interface RestResult {
 }
 
 function errorResult(error: unknown): RestResult {
+  // Input is bounded before it reaches KV; should anything still be too large, the atomic commit failed
+  // whole, so the caller gets the 400 it would have had from validation.
+  if (isKvSizeError(error)) return { status: 400, body: kvSizeError().toJSON(), allow: [] };
   if (isDatabaseLocked(error)) {
     const busy = restError("fleetpress_store_busy", "The data store is busy; please try again.", 503);
     return { status: 503, body: busy.toJSON(), allow: [] };
@@ -359,7 +363,8 @@ export class RestServer {
       req.setUrlParams(
         Object.fromEntries(Object.entries(found.params).map(([k, v]) => [k, safeDecode(v ?? "")])),
       );
-      req.args = found.endpoint.args ? validateArgs(found.endpoint.args, req.params) : req.params;
+      if (found.endpoint.args) req.args = validateArgs(found.endpoint.args, req.params);
+      else req.args = assertParamBounds(req.params);
       const permission = found.endpoint.permission ?? guard?.permission?.bind(guard);
       if (permission) await permission(req);
       if (input.validateOnly) return { status: 200, body: null, allow };

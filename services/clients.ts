@@ -226,7 +226,7 @@ export function matchesClientQuery(c: ClientRecord, q: ClientListQuery): boolean
   if (q.exclude?.includes(c.client_id)) return false;
   const statuses = q.status ?? [];
   if (!statuses.includes("all")) {
-    const wanted = statuses.filter((s) => s in CLIENT_STATUSES).map((s) => CLIENT_STATUSES[s]);
+    const wanted = statuses.filter((s) => Object.hasOwn(CLIENT_STATUSES, s)).map((s) => CLIENT_STATUSES[s]);
     if (wanted.length > 0 && !wanted.includes(c.suspended)) return false;
   }
   const search = (q.search ?? "").trim().toLowerCase();

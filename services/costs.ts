@@ -360,7 +360,7 @@ const RENEWAL_STEPS: Record<string, (unix: number) => number> = {
  * ```
  */
 export function nextRenewal(lastRenewal: number, renewalType: string, now: number = Date.now()): number {
-  const step = RENEWAL_STEPS[renewalType];
+  const step = Object.hasOwn(RENEWAL_STEPS, renewalType) ? RENEWAL_STEPS[renewalType] : undefined;
   if (!lastRenewal || !step) return 0;
   const today = new Date(now);
   const midnight = Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate()) / 1000;

@@ -409,9 +409,11 @@ export function presentView(
   if (out.tags && typeof out.tags === "object" && !Array.isArray(out.tags)) out.tags = { ...out.tags };
   if (!p.withTags) out.tags = "";
   if (!p.fullData) out.database_size = "";
-  for (const key of p.blank) if (key in out) out[key] = "";
+  for (const key of p.blank) if (Object.hasOwn(out, key)) out[key] = "";
   for (const name of p.customFields) {
-    if (!(name in out) && !CREDENTIAL_COLUMNS.has(name)) out[name] = customFieldValue(site, sync, name);
+    if (!Object.hasOwn(out, name) && !CREDENTIAL_COLUMNS.has(name)) {
+      out[name] = customFieldValue(site, sync, name);
+    }
   }
   return out;
 }

@@ -29,6 +29,7 @@ import {
   presentSites,
 } from "./site-list.ts";
 import type { SiteViewOptions } from "./site-view.ts";
+import { NAME_MAX } from "../lib/limits.ts";
 
 /** The tag object of rest-v2.md §6.3. */
 export interface TagObject {
@@ -121,6 +122,8 @@ export function sanitizeHexColor(value: unknown): string | null {
  */
 export function tagNameOf(value: unknown): string | null {
   if ((typeof value !== "string" && typeof value !== "number") || !phpNonEmpty(value)) return null;
+  // Over the name limit is no name (a `groupids` item is skipped; REST refused it already).
+  if (String(value).trim().length > NAME_MAX) return null;
   const name = escapeHtml(String(value).trim());
   return name === "" ? null : name;
 }

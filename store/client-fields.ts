@@ -13,6 +13,7 @@
  */
 import { keys } from "./keys.ts";
 import { allocateId, atomicRetry, bumpFleetRev, listValues } from "./kv.ts";
+import { assertFitsKey, fitsKey } from "../lib/limits.ts";
 
 /** A custom client field. */
 export interface ClientFieldRecord {
@@ -40,6 +41,7 @@ export async function createClientField(
   kv: Deno.Kv,
   input: { field_name: string; field_desc: string; client_id?: number },
 ): Promise<{ field: ClientFieldRecord } | NameTaken> {
+  assertFitsKey(input.field_name, "name");
   return await atomicRetry(kv, async (op) => {
     const nameKey = keys.clientFieldByName(input.field_name);
     const taken = await kv.get<number>(nameKey);
@@ -75,6 +77,7 @@ export async function updateClientField(
     const entry = await kv.get<ClientFieldRecord>(keys.clientField(id));
     if (!entry.value) return null;
     const field: ClientFieldRecord = { ...change(entry.value), field_id: id };
+    assertFitsKey(field.field_name, "name");
     const oldKey = keys.clientFieldByName(entry.value.field_name);
     const newKey = keys.clientFieldByName(field.field_name);
     if (JSON.stringify(oldKey) !== JSON.stringify(newKey)) {
@@ -130,7 +133,7 @@ export async function getClientField(kv: Deno.Kv, id: number): Promise<ClientFie
  * ```
  */
 export async function findClientFieldByName(kv: Deno.Kv, name: string): Promise<ClientFieldRecord | null> {
-  if (name === "") return null;
+  if (name === "" || !fitsKey(name)) return null;
   const id = (await kv.get<number>(keys.clientFieldByName(name))).value;
   return id === null ? null : await getClientField(kv, id);
 }

@@ -12,6 +12,7 @@
  */
 import { keys } from "./keys.ts";
 import { allocateId, atomicRetry, bumpFleetRev, getManyChunked, listIds, listValues } from "./kv.ts";
+import { assertFitsKey, fitsKey } from "../lib/limits.ts";
 
 /** A client, with MainWP's column names. */
 export interface ClientRecord {
@@ -96,6 +97,7 @@ export async function createClient(
   kv: Deno.Kv,
   input: NewClient,
 ): Promise<{ client: ClientRecord } | EmailTaken> {
+  assertFitsKey((input.client_email ?? "").trim(), "client_email");
   return await atomicRetry(kv, async (op) => {
     const key = emailKey(input.client_email ?? "");
     if (key) {
@@ -136,6 +138,7 @@ export async function updateClient(
     if (!changed) return { client: previous, previous };
     const client: ClientRecord = { ...changed, client_id: id };
     const oldKey = emailKey(previous.client_email);
+    assertFitsKey(client.client_email.trim(), "client_email");
     const newKey = emailKey(client.client_email);
     const same = oldKey !== null && newKey !== null && JSON.stringify(oldKey) === JSON.stringify(newKey);
     if (newKey && !same) {
@@ -208,6 +211,7 @@ export async function getClients(kv: Deno.Kv, ids: number[]): Promise<ClientReco
  * ```
  */
 export async function findClientByEmail(kv: Deno.Kv, email: string): Promise<ClientRecord | null> {
+  if (!fitsKey(email.trim())) return null;
   const key = emailKey(email);
   if (!key) return null;
   const id = (await kv.get<number>(key)).value;

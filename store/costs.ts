@@ -13,6 +13,7 @@
  */
 import { keys } from "./keys.ts";
 import { allocateId, atomicRetry, bumpFleetRev, getManyChunked, listIds, listValues } from "./kv.ts";
+import { assertFitsKey } from "../lib/limits.ts";
 
 /** A cost, with MainWP's column names (request names differ: see services/costs.ts). */
 export interface CostRecord {
@@ -106,6 +107,7 @@ export function emptyCost(): NewCost {
  * ```
  */
 export function costSlugKey(cost: Pick<CostRecord, "product_type" | "slug">): Deno.KvKey | null {
+  assertFitsKey(cost.slug, "slug");
   return SLUGGED_TYPES.includes(cost.product_type) && cost.slug !== ""
     ? keys.costBySlug(cost.product_type, cost.slug)
     : null;

@@ -13,6 +13,7 @@
 import { keys } from "./keys.ts";
 import { allocateId, atomicRetry, bumpFleetRev, getManyChunked, isDatabaseLocked, listValues } from "./kv.ts";
 import { dropLegacyIndex, indexedSiteId, siteIdentity } from "./site-identity.ts";
+import { assertFitsKey, fitsKey } from "../lib/limits.ts";
 
 /** A managed site, with MainWP's column names where a column exists. */
 export interface SiteRecord {
@@ -165,6 +166,8 @@ export async function createSite(
   kv: Deno.Kv,
   input: NewSite,
 ): Promise<{ site: SiteRecord } | { found_id: number }> {
+  const domain = normalizeDomain(normalizeSiteUrl(input.url));
+  assertFitsKey(domain, "url");
   return await atomicRetry(kv, async (op) => {
     const existing = await indexedSiteId(kv, normalizeSiteUrl(input.url));
     if (existing.id !== null) return { found_id: existing.id };
@@ -202,6 +205,8 @@ export async function listSites(kv: Deno.Kv): Promise<SiteRecord[]> {
  * ```
  */
 export async function findSiteByDomain(kv: Deno.Kv, domain: string): Promise<SiteRecord | null> {
+  // Longer than any key a site could have been stored under: no such site.
+  if (!fitsKey(normalizeDomain(domain))) return null;
   const { id } = await indexedSiteId(kv, domain);
   return id === null ? null : await getSite(kv, id);
 }
@@ -233,6 +238,7 @@ export async function updateSite(
       tag_ids: [...new Set(changed.tag_ids)],
     };
     if (normalizeDomain(next.url) !== normalizeDomain(entry.value.url)) {
+      assertFitsKey(normalizeDomain(next.url), "url");
       const taken = await indexedSiteId(kv, next.url);
       if (taken.id !== null && taken.id !== id) return { conflict: taken.id };
       op.check(taken.entry);
@@ -312,6 +318,7 @@ export async function updateSiteGuarded<R extends string>(
     };
     let checks = 1;
     if (normalizeDomain(next.url) !== normalizeDomain(entry.value.url)) {
+      assertFitsKey(normalizeDomain(next.url), "url");
       const taken = await indexedSiteId(kv, next.url);
       if (taken.id !== null && taken.id !== id) return { conflict: taken.id };
       op.check(taken.entry);

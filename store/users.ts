@@ -16,6 +16,7 @@ import { keys } from "./keys.ts";
 import { allocateId, atomicRetry, listValues } from "./kv.ts";
 import { hashNewSecret, verifySecret } from "../lib/secret-hash.ts";
 import { mysqlDateTime } from "./api-keys.ts";
+import { assertFitsKey, fitsKey } from "../lib/limits.ts";
 
 /** WordPress roles Fleetpress knows. */
 export const ROLES = ["administrator", "editor", "author", "contributor", "subscriber"] as const;
@@ -59,6 +60,7 @@ export async function createUser(
   input: { login: string; role?: Role },
 ): Promise<UserRecord | null> {
   const login = input.login.trim();
+  assertFitsKey(login, "login");
   return await atomicRetry(kv, async (op) => {
     const taken = await kv.get<number>(keys.userByLogin(login));
     if (taken.value !== null) return null;
@@ -76,6 +78,7 @@ export async function getUser(kv: Deno.Kv, id: number): Promise<UserRecord | nul
 
 /** A user by login (case-insensitive), or `null`. */
 export async function findUserByLogin(kv: Deno.Kv, login: string): Promise<UserRecord | null> {
+  if (!fitsKey(login.trim())) return null;
   const id = (await kv.get<number>(keys.userByLogin(login.trim()))).value;
   return id === null ? null : await getUser(kv, id);
 }
