@@ -12,14 +12,12 @@
  */
 import type { Ability } from "./registry.ts";
 import { coerceWpSchema, validateWpSchema } from "./schema-validate.ts";
+import { isPlainObject } from "../lib/objects.ts";
 
 type Schema = Record<string, unknown>;
 
 /** The input an execute function gets, or why the raw input was refused (WordPress's reason text). */
 export type ParsedInput = { ok: true; input: unknown } | { ok: false; reason: string };
-
-const isPlainObject = (v: unknown): v is Record<string, unknown> =>
-  !!v && typeof v === "object" && !Array.isArray(v);
 
 function allowsObject(schema: Schema): boolean {
   const t = schema.type;

@@ -10,16 +10,10 @@
  * validateWpSchema({ per_page: 500 }, schema); // "input[per_page] must be between 1 (inclusive) and 100 (inclusive)"
  * ```
  */
+import { isPhpNumeric } from "../wp/php.ts";
+import { isPlainObject } from "../lib/objects.ts";
 
 type Schema = Record<string, unknown>;
-
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  !!v && typeof v === "object" && !Array.isArray(v);
-const NUMERIC = /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/;
-
-function isNumeric(v: unknown): boolean {
-  return (typeof v === "number" && Number.isFinite(v)) || (typeof v === "string" && NUMERIC.test(v));
-}
 
 /** WordPress's `rest_is_boolean`. */
 function isBooleanLike(v: unknown): boolean {
@@ -34,20 +28,20 @@ function toBoolean(v: unknown): boolean {
 /** A scalar as WordPress turns it into a list (`"a,b"` → `["a","b"]`). */
 function toList(v: unknown): unknown[] {
   if (Array.isArray(v)) return v;
-  if (isObject(v)) return Object.values(v);
+  if (isPlainObject(v)) return Object.values(v);
   if (v === "" || v === null || v === undefined) return [];
   return String(v).split(/[\s,]+/).filter((s) => s !== "");
 }
 
 const TYPE_TESTS: Record<string, (v: unknown) => boolean> = {
-  integer: (v) => isNumeric(v) && Number.isInteger(Number(v)),
-  number: isNumeric,
+  integer: (v) => isPhpNumeric(v) && Number.isInteger(Number(v)),
+  number: isPhpNumeric,
   boolean: isBooleanLike,
   string: (v) => typeof v === "string",
   array: (v) =>
     Array.isArray(v) || (v !== null && typeof v !== "object") ||
-    isObject(v) && Object.keys(v).every((k, i) => k === String(i)),
-  object: (v) => isObject(v) || Array.isArray(v) || v === "",
+    isPlainObject(v) && Object.keys(v).every((k, i) => k === String(i)),
+  object: (v) => isPlainObject(v) || Array.isArray(v) || v === "",
   null: (v) => v === null,
 };
 
@@ -165,7 +159,7 @@ function checkString(s: string, param: string, schema: Schema): string | null {
 }
 
 function checkArray(list: unknown[], param: string, schema: Schema): string | null {
-  if (isObject(schema.items)) {
+  if (isPlainObject(schema.items)) {
     for (let i = 0; i < list.length; i++) {
       const error = validateWpSchema(list[i], schema.items, `${param}[${i}]`);
       if (error) return error;
@@ -185,7 +179,7 @@ function checkArray(list: unknown[], param: string, schema: Schema): string | nu
 }
 
 function checkObject(obj: Record<string, unknown>, param: string, schema: Schema): string | null {
-  const properties = isObject(schema.properties) ? schema.properties as Record<string, Schema> : {};
+  const properties = isPlainObject(schema.properties) ? schema.properties as Record<string, Schema> : {};
   const required = Array.isArray(schema.required)
     ? schema.required.map(String)
     : Object.entries(properties).filter(([, p]) => p.required === true).map(([k]) => k);
@@ -200,14 +194,14 @@ function checkObject(obj: Record<string, unknown>, param: string, schema: Schema
       if (error) return error;
       continue;
     }
-    const patterns = isObject(schema.patternProperties) ? Object.entries(schema.patternProperties) : [];
+    const patterns = isPlainObject(schema.patternProperties) ? Object.entries(schema.patternProperties) : [];
     const pattern = patterns.find(([re]) => new RegExp(re, "u").test(key));
     if (pattern) {
       const error = validateWpSchema(value, pattern[1] as Schema, `${param}[${key}]`);
       if (error) return error;
     } else if (schema.additionalProperties === false) {
       return `${key} is not a valid property of Object.`;
-    } else if (isObject(schema.additionalProperties)) {
+    } else if (isPlainObject(schema.additionalProperties)) {
       const error = validateWpSchema(value, schema.additionalProperties, `${param}[${key}]`);
       if (error) return error;
     }
@@ -294,12 +288,12 @@ export function coerceWpSchema(value: unknown, schema: Schema): unknown {
   if (type === null) return value;
   if (type === "integer" || type === "number" || type === "boolean") return coerceTo(type, value);
   if (type === "array") {
-    const items = isObject(schema.items) ? schema.items : null;
+    const items = isPlainObject(schema.items) ? schema.items : null;
     const list = toList(value);
     return items ? list.map((v) => coerceWpSchema(v, items)) : list;
   }
-  if (type === "object" && isObject(value)) {
-    const properties = isObject(schema.properties) ? schema.properties as Record<string, Schema> : {};
+  if (type === "object" && isPlainObject(value)) {
+    const properties = isPlainObject(schema.properties) ? schema.properties as Record<string, Schema> : {};
     return Object.fromEntries(
       Object.entries(value).map((
         [k, v],

@@ -15,7 +15,7 @@ import { ChildConnector, encryptPrivateKey, generateSiteKeys } from "../child/in
 import { type ChildSimulator, startChildSimulator } from "../sim/server.ts";
 import { createApiKey } from "../store/api-keys.ts";
 import { createSite } from "../store/sites.ts";
-import { mapConcurrent } from "../rest/batch.ts";
+import { mapConcurrent } from "../lib/concurrency.ts";
 
 /** The secret the benchmark server runs with (`SECRET_KEY`). */
 export const BENCH_SECRET = "fleetpress-benchmark-secret-key";

@@ -15,6 +15,7 @@
  */
 import { Buffer } from "node:buffer";
 import { bodyTooLarge, ChildError, IMUNIFY_MESSAGE, NOT_DETECTED_MESSAGE } from "./errors.ts";
+import { isPlainObject } from "../lib/objects.ts";
 
 /** A decoded child reply: the JSON object the child wrote. */
 export type ChildReply = Record<string, unknown>;
@@ -127,9 +128,4 @@ export function parseChildReply(body: string, options: ParseOptions = {}): Child
  */
 export function encodeEnvelope(value: unknown): string {
   return `<mainwp>${Buffer.from(JSON.stringify(value), "utf8").toString("base64")}</mainwp>`;
-}
-
-/** Whether a value is a non-array object. */
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

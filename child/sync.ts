@@ -13,8 +13,8 @@
  * values.site_info?.phpversion; // "8.2.10"
  * ```
  */
-import { isPlainObject } from "./envelope.ts";
 import { type ChildError, NOT_DETECTED_MESSAGE } from "./errors.ts";
+import { isPlainObject } from "../lib/objects.ts";
 
 /** `site_info` of a sync reply. */
 export interface SiteInfo {

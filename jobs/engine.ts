@@ -26,7 +26,6 @@
  */
 import type { AppContext } from "../lib/context.ts";
 import { keys } from "../store/keys.ts";
-import { mapConcurrent } from "../rest/batch.ts";
 import { runSiteOperation } from "./operations.ts";
 import { ChunkStarts } from "./starts.ts";
 import {
@@ -42,6 +41,7 @@ import {
   putChunk,
   putJob,
 } from "./store.ts";
+import { mapConcurrent } from "../lib/concurrency.ts";
 
 /** A queue message that runs one lane step. */
 export interface LaneMessage {

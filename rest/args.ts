@@ -120,6 +120,16 @@ export const wp = {
 } as const;
 
 /**
+ * An optional argument of any type (MainWP declares most arguments without a schema type).
+ *
+ * @example
+ * ```ts
+ * const tagWriteArgs = z.looseObject({ name: opt(), color: opt() });
+ * ```
+ */
+export const opt = (): z.ZodOptional<ReturnType<typeof wp.any>> => wp.any().optional();
+
+/**
  * A list route's arguments: the common list parameters (`page`, `paged`, `per_page`, `search`,
  * `include`, `exclude`, `context`) plus `extra`, all optional and untyped unless `extra` says otherwise
  * — MainWP declares no schema for its list parameters, so nothing is rejected by type.
@@ -131,7 +141,6 @@ export const wp = {
  * ```
  */
 export function listArgs<E extends Record<string, z.ZodType>>(extra: E = {} as E) {
-  const opt = () => wp.any().optional();
   return z.looseObject({
     page: opt(),
     paged: opt(),

@@ -14,6 +14,7 @@
 import { type RestError, restError } from "./errors.ts";
 import { isSubRequest, runSubRequest, type SubRequest } from "./dispatcher.ts";
 import type { RestRequest, RestResult } from "./server.ts";
+import { mapConcurrent } from "../lib/concurrency.ts";
 
 /** Controllers with a batch. */
 export type BatchController = "sites" | "clients" | "tags" | "costs";
@@ -173,24 +174,6 @@ export function batchBody(req: RestRequest): Record<string, unknown> {
 function positiveId(v: unknown): number {
   const n = typeof v === "number" ? v : Number(String(v ?? "").trim());
   return Number.isInteger(n) && n > 0 ? n : 0;
-}
-
-/** Runs `task` over `items` with at most `limit` in flight; results in input order. */
-export async function mapConcurrent<T, R>(
-  items: T[],
-  limit: number,
-  task: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await task(items[i]);
-    }
-  });
-  await Promise.all(workers);
-  return results;
 }
 
 async function runCrud(

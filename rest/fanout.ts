@@ -15,11 +15,12 @@
  */
 import { RestError, restError } from "./errors.ts";
 import { runSubRequest, subRequestUrl } from "./dispatcher.ts";
-import { enforceBatchLimit, mapConcurrent, nestedBatchError, refuseNestedBatch } from "./batch.ts";
+import { enforceBatchLimit, nestedBatchError, refuseNestedBatch } from "./batch.ts";
 import { parseFieldsParam, projectFields } from "./fields.ts";
 import { encodeWpJson } from "./json.ts";
 import { restPathOf, type RestRequest, RestResponse, type RestResult } from "./server.ts";
 import { parseList } from "./args.ts";
+import { mapConcurrent } from "../lib/concurrency.ts";
 
 /** Sub-requests of one fan-out in flight at once. */
 export const FANOUT_CONCURRENCY = 16;

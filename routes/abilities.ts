@@ -10,14 +10,13 @@
  * ```
  */
 import { z } from "zod";
-import { wp } from "../rest/args.ts";
+import { opt } from "../rest/args.ts";
 import { RestError, restError } from "../rest/errors.ts";
 import { READABLE, type RestRequest, RestResponse, type RestServer } from "../rest/server.ts";
 import { type Ability, type AbilityCategory, expectedMethod } from "../abilities/registry.ts";
 import { runAbility } from "../abilities/run.ts";
 
 const NS = "wp-abilities/v1";
-const opt = () => wp.any().optional();
 const listArgs = z.looseObject({ page: opt(), per_page: opt(), category: opt(), context: opt() });
 
 function outOfBounds(param: string, message: string): RestError {

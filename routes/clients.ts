@@ -15,7 +15,7 @@
  * ```
  */
 import { z } from "zod";
-import { listArgs, parseIdList, parseList, wp } from "../rest/args.ts";
+import { listArgs, opt, parseIdList, parseList, wp } from "../rest/args.ts";
 import { restError } from "../rest/errors.ts";
 import {
   DELETABLE,
@@ -38,7 +38,6 @@ import {
   countClientSites,
   editClient,
   findClient,
-  isPhpEmpty,
   listClientRecords,
   removeClient,
   setClientSuspended,
@@ -54,6 +53,8 @@ import {
 } from "../services/client-fields.ts";
 import { costListMap, costsOfClient } from "../services/costs.ts";
 import { siteViewsByIds } from "../services/site-view.ts";
+import { isPhpEmpty } from "../wp/php.ts";
+import { PHP_NUMERIC } from "../wp/php.ts";
 
 const NS = "mainwp/v2";
 
@@ -78,8 +79,6 @@ export const CLIENT_SITES_BLANK = [
   "is_ignoreThemeUpdates",
   "force_use_ipv4",
 ] as const;
-
-const opt = () => wp.any().optional();
 
 /** `GET /clients`: MainWP declares no types, so nothing is rejected. */
 export const clientListArgs = listArgs({
@@ -126,8 +125,6 @@ export const clientFieldEditArgs = z.looseObject({
   name: wp.str().optional(),
   description: wp.str().optional(),
 });
-
-const PHP_NUMERIC = /^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$/;
 
 /** A request value as the text PHP would see (arrays and objects are not text). */
 function textOf(value: unknown): string {

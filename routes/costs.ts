@@ -13,7 +13,7 @@
  * ```
  */
 import { z } from "zod";
-import { listArgs, parseIdList, parseList, wp } from "../rest/args.ts";
+import { listArgs, opt, parseIdList, parseList, wp } from "../rest/args.ts";
 import { restError } from "../rest/errors.ts";
 import { DELETABLE, EDITABLE, READABLE, type RestRequest, type RestServer } from "../rest/server.ts";
 import { clientView } from "../services/client-view.ts";
@@ -55,8 +55,6 @@ export const COST_SITES_BLANK = [
  * holds at most 1,000 mutations (an edit may drop one list and add another).
  */
 export const MAX_COST_OWNERS = 490;
-
-const opt = () => wp.any().optional();
 
 /** A choice among `values`; `""` is accepted (MainWP stores it) and clears the field. */
 const choice = (values: readonly string[]) =>

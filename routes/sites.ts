@@ -14,7 +14,7 @@
  * ```
  */
 import { z } from "zod";
-import { isTruthyFlag, listArgs, parseList, wp } from "../rest/args.ts";
+import { isTruthyFlag, listArgs, opt, parseList, wp } from "../rest/args.ts";
 import { parseFieldsParam, projectFields } from "../rest/fields.ts";
 import {
   CREATABLE,
@@ -66,8 +66,6 @@ const NS = "mainwp/v2";
 
 /** `{id_domain}` of routes 11–31. */
 export const ID_DOMAIN = "(?P<id_domain>[a-zA-Z0-9\\-\\.\\_]+)";
-
-const opt = () => wp.any().optional();
 
 /** The common list parameters (no schema types in MainWP: nothing is rejected here). */
 export const siteListArgs = listArgs({

@@ -12,7 +12,7 @@
  * ```
  */
 import { z } from "zod";
-import { listArgs, wp } from "../rest/args.ts";
+import { listArgs, opt } from "../rest/args.ts";
 import {
   CREATABLE,
   DELETABLE,
@@ -21,7 +21,6 @@ import {
   type RestRequest,
   type RestServer,
 } from "../rest/server.ts";
-import { phpIntval } from "../services/site-list.ts";
 import {
   addTag,
   editTag,
@@ -32,11 +31,10 @@ import {
   tagClients,
   tagSites,
 } from "../services/tags.ts";
+import { phpIntval } from "../wp/php.ts";
 
 const NS = "mainwp/v2";
 const TAG_ID = "(?P<id>[\\d]+)";
-
-const opt = () => wp.any().optional();
 
 /** `GET /tags` parameters (no schema types in MainWP). */
 export const tagListArgs = listArgs();

@@ -10,7 +10,7 @@
  * ```
  */
 import { z } from "zod";
-import { parseList, wp } from "../rest/args.ts";
+import { opt, parseList } from "../rest/args.ts";
 import { RestError } from "../rest/errors.ts";
 import { EDITABLE, READABLE, type RestRequest, type RestServer } from "../rest/server.ts";
 import { ChildError } from "../child/errors.ts";
@@ -36,7 +36,6 @@ const SITE_PATTERNS = [
   "(?P<id_domain>[A-Za-z0-9-\\.]*[A-Za-z0-9-]{1,63}\\.[A-Za-z]{2,6}$)",
 ];
 
-const opt = () => wp.any().optional();
 /** The list filters (MainWP declares none of them; `status` is checked by the service). */
 const listArgs = z.looseObject({ type: opt(), search: opt(), include: opt(), exclude: opt(), status: opt() });
 /**

@@ -15,9 +15,9 @@
 import type { AppContext } from "../lib/context.ts";
 import { restError } from "../rest/errors.ts";
 import type { SiteRecord } from "../store/sites.ts";
-import { isPhpEmpty } from "./clients.ts";
-import { includeExclude, listedSiteRecords, phpIntval } from "./site-list.ts";
+import { includeExclude, listedSiteRecords } from "./site-list.ts";
 import { orderedMap } from "./tags.ts";
+import { isPhpEmpty, phpIntval } from "../wp/php.ts";
 
 /**
  * WordPress's `wp_parse_id_list` of a request value that is not PHP-empty: a comma/space list or an

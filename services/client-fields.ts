@@ -22,7 +22,7 @@ import {
   listClientFields,
   updateClientField,
 } from "../store/client-fields.ts";
-import { sanitizeTextField } from "./clients.ts";
+import { sanitizeTextField } from "../wp/format.ts";
 
 /** A field as the REST API shows it (strings; key order as MainWP's schema). */
 export interface ClientFieldView {

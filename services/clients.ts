@@ -30,6 +30,8 @@ import {
 } from "../store/clients.ts";
 import { findClientFieldByName, updateClientField } from "../store/client-fields.ts";
 import { getSites, updateSite } from "../store/sites.ts";
+import { sanitizeTextField } from "../wp/format.ts";
+import { mapConcurrent } from "../lib/concurrency.ts";
 
 /** The text columns a client request may set, in MainWP's order. */
 export const CLIENT_TEXT_FIELDS = [
@@ -110,80 +112,6 @@ export const CLIENT_MESSAGES = {
 
 /** Site writes in flight at once while (un)assigning. */
 const ASSIGN_CONCURRENCY = 8;
-
-/**
- * WordPress's `esc_html`: `& < > " '` become entities; existing entities are not encoded twice.
- *
- * @example
- * ```ts
- * escHtml(`Tom & "Jerry" &amp; <b>`); // "Tom &amp; &quot;Jerry&quot; &amp; &lt;b&gt;"
- * ```
- */
-export function escHtml(text: string): string {
-  return text
-    .replace(/&(?!(?:[a-zA-Z][a-zA-Z0-9]{0,31}|#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6});)/g, "&amp;")
-    .replaceAll("<", "&lt;")
-    .replaceAll(">", "&gt;")
-    .replaceAll('"', "&quot;")
-    .replaceAll("'", "&#039;");
-}
-
-/**
- * WordPress's `sanitize_text_field`: tags stripped (a lone `<` becomes `&lt;`), whitespace runs
- * collapsed, percent-encoded octets removed, trimmed. Non-strings: numbers and `true` are stringified,
- * anything else is `""`.
- *
- * @example
- * ```ts
- * sanitizeTextField("  <b>ACME</b>\n Inc "); // "ACME Inc"
- * ```
- */
-export function sanitizeTextField(value: unknown): string {
-  let s = typeof value === "string"
-    ? value
-    : typeof value === "number" && Number.isFinite(value)
-    ? String(value)
-    : value === true
-    ? "1"
-    : "";
-  if (s.includes("<")) {
-    s = s.replace(/<[^>]*?((?=<)|>|$)/g, (m) => (m.includes(">") ? m : escHtml(m)));
-    s = s.replace(/<(script|style)[^>]*?>[\s\S]*?<\/\1>/gi, "").replace(/<[^>]*>/g, "");
-  }
-  s = s.replace(/[\r\n\t ]+/g, " ").trim();
-  let found = false;
-  while (/%[a-f0-9]{2}/i.test(s)) {
-    s = s.replace(/%[a-f0-9]{2}/gi, "");
-    found = true;
-  }
-  if (found) s = s.replace(/ +/g, " ").trim();
-  return s;
-}
-
-/**
- * PHP's `empty()` on a request value: `""`, `"0"`, `0`, `null`, `false` and empty arrays/objects.
- * MainWP drops such parameters from client requests (`array_filter`).
- *
- * @example
- * ```ts
- * [isPhpEmpty("0"), isPhpEmpty("a"), isPhpEmpty([])]; // [true, false, true]
- * ```
- */
-export function isPhpEmpty(value: unknown): boolean {
-  if (value === undefined || value === null || value === false || value === "" || value === "0") return true;
-  if (typeof value === "number") return value === 0;
-  if (Array.isArray(value)) return value.length === 0;
-  if (typeof value === "object") return Object.keys(value).length === 0;
-  return false;
-}
-
-async function runLimited(jobs: (() => Promise<unknown>)[], limit: number): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < jobs.length) await jobs[next++]();
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, jobs.length) }, worker));
-}
 
 /**
  * Finds a client by id (all digits) or by e-mail address (case-insensitive).
@@ -295,11 +223,10 @@ export async function countClientSites(ctx: AppContext, clientId: number): Promi
 
 async function unassignAllSites(ctx: AppContext, clientId: number): Promise<void> {
   const ids = await clientSiteIds(ctx.kv, clientId);
-  await runLimited(
-    ids.map((siteId) => () =>
-      updateSite(ctx.kv, siteId, (s) => (s.client_id === clientId ? { ...s, client_id: 0 } : null))
-    ),
+  await mapConcurrent(
+    ids,
     ASSIGN_CONCURRENCY,
+    (siteId) => updateSite(ctx.kv, siteId, (s) => (s.client_id === clientId ? { ...s, client_id: 0 } : null)),
   );
 }
 
@@ -324,7 +251,7 @@ export async function assignClientSites(ctx: AppContext, clientId: number, siteI
       updateSite(ctx.kv, siteId, (s) => (s.client_id === clientId ? null : { ...s, client_id: clientId }))
     ),
   ];
-  await runLimited(jobs, ASSIGN_CONCURRENCY);
+  await mapConcurrent(jobs, ASSIGN_CONCURRENCY, (job) => job());
   if (wanted.length > 0 && !(await getClient(ctx.kv, clientId))) await unassignAllSites(ctx, clientId);
 }
 

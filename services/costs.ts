@@ -32,7 +32,9 @@ import {
 import { type ClientRecord, getClients } from "../store/clients.ts";
 import { getSites } from "../store/sites.ts";
 import { mysqlDate } from "./dates.ts";
-import { compareClientsByName, escHtml, sanitizeTextField } from "./clients.ts";
+import { compareClientsByName } from "./clients.ts";
+import { escHtml, sanitizeTextField } from "../wp/format.ts";
+import { sanitizeHexColor } from "../wp/format.ts";
 
 export type { CostRecord } from "../store/costs.ts";
 
@@ -369,19 +371,6 @@ export function nextRenewal(lastRenewal: number, renewalType: string, now: numbe
   return next;
 }
 
-/**
- * WordPress's `sanitize_hex_color`: `#rgb` or `#rrggbb`, else `""`.
- *
- * @example
- * ```ts
- * sanitizeHexColor("#1e90ff"); // "#1e90ff"
- * ```
- */
-export function sanitizeHexColor(value: unknown): string {
-  const s = typeof value === "string" ? value.trim() : "";
-  return /^#([A-Fa-f0-9]{3}){1,2}$/.test(s) ? s : "";
-}
-
 const URL_PROTOCOLS = [
   "http",
   "https",
@@ -618,7 +607,10 @@ function applyInput(base: NewCost, input: CostInput): NewCost {
   next.renewal_type = text(input.renewal_type, next.renewal_type);
   next.cost_icon = text(input.icon_hidden, next.cost_icon);
   if (input.url !== undefined) next.url = escUrlRaw(input.url);
-  if (input.product_color !== undefined) next.cost_color = sanitizeHexColor(input.product_color);
+  if (input.product_color !== undefined) {
+    next.cost_color =
+      sanitizeHexColor(typeof input.product_color === "string" ? input.product_color.trim() : "") ?? "";
+  }
   if (input.price !== undefined) next.price = formatPrice(input.price);
   if (input.last_renewal !== undefined) next.last_renewal = input.last_renewal;
   if (input.note !== undefined) next.note = input.note;

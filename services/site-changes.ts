@@ -28,7 +28,9 @@ import type { AppContext } from "../lib/context.ts";
 import { isTruthyFlag, parseList } from "../rest/args.ts";
 import { encodeWpJson } from "../rest/json.ts";
 import { getSiteSync, type SiteRecord, type SiteSyncData } from "../store/sites.ts";
-import { escapeHtml, type SiteMini, siteMini } from "./site-format.ts";
+import { type SiteMini, siteMini } from "./site-format.ts";
+import { escHtml } from "../wp/format.ts";
+import { isPlainObject } from "../lib/objects.ts";
 
 /** The site option holding the rows (JSON list). */
 export const SITE_CHANGES_OPTION = "non_mainwp_actions";
@@ -63,9 +65,6 @@ const COLUMNS: readonly (keyof SiteChangeRow)[] = [
   "summary",
 ];
 
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" && v !== null && !Array.isArray(v);
-
 const text = (v: unknown): string =>
   typeof v === "string" || typeof v === "number" || typeof v === "boolean" ? String(v) : "";
 
@@ -73,12 +72,12 @@ const text = (v: unknown): string =>
 function contextLabel(context: string): string {
   return context === "wordpress"
     ? "WordPress"
-    : escapeHtml(context.replace(/s+$/, "").replace(/^./, (c) => c.toUpperCase()));
+    : escHtml(context.replace(/s+$/, "").replace(/^./, (c) => c.toUpperCase()));
 }
 
 /** MainWP's summary: "<item name or WP Core> <Context label>"; the name is `extra_info.name` when sent. */
 function summaryOf(context: string, name: string): string {
-  return `${name !== "" ? escapeHtml(name) : "WP Core"} ${contextLabel(context)}`;
+  return `${name !== "" ? escHtml(name) : "WP Core"} ${contextLabel(context)}`;
 }
 
 /** Longest `meta_data` JSON kept per row; longer string values are cut first (bounded storage). */
@@ -116,13 +115,13 @@ function splitUserMeta(raw: unknown, dropped: readonly string[] = []): {
   meta: Record<string, unknown> | null;
   user: Record<string, unknown>;
 } {
-  if (!isObject(raw)) {
+  if (!isPlainObject(raw)) {
     return { meta: raw === undefined || raw === null || raw === "" ? null : { value: raw }, user: {} };
   }
   const meta: Record<string, unknown> = {};
   let user: Record<string, unknown> = {};
-  if (isObject(raw.user_meta)) user = raw.user_meta;
-  else if (isObject(raw.meta_data)) user = raw.meta_data;
+  if (isPlainObject(raw.user_meta)) user = raw.user_meta;
+  else if (isPlainObject(raw.meta_data)) user = raw.meta_data;
   for (const [k, v] of Object.entries(raw)) {
     if (v === user || dropped.includes(k)) continue;
     meta[k] = v;
@@ -144,7 +143,7 @@ export function storedSiteChanges(sync: SiteSyncData | null): SiteChangeRow[] {
   if (!raw) return [];
   try {
     const rows = JSON.parse(raw);
-    return Array.isArray(rows) ? rows.filter(isObject) as unknown as SiteChangeRow[] : [];
+    return Array.isArray(rows) ? rows.filter(isPlainObject) as unknown as SiteChangeRow[] : [];
   } catch {
     return [];
   }
@@ -163,21 +162,21 @@ export function storedSiteChanges(sync: SiteSyncData | null): SiteChangeRow[] {
 export function mergeSiteChanges(siteId: number, existing: SiteChangeRow[], raw: unknown): SiteChangeRow[] {
   const entries: [string, unknown][] =
     (Array.isArray(raw)
-      ? raw.map((v, i) => [isObject(v) && text(v.object_id) !== "" ? text(v.object_id) : String(i), v])
-      : isObject(raw)
+      ? raw.map((v, i) => [isPlainObject(v) && text(v.object_id) !== "" ? text(v.object_id) : String(i), v])
+      : isPlainObject(raw)
       ? Object.entries(raw)
       : []).slice(0, MAX_ENTRIES) as [string, unknown][];
   const known = new Set(existing.map((r) => r.object_id));
   const fresh: Omit<SiteChangeRow, "action_id">[] = [];
   for (const [objectId, data] of entries) {
-    if (objectId === "connected_admin" || !isObject(data) || known.has(objectId)) continue;
+    if (objectId === "connected_admin" || !isPlainObject(data) || known.has(objectId)) continue;
     const user = text(data.action_user);
     const created = Math.trunc(Number(data.created) || 0);
     if (user === "" || created <= 0 || created >= MAX_TIME) continue;
     const context = text(data.context);
     const { meta } = splitUserMeta(data.meta_data);
     // MainWP Child 6.1 names the item in `extra_info` (fixture 58); older children in `name`.
-    const extra = meta !== null && isObject(meta.extra_info) ? meta.extra_info : null;
+    const extra = meta !== null && isPlainObject(meta.extra_info) ? meta.extra_info : null;
     const name = text(extra ? extra.name : meta?.name);
     if (meta !== null && extra && context === "themes" && !meta.slug && text(extra.slug) !== "") {
       meta.slug = extra.slug;
@@ -235,7 +234,7 @@ function logItemName(meta: Record<string, unknown> | null): string {
   if (meta === null) return "";
   for (const key of ["extra_info", "plugindata", "themedata"]) {
     const data = meta[key];
-    if (isObject(data) && text(data.name) !== "") return text(data.name);
+    if (isPlainObject(data) && text(data.name) !== "") return text(data.name);
   }
   return text(meta.name);
 }
@@ -257,12 +256,15 @@ export function mergeChangesLogs(
   raw: unknown,
   lastCreated: number,
 ): { rows: SiteChangeRow[]; lastCreated: number } {
-  const entries = (isObject(raw) ? Object.values(raw) : Array.isArray(raw) ? raw : []).slice(0, MAX_ENTRIES);
+  const entries = (isPlainObject(raw) ? Object.values(raw) : Array.isArray(raw) ? raw : []).slice(
+    0,
+    MAX_ENTRIES,
+  );
   const known = new Set(existing.map((r) => `${r.object_id}@${r.created}`));
   let newest = lastCreated;
   const fresh: Omit<SiteChangeRow, "action_id">[] = [];
   for (const data of entries) {
-    if (!isObject(data)) continue;
+    if (!isPlainObject(data)) continue;
     const created = time4(data.created_on);
     const type = Math.trunc(Number(data.log_type_id) || 0);
     if (!(created > lastCreated) || type <= 0) continue;
@@ -287,7 +289,7 @@ export function mergeChangesLogs(
       created: seconds,
       meta_data: metaJson(stored),
       dismiss: "0",
-      summary: name !== "" ? `${escapeHtml(name)} ${contextLabel(context)}` : contextLabel(context),
+      summary: name !== "" ? `${escHtml(name)} ${contextLabel(context)}` : contextLabel(context),
     });
   }
   return { rows: appendRows(existing, fresh), lastCreated: newest };
@@ -312,8 +314,9 @@ export function siteChangesOptions(
   const existing = storedSiteChanges(previous);
   const withActions = mergeSiteChanges(siteId, existing, actions);
   const actionsLast = Number(previous?.options?.[ACTIONS_LAST_OPTION]) || 0;
-  const actionTimes = (isObject(actions) ? Object.values(actions) : Array.isArray(actions) ? actions : [])
-    .slice(0, MAX_ENTRIES).map((a) => (isObject(a) ? time4(a.created) : 0));
+  const actionTimes =
+    (isPlainObject(actions) ? Object.values(actions) : Array.isArray(actions) ? actions : [])
+      .slice(0, MAX_ENTRIES).map((a) => (isPlainObject(a) ? time4(a.created) : 0));
   const newestAction = Math.max(actionsLast, ...actionTimes);
   if (newestAction > actionsLast) out[ACTIONS_LAST_OPTION] = String(newestAction);
   const logsLast = Number(previous?.options?.[CHANGES_LOGS_LAST_OPTION]) || 0;
@@ -429,10 +432,10 @@ export interface SiteChangeItem {
 function userIdOf(metaData: string): number {
   try {
     const meta = JSON.parse(metaData);
-    const user = isObject(meta) && typeof meta.user_meta_json === "string"
+    const user = isPlainObject(meta) && typeof meta.user_meta_json === "string"
       ? JSON.parse(meta.user_meta_json)
       : null;
-    const id = isObject(user) ? Math.trunc(Number(user.wp_user_id ?? user.user_id) || 0) : 0;
+    const id = isPlainObject(user) ? Math.trunc(Number(user.wp_user_id ?? user.user_id) || 0) : 0;
     return id > 0 ? id : 0;
   } catch {
     return 0;

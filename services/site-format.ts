@@ -13,6 +13,7 @@
  */
 import type { SiteRecord, SiteSyncData } from "../store/sites.ts";
 import { isoNoZone } from "./dates.ts";
+import { escHtml } from "../wp/format.ts";
 
 /** `SITE_MINI`, MainWP's `simple_view`. */
 export interface SiteMini {
@@ -214,38 +215,13 @@ export function activeTheme(themesJson: string | undefined): string {
       : [];
     for (const theme of list) {
       if (theme && typeof theme === "object" && theme.active && theme.active !== "0") {
-        return theme.name ? escapeHtml(`${theme.name} ${str(theme.version)}`) : "";
+        return theme.name ? escHtml(`${theme.name} ${str(theme.version)}`) : "";
       }
     }
   } catch {
     // not JSON: no theme
   }
   return "";
-}
-
-/**
- * WordPress's `esc_html`: escapes `& < > " '` without double-encoding existing entities.
- *
- * @example
- * ```ts
- * escapeHtml(`A & B's <b>`); // "A &amp; B&#039;s &lt;b&gt;"
- * ```
- */
-export function escapeHtml(text: string): string {
-  return text.replace(/&(?!(?:[a-zA-Z][a-zA-Z0-9]*|#\d+|#x[0-9a-fA-F]+);)|[<>"']/g, (ch) => {
-    switch (ch) {
-      case "&":
-        return "&amp;";
-      case "<":
-        return "&lt;";
-      case ">":
-        return "&gt;";
-      case '"':
-        return "&quot;";
-      default:
-        return "&#039;";
-    }
-  });
 }
 
 /**

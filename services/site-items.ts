@@ -16,11 +16,12 @@ import { ChildError } from "../child/errors.ts";
 import { parseList } from "../rest/args.ts";
 import { RestError, restError } from "../rest/errors.ts";
 import { getSiteSync, type SiteRecord, type SiteSyncData } from "../store/sites.ts";
-import { escapeHtml, type SiteMini, siteMini } from "./site-format.ts";
+import { type SiteMini, siteMini } from "./site-format.ts";
 import { callSiteChild, childErrorMessage } from "./site-child.ts";
-import { isPhpEmpty } from "./clients.ts";
 import { childOutdatedError } from "./site-resolve.ts";
 import { asMap, parseJsonText } from "./update-lists.ts";
+import { escHtml } from "../wp/format.ts";
+import { isPhpEmpty } from "../wp/php.ts";
 
 /** Query of the plugin and theme lists (MainWP's names; untyped, as MainWP reads them). */
 export interface ItemListQuery {
@@ -324,7 +325,7 @@ export async function themeAction(
     ? reply.error as Record<string, unknown>
     : null;
   if (action === "delete" && refused && text(refused.is_activated_theme) !== "") {
-    data.error = `The theme ${escapeHtml(text(refused.is_activated_theme))} is active.`;
+    data.error = `The theme ${escHtml(text(refused.is_activated_theme))} is active.`;
   }
   const other = (reply.other_data ?? {}) as Record<string, unknown>;
   if (action === "activate" && other.theme_deactivate_data !== undefined) {

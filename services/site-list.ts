@@ -41,6 +41,7 @@ import {
   type SitePresentation,
   type SiteView,
 } from "./site-format.ts";
+import { isPhpEmpty, phpIntval } from "../wp/php.ts";
 
 /** One site in the snapshot. */
 export interface SiteEntry {
@@ -288,24 +289,6 @@ export const BASIC_DEFAULTS = { withTags: false, fullData: false } as const;
 
 const present = (v: unknown) => v !== undefined && v !== null;
 
-/** PHP `!empty()` on a request value. */
-export function phpNonEmpty(v: unknown): boolean {
-  if (v === undefined || v === null || v === false || v === 0 || v === "" || v === "0") return false;
-  if (Array.isArray(v)) return v.length > 0;
-  return true;
-}
-
-/** PHP `intval()` of a request value (leading digits of a string; anything else 0). */
-export function phpIntval(v: unknown): number {
-  if (typeof v === "number") return Number.isFinite(v) ? Math.trunc(v) : 0;
-  if (typeof v === "boolean") return v ? 1 : 0;
-  if (typeof v === "string") {
-    const m = /^\s*([+-]?\d+)/.exec(v);
-    return m ? Number(m[1]) : 0;
-  }
-  return 0;
-}
-
 /** `mainwp_string_to_bool`: true iff `true`, `1`, `"1"`, `"true"`, `"yes"` (any case). */
 function stringToBool(v: unknown): boolean {
   if (v === true || v === 1) return true;
@@ -326,15 +309,15 @@ export function parseSiteListQuery(
   defaults: { withTags: boolean; fullData: boolean },
   fieldsParam: string[] | null = null,
 ): SiteListQuery {
-  const pageRaw = phpNonEmpty(params.page) ? params.page : params.paged;
+  const pageRaw = !isPhpEmpty(params.page) ? params.page : params.paged;
   let page: number | null = null;
   let perPage: number | null = null;
-  if (phpNonEmpty(pageRaw) && phpNonEmpty(params.per_page)) {
+  if (!isPhpEmpty(pageRaw) && !isPhpEmpty(params.per_page)) {
     page = Math.max(1, phpIntval(pageRaw));
     perPage = phpIntval(params.per_page);
     if (perPage < 1) page = perPage = null;
   }
-  const status = phpNonEmpty(params.status) ? parseList(params.status) : [];
+  const status = !isPhpEmpty(params.status) ? parseList(params.status) : [];
   if (status.length > 0 && !status.some((s) => (SITE_STATUSES as readonly string[]).includes(s))) {
     throw restError(
       "mainwp_rest_invalid_param",
@@ -345,11 +328,11 @@ export function parseSiteListQuery(
   return {
     page,
     perPage,
-    search: phpNonEmpty(params.search) && typeof params.search !== "object"
+    search: !isPhpEmpty(params.search) && typeof params.search !== "object"
       ? String(params.search).trim()
       : "",
-    include: phpNonEmpty(params.include) ? parseIdList(params.include) : [],
-    exclude: phpNonEmpty(params.exclude) ? parseIdList(params.exclude) : [],
+    include: !isPhpEmpty(params.include) ? parseIdList(params.include) : [],
+    exclude: !isPhpEmpty(params.exclude) ? parseIdList(params.exclude) : [],
     status: status.filter((s) => FILTER_STATUSES.has(s)),
     withTags: present(params.with_tags) ? stringToBool(params.with_tags) : defaults.withTags,
     fullData: present(params.full_data) ? stringToBool(params.full_data) : defaults.fullData,

@@ -14,8 +14,7 @@ import { type RestError, restError } from "../rest/errors.ts";
 import { findSiteByDomain, getSite, type SiteRecord, type SiteSyncData } from "../store/sites.ts";
 import { listedSiteRecords } from "./site-list.ts";
 import { compareVersions, MIN_CHILD_VERSION } from "../child/version.ts";
-
-const NUMERIC = /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/;
+import { PHP_NUMERIC } from "../wp/php.ts";
 
 /**
  * Resolves an id, domain or URL to a site, or returns MainWP's `mainwp_site_not_found` error (404).
@@ -26,7 +25,7 @@ const NUMERIC = /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/;
  * ```
  */
 export async function resolveSite(ctx: AppContext, identifier: unknown): Promise<SiteRecord | RestError> {
-  if (typeof identifier === "number" || (typeof identifier === "string" && NUMERIC.test(identifier))) {
+  if (typeof identifier === "number" || (typeof identifier === "string" && PHP_NUMERIC.test(identifier))) {
     const id = Math.trunc(Number(identifier));
     return (await getSite(ctx.kv, id)) ??
       restError("mainwp_site_not_found", `No site found with ID ${id}.`, 404);

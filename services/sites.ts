@@ -27,15 +27,16 @@ import {
   updateSiteGuarded,
 } from "../store/sites.ts";
 import { costListMap, type CostListObject, costsOfSite } from "./costs.ts";
-import { fleetSnapshot, phpIntval, phpNonEmpty } from "./site-list.ts";
+import { fleetSnapshot } from "./site-list.ts";
 import { type SiteMini, siteMini } from "./site-format.ts";
 import { siteViewOf, type SiteViewOptions, siteViewsByIds } from "./site-view.ts";
+import { isPhpEmpty, phpIntval } from "../wp/php.ts";
+import { PHP_NUMERIC } from "../wp/php.ts";
 
 /** How a route names a site: by id (numeric) or by domain. */
 export type SiteRef = { by: "id"; id: number } | { by: "domain"; domain: string };
 
 /** PHP `is_numeric` (decimal, optional sign, fraction, exponent; leading whitespace allowed). */
-const NUMERIC = /^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$/;
 
 /**
  * Reads `{id_domain}`: a numeric value is an id (PHP `intval`), anything else a domain.
@@ -48,7 +49,7 @@ const NUMERIC = /^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$/;
  */
 export function parseSiteRef(value: unknown): SiteRef {
   const text = typeof value === "string" || typeof value === "number" ? String(value) : "";
-  if (NUMERIC.test(text)) return { by: "id", id: Math.trunc(Number(text)) };
+  if (PHP_NUMERIC.test(text)) return { by: "id", id: Math.trunc(Number(text)) };
   return { by: "domain", domain: text };
 }
 
@@ -182,9 +183,9 @@ export function parseGroupIds(input: unknown): number[] {
   return out;
 }
 
-const flag = (v: unknown): number => (phpNonEmpty(v) ? 1 : 0);
+const flag = (v: unknown): number => (!isPhpEmpty(v) ? 1 : 0);
 const text = (v: unknown): string | null =>
-  (typeof v === "string" || typeof v === "number") && phpNonEmpty(v) ? String(v) : null;
+  (typeof v === "string" || typeof v === "number") && !isPhpEmpty(v) ? String(v) : null;
 
 /** What a site edit may link to, as read in the same commit. */
 export interface EditLinks {
@@ -222,7 +223,7 @@ export function applySiteEdit(
   setText("name", "name");
   setText("admin", "adminname");
   setText("uniqueid", "uniqueId");
-  if (phpNonEmpty(fields.sslversion)) next.ssl_version = phpIntval(fields.sslversion);
+  if (!isPhpEmpty(fields.sslversion)) next.ssl_version = phpIntval(fields.sslversion);
   if (fields.protocol === "http" || fields.protocol === "https") {
     next.url = `${fields.protocol}://${site.url.replace(/^[a-z][a-z0-9+.-]*:\/\//i, "")}`;
   }
@@ -231,7 +232,7 @@ export function applySiteEdit(
   }
   if (fields.healththreshold !== undefined) next.health_threshold = phpIntval(fields.healththreshold);
   if (fields.suspended !== undefined) next.suspended = phpIntval(fields.suspended) === 1 ? 1 : 0;
-  if (phpNonEmpty(fields.groupids)) {
+  if (!isPhpEmpty(fields.groupids)) {
     next.tag_ids = parseGroupIds(fields.groupids).filter((id) => links.tagExists(id));
   }
   if (fields.tag_ids) next.tag_ids = fields.tag_ids.filter((id) => links.tagExists(id));
@@ -295,7 +296,7 @@ export async function editSite(
   );
   const clientId = fields.client_id !== undefined ? phpIntval(fields.client_id) : 0;
   const tagIds = [
-    ...(phpNonEmpty(fields.groupids) ? parseGroupIds(fields.groupids) : []),
+    ...(!isPhpEmpty(fields.groupids) ? parseGroupIds(fields.groupids) : []),
     ...(fields.tag_ids ?? []),
   ];
   const guards: Deno.KvKey[] = [...(clientId > 0 ? [keys.client(clientId)] : []), ...tagIds.map(keys.tag)];

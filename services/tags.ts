@@ -18,18 +18,12 @@ import { type RestError, restError } from "../rest/errors.ts";
 import { getClients } from "../store/clients.ts";
 import { createTag, deleteTag, getTag, type TagRecord, tagSiteIds, updateTag } from "../store/tags.ts";
 import { clientView } from "./client-view.ts";
-import { escapeHtml } from "./site-format.ts";
-import {
-  entriesByIds,
-  type FleetSnapshot,
-  fleetSnapshot,
-  pageOf,
-  phpIntval,
-  phpNonEmpty,
-  presentSites,
-} from "./site-list.ts";
+import { entriesByIds, type FleetSnapshot, fleetSnapshot, pageOf, presentSites } from "./site-list.ts";
 import type { SiteViewOptions } from "./site-view.ts";
 import { NAME_MAX } from "../lib/limits.ts";
+import { escHtml } from "../wp/format.ts";
+import { isPhpEmpty, phpIntval } from "../wp/php.ts";
+import { sanitizeHexColor } from "../wp/format.ts";
 
 /** The tag object of rest-v2.md §6.3. */
 export interface TagObject {
@@ -99,20 +93,6 @@ export function tagObjectBlank(tag: TagRecord): TagObject {
 }
 
 /**
- * WordPress's `sanitize_hex_color`: `#rgb` or `#rrggbb`, else `null`.
- *
- * @example
- * ```ts
- * sanitizeHexColor("#1E90FF"); // "#1E90FF"
- * sanitizeHexColor("red"); // null
- * ```
- */
-export function sanitizeHexColor(value: unknown): string | null {
-  if (typeof value !== "string") return null;
-  return /^#([A-Fa-f0-9]{3}){1,2}$/.test(value) ? value : null;
-}
-
-/**
  * A tag name as stored: trimmed and HTML-escaped (MainWP stores names escaped); `null` when empty.
  *
  * @example
@@ -121,10 +101,10 @@ export function sanitizeHexColor(value: unknown): string | null {
  * ```
  */
 export function tagNameOf(value: unknown): string | null {
-  if ((typeof value !== "string" && typeof value !== "number") || !phpNonEmpty(value)) return null;
+  if ((typeof value !== "string" && typeof value !== "number") || isPhpEmpty(value)) return null;
   // Over the name limit is no name (a `groupids` item is skipped; REST refused it already).
   if (String(value).trim().length > NAME_MAX) return null;
-  const name = escapeHtml(String(value).trim());
+  const name = escHtml(String(value).trim());
   return name === "" ? null : name;
 }
 
@@ -167,10 +147,10 @@ export interface TagListQuery {
  * ```
  */
 export function parseTagListQuery(params: Record<string, unknown>): TagListQuery {
-  const pageRaw = phpNonEmpty(params.page) ? params.page : params.paged;
+  const pageRaw = !isPhpEmpty(params.page) ? params.page : params.paged;
   let page: number | null = null;
   let perPage: number | null = null;
-  if (phpNonEmpty(pageRaw) && phpNonEmpty(params.per_page)) {
+  if (!isPhpEmpty(pageRaw) && !isPhpEmpty(params.per_page)) {
     page = Math.max(1, phpIntval(pageRaw));
     perPage = phpIntval(params.per_page);
     if (perPage < 1) page = perPage = null;
@@ -178,11 +158,11 @@ export function parseTagListQuery(params: Record<string, unknown>): TagListQuery
   return {
     page,
     perPage,
-    search: phpNonEmpty(params.search) && typeof params.search !== "object"
+    search: !isPhpEmpty(params.search) && typeof params.search !== "object"
       ? String(params.search).trim()
       : "",
-    include: phpNonEmpty(params.include) ? parseIdList(params.include) : [],
-    exclude: phpNonEmpty(params.exclude) ? parseIdList(params.exclude) : [],
+    include: !isPhpEmpty(params.include) ? parseIdList(params.include) : [],
+    exclude: !isPhpEmpty(params.exclude) ? parseIdList(params.exclude) : [],
   };
 }
 
@@ -301,7 +281,7 @@ const ADD_FAILED = { success: 0, error: "Add tag failed. Please try again." } as
 
 /** A colour input: omitted/empty → `undefined` (keep), else the sanitized value or `""` when invalid. */
 function colorInput(value: unknown): string | undefined {
-  if (!phpNonEmpty(value)) return undefined;
+  if (isPhpEmpty(value)) return undefined;
   return sanitizeHexColor(value) ?? "";
 }
 
@@ -323,7 +303,7 @@ export async function addTag(
   const name = tagNameOf(input.name);
   if (name === null) return ADD_FAILED;
   const color = colorInput(input.color);
-  const id = phpNonEmpty(input.id) ? phpIntval(input.id) : 0;
+  const id = !isPhpEmpty(input.id) ? phpIntval(input.id) : 0;
   if (id > 0) {
     const updated = await updateTag(ctx.kv, id, { name, color });
     if (!updated) return ADD_FAILED;

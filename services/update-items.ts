@@ -14,7 +14,6 @@
 import type { AppContext } from "../lib/context.ts";
 import { encodeWpJson } from "../rest/json.ts";
 import { ChildError } from "../child/errors.ts";
-import { isPlainObject } from "../child/envelope.ts";
 import { childErrorMessage } from "./site-child.ts";
 import {
   callCoreUpdate,
@@ -37,6 +36,7 @@ import {
 } from "./update-lists.ts";
 import type { IgnoreKind, IgnoreList } from "../store/settings.ts";
 import { type SiteRecord, type SiteSyncData, writeSiteSync } from "../store/sites.ts";
+import { isPlainObject } from "../lib/objects.ts";
 
 /** The four update types of the abilities' `types` inputs. */
 export const UPDATE_TYPES = ["core", "plugins", "themes", "translations"] as const;

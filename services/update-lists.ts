@@ -14,7 +14,7 @@
 import { rawUrlEncode } from "../child/form.ts";
 import type { SiteRecord, SiteSyncData } from "../store/sites.ts";
 import type { IgnoreEntry, IgnoreKind, IgnoreList } from "../store/settings.ts";
-import { escapeHtml } from "./site-format.ts";
+import { escHtml } from "../wp/format.ts";
 
 /** A JSON object. */
 export type Json = Record<string, unknown>;
@@ -326,14 +326,14 @@ export function searchCore(wp: Json | null, needle: string): Json | null {
 export function updatesInfo(reply: Json): Record<string, Json> {
   const info: Record<string, Json> = {};
   for (const [slug, message] of Object.entries(asMap(reply.upgrades_error))) {
-    info[rawUrlEncode(slug)] = { success: 0, error: escapeHtml(String(message ?? "")) };
+    info[rawUrlEncode(slug)] = { success: 0, error: escHtml(String(message ?? "")) };
   }
   for (const [key, raw] of Object.entries(asMap(asMap(reply.other_data).updated_data))) {
     const item = asMap(raw);
     if (Object.keys(item).length === 0) continue;
     const slug = String(item.slug ?? "") || key;
     if (!slug) continue;
-    info[escapeHtml(slug)] = {
+    info[escHtml(slug)] = {
       success: item.success ? 1 : 0,
       name: item.name ?? "",
       old_version: item.old_version ?? "",

@@ -19,7 +19,6 @@
  */
 import type { AppContext } from "../lib/context.ts";
 import { ChildError } from "../child/errors.ts";
-import { isPlainObject } from "../child/envelope.ts";
 import { queueAboveThreshold } from "../jobs/queue.ts";
 import { mapUntilDeadline, trackBackground } from "../lib/bulk-deadline.ts";
 import { restError } from "../rest/errors.ts";
@@ -39,6 +38,7 @@ import {
   updateCounts,
 } from "./update-lists.ts";
 import { callCoreUpdate, callItemsUpdate, refreshAfterUpdate } from "./updates.ts";
+import { isPlainObject } from "../lib/objects.ts";
 
 /** How long a run holds its lease at most (a crashed run frees it after this). */
 export const UPDATE_LEASE_SECONDS = 3600;

@@ -18,7 +18,6 @@
 import type { AppContext } from "../lib/context.ts";
 import { rawUrlDecode } from "../child/form.ts";
 import { ChildError } from "../child/errors.ts";
-import { isPlainObject } from "../child/envelope.ts";
 import { syncValuesFromReply } from "../child/sync.ts";
 import { parseIdList, parseList } from "../rest/args.ts";
 import { encodeWpJson } from "../rest/json.ts";
@@ -36,7 +35,6 @@ import {
   writeSiteSync,
 } from "../store/sites.ts";
 import { childSiteOf, recordSyncValues, syncSite } from "./sync.ts";
-import { escapeHtml } from "./site-format.ts";
 import { fleetSnapshot, parseSiteListQuery } from "./site-list.ts";
 import { nowSeconds } from "./dates.ts";
 import { orderedMap } from "./tags.ts";
@@ -57,6 +55,8 @@ import {
   storedUpdates,
   updatesInfo,
 } from "./update-lists.ts";
+import { isPlainObject } from "../lib/objects.ts";
+import { escHtml } from "../wp/format.ts";
 
 /** Query of the update lists (`type`, `search`, `include`, `exclude`, `status`). */
 export interface UpdateListQuery {
@@ -282,7 +282,7 @@ export function coreUpdateBody(reply: Json): Json {
   const body: Json = { success: success ? 1 : 0 };
   if (success) body.message = "WordPress was updated to the latest version.";
   else {body.error = typeof reply.error === "string" && reply.error
-      ? escapeHtml(reply.error)
+      ? escHtml(reply.error)
       : CORE_UPDATE_FAILED;}
   const data: Json = {};
   if (reply.old_version) data.old_version = String(reply.old_version);

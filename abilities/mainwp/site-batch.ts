@@ -13,7 +13,6 @@ import { z } from "zod";
 import type { AbilitySink } from "./index.ts";
 import type { AppContext } from "../../lib/context.ts";
 import { RestError, restError } from "../../rest/errors.ts";
-import { mapConcurrent } from "../../rest/batch.ts";
 import { basePermission } from "./permissions.ts";
 import { siteBasicObject } from "./objects.ts";
 import {
@@ -36,6 +35,7 @@ import { childErrorMessage } from "../../services/site-child.ts";
 import { jobStatusUrl, queueAboveThreshold } from "../../jobs/queue.ts";
 import type { JobType } from "../../jobs/store.ts";
 import { idList, optionalInput, siteIdsOrDomains } from "./fields.ts";
+import { mapConcurrent } from "../../lib/concurrency.ts";
 
 const BATCH_RULE =
   "Pass site_ids_or_domains with ids, domains or URLs, or an empty list for every site. Above the batch threshold (200 sites by default) the work is queued as a background job; poll mainwp/get-batch-job-status-v1 with the job_id.";

@@ -29,6 +29,7 @@ import { costsOfSite } from "../../services/costs.ts";
 import { findClient } from "../../services/clients.ts";
 import { fleetSnapshot, selectSites, type SiteEntry } from "../../services/site-list.ts";
 import { getSiteSync, type SiteRecord } from "../../store/sites.ts";
+import { isPlainObject } from "../../lib/objects.ts";
 
 const READ = { readonly: true, destructive: false, idempotent: true, instructions: "" };
 const COUNT_STATUSES = ["connected", "disconnected", "suspended"] as const;
@@ -56,9 +57,6 @@ async function siteOf(ctx: AppContext, input: SiteInput): Promise<SiteRecord> {
   if (!("id" in site)) throw site;
   return site;
 }
-
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** One abandoned plugin or theme from the child's outdate information. */
 function abandonedItem(slug: string, info: Record<string, unknown>, now: number) {
@@ -88,9 +86,9 @@ async function abandoned(ctx: AppContext, input: SiteInput, kind: "plugins" | "t
   const { data } = await abandonedItems(ctx, site, kind);
   const now = Math.floor(Date.now() / 1000);
   const entries: [string, unknown][] = Array.isArray(data)
-    ? data.map((v, i) => [isRecord(v) && v.slug ? String(v.slug) : String(i), v])
+    ? data.map((v, i) => [isPlainObject(v) && v.slug ? String(v.slug) : String(i), v])
     : Object.entries(data as Record<string, unknown>);
-  const items = entries.filter(([, v]) => isRecord(v)).map(([slug, v]) =>
+  const items = entries.filter(([, v]) => isPlainObject(v)).map(([slug, v]) =>
     abandonedItem(slug, v as Record<string, unknown>, now)
   );
   return { [kind]: items, total: items.length };

@@ -24,9 +24,9 @@ import {
 } from "../../store/tags.ts";
 import { getClients } from "../../store/clients.ts";
 import { getSites, type SiteRecord } from "../../store/sites.ts";
-import { escapeHtml } from "../../services/site-format.ts";
 import { clientAbilityObject, clientOutputSchema, siteBasicObject, siteBasicSchema } from "./objects.ts";
 import { confirm, dryRun, idList, optionalInput, page, perPage, tagId } from "./fields.ts";
+import { escHtml } from "../../wp/format.ts";
 
 const paging = { page, per_page: perPage(100, 20) };
 const tagName = z.string().min(1);
@@ -152,8 +152,8 @@ export function registerTagAbilities(registry: AbilitySink): void {
     permission: basePermission,
     execute: async ({ ctx, input }) => {
       const { name, color } = input;
-      if (await findTagByName(ctx.kv, escapeHtml(name))) throw alreadyExists(name);
-      const tag = await createTag(ctx.kv, { name: escapeHtml(name), color: color ?? "" });
+      if (await findTagByName(ctx.kv, escHtml(name))) throw alreadyExists(name);
+      const tag = await createTag(ctx.kv, { name: escHtml(name), color: color ?? "" });
       await ctx.hooks.doAction("mainwp_added_new_group", tag.id, tag.name);
       await ctx.hooks.doAction("mainwp_site_tag_action", tag, "created");
       return tagObject(ctx.kv, tag);
@@ -176,11 +176,11 @@ export function registerTagAbilities(registry: AbilitySink): void {
       const { tag_id, name, color } = input;
       await existingTag(ctx.kv, tag_id);
       if (name !== undefined) {
-        const other = await findTagByName(ctx.kv, escapeHtml(name));
+        const other = await findTagByName(ctx.kv, escHtml(name));
         if (other && other.id !== tag_id) throw alreadyExists(name);
       }
       const tag = await updateTag(ctx.kv, tag_id, {
-        ...(name !== undefined ? { name: escapeHtml(name) } : {}),
+        ...(name !== undefined ? { name: escHtml(name) } : {}),
         ...(color !== undefined ? { color } : {}),
       });
       if (!tag) throw tagNotFound(tag_id);

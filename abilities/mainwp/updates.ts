@@ -17,9 +17,7 @@ import type { AbilitySink } from "./index.ts";
 import type { AppContext } from "../../lib/context.ts";
 import { basePermission, sitePermission } from "./permissions.ts";
 import { RestError, restError } from "../../rest/errors.ts";
-import { mapConcurrent } from "../../rest/batch.ts";
 import { ChildError } from "../../child/errors.ts";
-import { isPlainObject } from "../../child/envelope.ts";
 import {
   childOutdatedError,
   type DeniedSite,
@@ -82,6 +80,8 @@ import {
   UpdatedItemSchema,
   UpdateItemSchema,
 } from "./update-shapes.ts";
+import { mapConcurrent } from "../../lib/concurrency.ts";
+import { isPlainObject } from "../../lib/objects.ts";
 
 const READ = { readonly: true, destructive: false, idempotent: true, instructions: "" };
 const RUN_RULE =
