@@ -6,7 +6,6 @@ import { createTag, updateTag } from "../../store/tags.ts";
 import {
   activeTheme,
   customFieldValue,
-  escapeHtml,
   formatSiteView,
   FULL_PRESENTATION,
   hasAvailableUpdate,
@@ -19,13 +18,13 @@ import {
   fleetSnapshot,
   LIST_DEFAULTS,
   parseSiteListQuery,
-  phpIntval,
-  phpNonEmpty,
   selectSites,
   siteSortKey,
 } from "../../services/site-list.ts";
 import { siteViewsByIds } from "../../services/site-view.ts";
 import { applySiteEdit, parseGroupIds, parseSiteRef, validEmails } from "../../services/sites.ts";
+import { escHtml } from "../../wp/format.ts";
+import { isPhpEmpty, phpIntval } from "../../wp/php.ts";
 
 const site = (input: Partial<SiteRecord> = {}): SiteRecord =>
   defaultSite(input.id ?? 1, { url: "https://shop.example", name: "Shop", ...input });
@@ -66,7 +65,7 @@ Deno.test("site view helpers: http status, status, active theme, updates, escapi
   assertEquals(hasAvailableUpdate({ plugin_upgrades: "[]", theme_upgrades: "{}", wp_upgrades: "" }), false);
   assertEquals(hasAvailableUpdate({ wp_upgrades: '{"current":"6.4","new":"6.5"}' }), true);
   assertEquals(
-    escapeHtml(`a & b &amp; <i> "q" 'x' &#39; &#x27;`),
+    escHtml(`a & b &amp; <i> "q" 'x' &#39; &#x27;`),
     "a &amp; b &amp; &lt;i&gt; &quot;q&quot; &#039;x&#039; &#39; &#x27;",
   );
   const s = site({ dtsSync: 5 });
@@ -123,7 +122,7 @@ Deno.test("PHP helpers: intval, !empty", () => {
     4,
     1,
   ]);
-  assertEquals([phpNonEmpty("0"), phpNonEmpty(""), phpNonEmpty([]), phpNonEmpty("0.0"), phpNonEmpty(["a"])], [
+  assertEquals([!isPhpEmpty("0"), !isPhpEmpty(""), !isPhpEmpty([]), !isPhpEmpty("0.0"), !isPhpEmpty(["a"])], [
     false,
     false,
     false,

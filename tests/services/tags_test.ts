@@ -9,11 +9,11 @@ import {
   orderedMap,
   parseTagListQuery,
   removeTag,
-  sanitizeHexColor,
   tagNameOf,
   tagObject,
   tagObjectBlank,
 } from "../../services/tags.ts";
+import { sanitizeHexColor } from "../../wp/format.ts";
 
 Deno.test("orderedMap keeps insertion order for numeric keys; empty is []", () => {
   const map = orderedMap<unknown>([["7", { a: 1 }], ["3", { b: 2 }], ["10", 3]]);
