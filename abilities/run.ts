@@ -18,6 +18,7 @@ import type { RestRequest } from "../rest/server.ts";
 import { type Ability, expectedMethod } from "./registry.ts";
 import { validateWpSchema } from "./schema-validate.ts";
 import { parseAbilityInput } from "./input.ts";
+import { abilityErrorOf } from "./errors.ts";
 import { isKvSizeError, kvSizeError } from "../lib/limits.ts";
 
 const METHOD_MESSAGES = {
@@ -107,6 +108,8 @@ export async function runAbility(ctx: AppContext, ability: Ability, options: Run
     result = await ability.execute({ ctx, req: options.req, input });
   } catch (error) {
     if (error instanceof RestError) throw error;
+    const mapped = abilityErrorOf(error);
+    if (mapped) throw mapped;
     if (isKvSizeError(error)) throw kvSizeError();
     console.error(`[fleetpress] ability ${ability.name} failed:`, error);
     throw new RestError(

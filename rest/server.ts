@@ -238,11 +238,28 @@ function errorResult(error: unknown): RestResult {
   return { status: restErr.status, body: restErr.toJSON(), allow: [] };
 }
 
+/** Turns an error a handler threw into its namespace's wire error, or `undefined` to leave it alone. */
+export type ErrorMapper = (error: unknown) => RestError | undefined;
+
 /** The route table and dispatcher. */
 export class RestServer {
   #routes: Route[] = [];
   #guards: NamespaceGuard[] = [];
   #namespaces: string[] = [];
+  #errorMappers = new Map<string, ErrorMapper>();
+
+  /**
+   * Sets how errors thrown by a namespace's handlers (the core's domain errors) become that namespace's
+   * wire errors: one place per surface.
+   *
+   * @example
+   * ```ts
+   * rest.mapErrors("mainwp/v2", (e) => e instanceof Error ? restError("x", e.message, 400) : undefined);
+   * ```
+   */
+  mapErrors(namespace: string, mapper: ErrorMapper): void {
+    this.#errorMappers.set(namespace, mapper);
+  }
 
   /**
    * Registers a route (WordPress regex syntax, `(?P<name>…)` allowed) with one or more endpoints.
@@ -344,6 +361,7 @@ export class RestServer {
     );
     if (input.permissionMethod) req.permissionMethod = input.permissionMethod.toUpperCase();
     let allow: string[] = [];
+    let namespace: string | undefined;
     try {
       const guard = this.#guards.find((g) => g.covers(input.path));
       if (guard) {
@@ -352,6 +370,7 @@ export class RestServer {
       }
       const found = this.match(input.path, req.method);
       if (!found) throw noRoute();
+      namespace = found.route.namespace;
       if (input.requireBatchable && !found.endpoint.allowBatch) {
         throw restError(
           "rest_batch_not_allowed",
@@ -381,7 +400,8 @@ export class RestServer {
       if (fields && !found.endpoint.fieldsPerItem) body = filterFields(body, fields);
       return { status, body, allow, headers };
     } catch (error) {
-      return { ...errorResult(error), allow };
+      const mapped = namespace === undefined ? undefined : this.#errorMappers.get(namespace)?.(error);
+      return { ...errorResult(mapped ?? error), allow };
     }
   }
 

@@ -17,12 +17,14 @@ import { registerUpdatesRoutes } from "./updates.ts";
 import { registerBatchRoutes } from "./batch.ts";
 import { registerAbilityRoutes } from "./abilities.ts";
 import { registerJobsRoutes } from "./jobs.ts";
+import { mainwpRestErrorOf } from "./errors.ts";
 
 /** The MainWP REST namespace. */
 export const MAINWP_NS = "mainwp/v2";
 
 /** Registers all built-in routes. */
 export function registerAllRoutes(rest: RestServer): void {
+  rest.mapErrors(MAINWP_NS, mainwpRestErrorOf);
   registerSitesRoutes(rest);
   registerClientsRoutes(rest);
   registerTagsRoutes(rest);

@@ -1,0 +1,52 @@
+/**
+ * @module
+ * The one place where the core's domain errors become MainWP REST v2 errors (codes, messages and
+ * statuses of rest-v2.md). Registered for the `mainwp/v2` namespace by `routes/index.ts`; a route whose
+ * MainWP answer differs from the table catches the domain error itself.
+ *
+ * @example
+ * ```ts
+ * mainwpRestErrorOf(new NotFound("tag", 7))?.code; // "mainwp_rest_invalid_tag_id"
+ * ```
+ */
+import {
+  AccessDenied,
+  ChildOutdated,
+  ChildUnavailable,
+  Conflict,
+  DomainError,
+  type Entity,
+  InvalidInput,
+  NotFound,
+  OperationFailed,
+} from "../core/errors.ts";
+import { type RestError, restError } from "../rest/errors.ts";
+
+/** MainWP's "not found" answer per entity: code and message (404). */
+const NOT_FOUND: Partial<Record<Entity, readonly [string, string]>> = {
+  site: ["mainwp_rest_invalid_site_id", "Invalid or not found ID."],
+  tag: ["mainwp_rest_invalid_tag_id", "Invalid or not found ID."],
+};
+
+/**
+ * The MainWP REST error for a domain error, or `undefined` for anything else (left to the engine).
+ *
+ * @example
+ * ```ts
+ * mainwpRestErrorOf(new InvalidInput("name", "Missing name."))?.status; // 400
+ * ```
+ */
+export function mainwpRestErrorOf(error: unknown): RestError | undefined {
+  if (!(error instanceof DomainError)) return undefined;
+  if (error instanceof NotFound) {
+    const [code, message] = NOT_FOUND[error.entity] ?? ["mainwp_rest_invalid_id", "Invalid or not found ID."];
+    return restError(code, message, 404);
+  }
+  if (error instanceof InvalidInput) return restError("mainwp_rest_invalid_param", error.message, 400);
+  if (error instanceof Conflict) return restError("mainwp_rest_conflict", error.message, 409);
+  if (error instanceof AccessDenied) return restError("mainwp_access_denied", error.message, 403);
+  if (error instanceof ChildOutdated) return restError("mainwp_child_outdated", error.message, 400);
+  if (error instanceof ChildUnavailable) return restError("mainwp_site_offline", error.message, 503);
+  if (error instanceof OperationFailed) return restError("mainwp_operation_failed", error.message, 400);
+  return undefined;
+}
