@@ -1,8 +1,8 @@
 /**
  * @module
- * The `/wp-json/mainwp/v2/costs` routes (rest-v2.md §2.5), registered in MainWP's order;
- * `/costs/batch` comes with the batch work (its place is marked below). Lists answer the cost *list
- * object* in a map keyed by cost id (`[]` when empty); single reads and writes answer the *raw row*
+ * The `/wp-json/mainwp/v2/costs` routes (rest-v2.md §2.5), registered in MainWP's order, as presenters
+ * of core/costs.ts; `/costs/batch` (routes/batch.ts) runs its items through these routes. Lists answer
+ * the cost *list object* in a map keyed by cost id (`[]` when empty); single reads and writes the *raw row*
  * (§6.4, built by routes/present/costs.ts). Request names differ from the columns (`payment_type` → `type`,
  * `product_slug` → `slug`, `cost_tracker_status` → `cost_status`, `icon_hidden` → `cost_icon`,
  * `product_color` → `cost_color`); {@link costFieldsFromArgs} maps them.
