@@ -51,7 +51,8 @@ import {
   listClientFieldPage,
   removeClientField,
 } from "../services/client-fields.ts";
-import { costListMap, costsOfClient } from "../services/costs.ts";
+import { costsOfClient } from "../core/costs.ts";
+import { costListMap } from "./present/costs.ts";
 import { siteViewsByIds } from "../services/site-view.ts";
 import { isPhpEmpty } from "../wp/php.ts";
 import { PHP_NUMERIC } from "../wp/php.ts";

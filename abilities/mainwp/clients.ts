@@ -37,7 +37,7 @@ import {
   removeClient,
   setClientSuspended,
 } from "../../services/clients.ts";
-import { costsOfClient } from "../../services/costs.ts";
+import { costsOfClient } from "../../core/costs.ts";
 import { getSites } from "../../store/sites.ts";
 import type { ClientRecord } from "../../store/clients.ts";
 
