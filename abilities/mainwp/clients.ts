@@ -27,9 +27,11 @@ import {
 import { clientIdOrEmail, confirm, dryRun, idList, optionalInput, perPage } from "./fields.ts";
 import {
   addClient,
+  CLIENT_TEXT_FIELDS,
   type ClientInput,
   type ClientRecord,
   clientSites,
+  type ClientTextField,
   countClientRecords,
   countClientSites,
   editClient,
@@ -74,31 +76,12 @@ const clientListOutput = z.object({
   total: z.int(),
 });
 
-const TEXT_INPUTS = [
-  "name",
-  "client_email",
-  "client_phone",
-  "address_1",
-  "address_2",
-  "city",
-  "state",
-  "zip",
-  "country",
-  "note",
-  "client_facebook",
-  "client_twitter",
-  "client_instagram",
-  "client_linkedin",
-] as const;
-
 /** The core input for add/edit from an ability input (text fields and `selected_sites`). */
 function clientInputOf(
-  input: Partial<Record<(typeof TEXT_INPUTS)[number], string>> & {
-    selected_sites?: number[];
-  },
+  input: Partial<Record<ClientTextField, string>> & { selected_sites?: number[] },
 ): ClientInput {
   const out: ClientInput = {};
-  for (const field of TEXT_INPUTS) {
+  for (const field of CLIENT_TEXT_FIELDS) {
     const value = input[field];
     if (typeof value === "string") out[field] = value;
   }
