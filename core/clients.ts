@@ -5,9 +5,7 @@
  * is ignored, so a field cannot be cleared (MainWP's rule). Every change fires `mainwp_client_updated`
  * with the action name.
  *
- * Site assignment writes each site through `updateSite` (one atomic commit per site, moving the
- * client→sites index with the record); a site is only taken away from this client if it still belongs
- * to it, so concurrent assignments never leave the index and the records disagreeing.
+ * Which sites belong to a client, and assigning them, is `core/clients-sites.ts` (re-exported here).
  *
  * @example
  * ```ts
@@ -28,11 +26,11 @@ import {
   updateClient,
 } from "../store/clients.ts";
 import { findClientFieldByName, updateClientField } from "../store/client-fields.ts";
-import { getSites, type SiteRecord, updateSite } from "../store/sites.ts";
 import { sanitizeTextField } from "../wp/format.ts";
-import { mapConcurrent } from "../lib/concurrency.ts";
+import { assignClientSites, unassignAllSites } from "./clients-sites.ts";
 
 export type { ClientRecord };
+export { assignClientSites, clientSiteIdList, clientSites, countClientSites } from "./clients-sites.ts";
 
 /** The text columns a client may set, in MainWP's order. */
 export const CLIENT_TEXT_FIELDS = [
@@ -105,9 +103,6 @@ export const CLIENT_MESSAGES = {
   nameRequired: "Client name field is required! Please enter a Client name.",
   emailExists: "Client email exists. Please try again.",
 } as const;
-
-/** Site writes in flight at once while (un)assigning. */
-const ASSIGN_CONCURRENCY = 8;
 
 /**
  * Finds a client by id (all digits) or by e-mail address (case-insensitive); `null` when none.
@@ -191,78 +186,6 @@ export async function listClientRecords({ kv }: StoreDeps, q: ClientListQuery = 
  */
 export async function countClientRecords({ kv }: StoreDeps): Promise<number> {
   return (await listClients(kv)).length;
-}
-
-/**
- * Ids of a client's sites (staging sites included, as MainWP's `selected_sites`), ascending.
- *
- * @example
- * ```ts
- * await clientSiteIdList(ctx, 2); // [3, 7]
- * ```
- */
-export async function clientSiteIdList({ kv }: StoreDeps, clientId: number): Promise<number[]> {
-  return await clientSiteIds(kv, clientId);
-}
-
-/**
- * The records of a client's (non-staging) sites, ascending by id.
- *
- * @example
- * ```ts
- * (await clientSites(ctx, 2)).map((s) => s.url);
- * ```
- */
-export async function clientSites({ kv }: StoreDeps, clientId: number): Promise<SiteRecord[]> {
-  const sites = await getSites(kv, await clientSiteIds(kv, clientId));
-  return sites.filter((s) => !s.is_staging && s.client_id === clientId);
-}
-
-/**
- * How many (non-staging) sites a client has.
- *
- * @example
- * ```ts
- * await countClientSites(ctx, 2); // 3
- * ```
- */
-export async function countClientSites(deps: StoreDeps, clientId: number): Promise<number> {
-  return (await clientSites(deps, clientId)).length;
-}
-
-async function unassignAllSites({ kv }: StoreDeps, clientId: number): Promise<void> {
-  const ids = await clientSiteIds(kv, clientId);
-  await mapConcurrent(
-    ids,
-    ASSIGN_CONCURRENCY,
-    (siteId) => updateSite(kv, siteId, (s) => (s.client_id === clientId ? { ...s, client_id: 0 } : null)),
-  );
-}
-
-/**
- * Makes `siteIds` the client's sites: its other sites are unassigned (client 0), the listed ones are
- * moved to it (unknown ids are ignored). With an empty list every site is unassigned. If the client is
- * deleted meanwhile, the sites it just got are unassigned again.
- *
- * @example
- * ```ts
- * await assignClientSites(ctx, 2, [3, 7]);
- * ```
- */
-export async function assignClientSites(deps: StoreDeps, clientId: number, siteIds: number[]): Promise<void> {
-  const { kv } = deps;
-  const wanted = [...new Set(siteIds.filter((id) => Number.isInteger(id) && id > 0))];
-  const current = await clientSiteIds(kv, clientId);
-  const jobs = [
-    ...current.filter((id) => !wanted.includes(id)).map((siteId) => () =>
-      updateSite(kv, siteId, (s) => (s.client_id === clientId ? { ...s, client_id: 0 } : null))
-    ),
-    ...wanted.map((siteId) => () =>
-      updateSite(kv, siteId, (s) => (s.client_id === clientId ? null : { ...s, client_id: clientId }))
-    ),
-  ];
-  await mapConcurrent(jobs, ASSIGN_CONCURRENCY, (job) => job());
-  if (wanted.length > 0 && !(await getClient(kv, clientId))) await unassignAllSites(deps, clientId);
 }
 
 function sanitizedFields(input: ClientInput): Partial<Record<ClientTextField, string>> {
