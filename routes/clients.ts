@@ -7,7 +7,10 @@
  *
  * Request parsing follows MainWP: add/edit read every parameter source and drop PHP-empty values
  * (`""`, `"0"`, `0`, `null`, `[]`), so an edit cannot clear a field; `/clients/fields/add` reads only the
- * form-encoded body and `/clients/fields/{id_name}/edit` only the JSON body.
+ * form-encoded body and `/clients/fields/{id_name}/edit` only the JSON body. Those rules and the wire
+ * shapes live in `routes/present/clients.ts`; the operations are `core/clients.ts` and
+ * `core/client-fields.ts`, whose errors `routes/errors.ts` maps, except MainWP's soft `success: 0`
+ * answers and the field codes, caught here.
  *
  * @example
  * ```ts
