@@ -26,6 +26,8 @@ import { type RestError, restError } from "../rest/errors.ts";
 const NOT_FOUND: Partial<Record<Entity, readonly [string, string]>> = {
   site: ["mainwp_rest_invalid_site_id", "Invalid or not found ID."],
   tag: ["mainwp_rest_invalid_tag_id", "Invalid or not found ID."],
+  client: ["mainwp_rest_invalid_client_id", "Invalid or not found ID."],
+  client_field: ["invalid_field_id", "Invalid client field."],
   cost: ["mainwp_rest_invalid_costs_id", "Invalid or not found ID."],
 };
 
