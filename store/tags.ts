@@ -142,7 +142,10 @@ export async function tagSiteIds(kv: Deno.Kv, tagId: number): Promise<number[]> 
  * ```
  */
 export async function createTag(kv: Deno.Kv, input: NewTag): Promise<TagRecord> {
-  return await insertTag(kv, input, false) as TagRecord;
+  const tag = await insertTag(kv, input, false);
+  // Without `unique` a taken name is suffixed, never refused.
+  if ("takenBy" in tag) throw new Error("tag name refused without unique");
+  return tag;
 }
 
 /**
@@ -186,7 +189,9 @@ export interface TagChange {
  * ```
  */
 export async function updateTag(kv: Deno.Kv, id: number, change: TagChange): Promise<TagRecord | null> {
-  return await writeTag(kv, id, change, false) as TagRecord | null;
+  const tag = await writeTag(kv, id, change, false);
+  if (tag && "takenBy" in tag) throw new Error("tag name refused without unique");
+  return tag;
 }
 
 /**
