@@ -37,7 +37,7 @@ import {
 import { childSiteOf, recordSyncValues, syncSite } from "./sync.ts";
 import { fleetSnapshot, parseSiteListQuery } from "./site-list.ts";
 import { nowSeconds } from "./dates.ts";
-import { orderedMap } from "./tags.ts";
+import { orderedMap } from "../wp/ordered-map.ts";
 import {
   asMap,
   type ItemKind,
