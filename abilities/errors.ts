@@ -54,7 +54,9 @@ export function abilityErrorOf(error: unknown): RestError | undefined {
     return restError("mainwp_already_exists", error.message, CONFLICT_STATUS[error.entity] ?? 409);
   }
   if (error instanceof AccessDenied) return restError("mainwp_access_denied", error.message, 403);
-  if (error instanceof ChildOutdated) return restError("mainwp_child_outdated", error.message, 400);
+  if (error instanceof ChildOutdated) {
+    return restError("mainwp_child_outdated", error.message, 400, { site_id: error.siteId });
+  }
   if (error instanceof ChildUnavailable) return restError("mainwp_site_offline", error.message, 503);
   if (error instanceof OperationFailed) return restError("mainwp_operation_failed", error.message, 500);
   return undefined;

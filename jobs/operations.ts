@@ -11,14 +11,14 @@
  */
 import type { AppContext } from "../lib/context.ts";
 import { getSite, type SiteRecord } from "../store/sites.ts";
-import { syncSite } from "../services/sync.ts";
+import { syncSite } from "../core/sync/sync.ts";
 import { checkAndStore, markSiteDisconnected, reconnectSiteOutcome } from "../services/site-actions.ts";
 import { setSiteSuspended } from "../services/sites.ts";
 import { callCoreUpdate, callItemsUpdate, refreshAfterUpdate } from "../services/updates.ts";
 import { pendingSlugs, storedUpdates } from "../services/update-lists.ts";
 import { getSiteSync } from "../store/sites.ts";
 import { ChildError } from "../child/errors.ts";
-import { childErrorMessage } from "../services/site-child.ts";
+import { childErrorMessage } from "../core/sync/child.ts";
 import type { JobRecord } from "./store.ts";
 import type { SiteStarts } from "./starts.ts";
 

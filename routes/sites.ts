@@ -3,8 +3,9 @@
  * The `/wp-json/mainwp/v2/sites` routes (rest-v2.md §2.1), registered in MainWP's order (the first
  * matching route wins; the numbers are the rows of the spec's table): the listings and record routes,
  * and the routes that talk to child sites — add (register), sync, reconnect, disconnect, check (one and
- * bulk), security, plugins, themes, non-MainWP changes — whose logic lives in `services/site-actions.ts`,
- * `site-items.ts` and `site-changes.ts`. Only the controller batch (32) is registered elsewhere.
+ * bulk), security, plugins, themes, non-MainWP changes — whose logic lives in `services/site-actions.ts`
+ * and `core/sync/` (sync, plugins, themes, changes; their wire shapes in `present/sync.ts` and
+ * `present/site-items.ts`). Only the controller batch (32) is registered elsewhere.
  *
  * Every route here applies `_fields` to each site object itself (MainWP keeps the envelope).
  *
@@ -43,12 +44,16 @@ import {
   reconnectManySites,
   reconnectOneSite,
   securityCheck,
-  syncOneSite,
-  syncOrQueueSites,
 } from "../services/site-actions.ts";
-import { bulkSyncSelection, withUnknownFailed } from "../services/bulk-select.ts";
-import { abandonedItems, listSiteItems, pluginAction, themeAction } from "../services/site-items.ts";
-import { listSiteChanges } from "../services/site-changes.ts";
+import { bulkSyncSelection } from "../services/bulk-select.ts";
+import {
+  presentAbandoned,
+  presentItemList,
+  presentPluginAction,
+  presentSiteChanges,
+  presentThemeAction,
+} from "./present/site-items.ts";
+import { presentSyncMany, presentSyncOne } from "./present/sync.ts";
 import {
   editSite,
   findSite,
@@ -172,7 +177,7 @@ const viewOptions = (req: RestRequest) => ({ fields: fieldsOf(req), params: req.
  * with bare-integer data (HTTP 500), Fleetpress with `{"status":400}` (HTTP 400).
  */
 function slugsOf(req: RestRequest, kind: "plugins" | "themes", single = false): string[] {
-  const raw = req.params.slug;
+  const raw = req.args.slug;
   const slugs = single ? (typeof raw === "string" && raw.trim() !== "" ? [raw.trim()] : []) : parseList(raw);
   if (slugs.length > 0) return slugs;
   throw kind === "plugins"
@@ -214,8 +219,8 @@ export function registerSitesRoutes(rest: RestServer): void {
     fieldsPerItem: true,
     handler: async (req) => {
       // MainWP (its ability path): no positive id → 400; an unknown id → `{"result":"failed"}`.
-      const { sites, unknown } = await bulkSyncSelection(req.ctx, req.params);
-      return withUnknownFailed(await syncOrQueueSites(req.ctx, sites, viewOptions(req)), unknown);
+      const { sites, unknown } = await bulkSyncSelection(req.ctx, req.args);
+      return await presentSyncMany(req.ctx, sites, unknown, viewOptions(req));
     },
   });
   // 5. POST|PUT|PATCH /sites/reconnect (the disconnected ones among them)
@@ -282,7 +287,7 @@ export function registerSitesRoutes(rest: RestServer): void {
     methods: EDITABLE,
     args: siteActionArgs,
     fieldsPerItem: true,
-    handler: async (req) => syncOneSite(req.ctx, await siteOf(req), viewOptions(req)),
+    handler: async (req) => presentSyncOne(req.ctx, await siteOf(req), viewOptions(req)),
   });
   // 13. GET /sites/{id_domain}/security
   rest.register(NS, `/sites/${ID_DOMAIN}/security`, {
@@ -296,7 +301,7 @@ export function registerSitesRoutes(rest: RestServer): void {
     methods: READABLE,
     args: siteItemListArgs,
     fieldsPerItem: true,
-    handler: async (req) => listSiteItems(req.ctx, await siteOf(req), "plugins", req.params),
+    handler: async (req) => presentItemList(req.ctx, await siteOf(req), "plugins", req.args),
   });
   // 15. /plugins/activate  16. /plugins/deactivate  17. DELETE /plugins/delete
   for (const action of ["activate", "deactivate", "delete"] as const) {
@@ -306,7 +311,7 @@ export function registerSitesRoutes(rest: RestServer): void {
       fieldsPerItem: true,
       handler: async (req) => {
         const site = await siteOf(req);
-        return pluginAction(req.ctx, site, action, slugsOf(req, "plugins"));
+        return presentPluginAction(req.ctx, site, action, slugsOf(req, "plugins"));
       },
     });
   }
@@ -315,14 +320,14 @@ export function registerSitesRoutes(rest: RestServer): void {
     methods: READABLE,
     args: siteActionArgs,
     fieldsPerItem: true,
-    handler: async (req) => abandonedItems(req.ctx, await siteOf(req), "plugins"),
+    handler: async (req) => presentAbandoned(req.ctx, await siteOf(req), "plugins"),
   });
   // 19. GET /sites/{id_domain}/themes
   rest.register(NS, `/sites/${ID_DOMAIN}/themes`, {
     methods: READABLE,
     args: siteItemListArgs,
     fieldsPerItem: true,
-    handler: async (req) => listSiteItems(req.ctx, await siteOf(req), "themes", req.params),
+    handler: async (req) => presentItemList(req.ctx, await siteOf(req), "themes", req.args),
   });
   // 20. /themes/activate (one slug)  21. DELETE /themes/delete
   for (const action of ["activate", "delete"] as const) {
@@ -332,7 +337,7 @@ export function registerSitesRoutes(rest: RestServer): void {
       fieldsPerItem: true,
       handler: async (req) => {
         const site = await siteOf(req);
-        return themeAction(req.ctx, site, action, slugsOf(req, "themes", action === "activate"));
+        return presentThemeAction(req.ctx, site, action, slugsOf(req, "themes", action === "activate"));
       },
     });
   }
@@ -341,14 +346,14 @@ export function registerSitesRoutes(rest: RestServer): void {
     methods: READABLE,
     args: siteActionArgs,
     fieldsPerItem: true,
-    handler: async (req) => abandonedItems(req.ctx, await siteOf(req), "themes"),
+    handler: async (req) => presentAbandoned(req.ctx, await siteOf(req), "themes"),
   });
   // 23. GET /sites/{id_domain}/non-mainwp-changes
   rest.register(NS, `/sites/${ID_DOMAIN}/non-mainwp-changes`, {
     methods: READABLE,
     args: siteChangesArgs,
     fieldsPerItem: true,
-    handler: async (req) => listSiteChanges(req.ctx, await siteOf(req), req.params),
+    handler: async (req) => presentSiteChanges(req.ctx, await siteOf(req), req.args),
   });
   // 24. POST|PUT|PATCH /sites/{id_domain}/reconnect
   rest.register(NS, `/sites/${ID_DOMAIN}/reconnect`, {

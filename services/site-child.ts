@@ -1,86 +1,16 @@
 /**
  * @module
- * Signed calls from the site routes to a site's MainWP Child, with what MainWP's `fetch_url_authed` does
- * around them: a reply's `sync` object is stored like a sync (`recordSyncValues`) and the child's change
- * log in it is kept for `non-mainwp-changes`. Plus the texts MainWP shows for connection failures.
+ * Moved to `core/sync/child.ts`; kept as a re-export for the services that still import it from here.
  *
  * @example
  * ```ts
- * const reply = await callSiteChild(ctx, site, "plugin_action", { action: "activate", plugin: "a/a.php" });
+ * import { callSiteChild } from "./site-child.ts";
  * ```
  */
-import type { AppContext } from "../lib/context.ts";
-import { ChildError, NOT_DETECTED_MESSAGE } from "../child/errors.ts";
-import type { ChildReply } from "../child/envelope.ts";
-import type { FormFields } from "../child/form.ts";
-import { syncValuesFromReply } from "../child/sync.ts";
-import type { SiteRecord } from "../store/sites.ts";
-import { childSiteOf, recordSyncValues } from "./sync.ts";
-
-/**
- * WordPress's `wp_strip_all_tags`: tags (and `<script>`/`<style>` contents) removed, trimmed.
- *
- * @example
- * ```ts
- * stripTags('See <a href="x">the docs</a>.'); // "See the docs."
- * ```
- */
-export function stripTags(text: string): string {
-  return text.replace(/<(script|style)[^>]*?>[\s\S]*?<\/\1>/gi, "").replace(/<[^>]*>/g, "").trim();
-}
-
-/**
- * The text MainWP's add / reconnect show for a failure talking to a child, tags stripped: `HTTP error -
- * …` for network failures and timeouts, the "MainWP Child plugin not detected…" text for an answer
- * without a MainWP envelope, else the child's (or the connector's) own message.
- *
- * @example
- * ```ts
- * childErrorMessage(new ChildError("NOMAINWP", "…", "not_mainwp")); // "MainWP Child plugin not detected or …"
- * ```
- */
-export function childErrorMessage(error: ChildError): string {
-  return stripTags(error.category === "not_mainwp" ? NOT_DETECTED_MESSAGE : error.message);
-}
-
-/** Whether the failure is a child's own `error` answer (as opposed to not reaching a working child). */
-export function isChildAnswer(error: unknown): error is ChildError {
-  return error instanceof ChildError && error.category === "child";
-}
-
-/**
- * Stores what a child reply carries besides its answer: a `sync` object (a full or partial sync) and the
- * child's change log. Errors storing it are not the caller's concern: the answer stands.
- *
- * @example
- * ```ts
- * await ingestChildReply(ctx, site.id, registerReply);
- * ```
- */
-export async function ingestChildReply(ctx: AppContext, siteId: number, reply: ChildReply): Promise<void> {
-  const sync = reply.sync;
-  if (sync && typeof sync === "object" && !Array.isArray(sync)) {
-    const values = syncValuesFromReply(sync as Record<string, unknown>);
-    await recordSyncValues(ctx, siteId, values, (sync as Record<string, unknown>).child_site_actions_data);
-  }
-}
-
-/**
- * A signed call to a site's child (private key decrypted with `SECRET_KEY`); the reply's `sync` object
- * is stored as MainWP does. Child failures throw `ChildError`.
- *
- * @example
- * ```ts
- * const reply = await callSiteChild(ctx, site, "security");
- * ```
- */
-export async function callSiteChild(
-  ctx: AppContext,
-  site: SiteRecord,
-  fn: string,
-  params: FormFields = {},
-): Promise<ChildReply> {
-  const reply = await ctx.child.call(await childSiteOf(ctx, site), fn, params);
-  await ingestChildReply(ctx, site.id, reply);
-  return reply;
-}
+export {
+  callSiteChild,
+  childErrorMessage,
+  ingestChildReply,
+  isChildAnswer,
+  stripTags,
+} from "../core/sync/child.ts";

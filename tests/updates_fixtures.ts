@@ -24,7 +24,7 @@ import {
   type SiteSyncData,
   writeSiteSync,
 } from "../store/sites.ts";
-import { syncSite } from "../services/sync.ts";
+import { syncSite } from "../core/sync/sync.ts";
 import { testKeys } from "./child/_fixtures.ts";
 import { type TestApp, testApp } from "./helpers.ts";
 

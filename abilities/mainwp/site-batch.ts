@@ -28,10 +28,10 @@ import {
   reconnectSiteOutcome,
 } from "../../services/site-actions.ts";
 import { setSiteSuspended } from "../../services/sites.ts";
-import { syncSite } from "../../services/sync.ts";
+import { syncSite } from "../../core/sync/sync.ts";
 import { getSiteSync, type SiteRecord } from "../../store/sites.ts";
 import { ChildError } from "../../child/errors.ts";
-import { childErrorMessage } from "../../services/site-child.ts";
+import { childErrorMessage } from "../../core/sync/child.ts";
 import { jobStatusUrl, queueAboveThreshold } from "../../jobs/queue.ts";
 import type { JobType } from "../../jobs/store.ts";
 import { idList, optionalInput, siteIdsOrDomains } from "./fields.ts";

@@ -34,7 +34,10 @@ import {
   reconnectSiteOutcome,
 } from "../../services/site-actions.ts";
 import { editSite, removeSite, setSiteSuspended, type SiteEditFields } from "../../services/sites.ts";
-import { parseStoredList, pluginAction, themeAction } from "../../services/site-items.ts";
+import { parseStoredList, pluginAction, themeAction } from "../../core/sync/items.ts";
+import { childErrorMessage } from "../../core/sync/child.ts";
+import { ChildUnavailable } from "../../core/errors.ts";
+import { escHtml } from "../../wp/format.ts";
 import { ChildError } from "../../child/errors.ts";
 import { activeTheme } from "../../services/site-format.ts";
 import { confirm, dryRun, idList, siteIdOrDomain } from "./fields.ts";
@@ -453,10 +456,10 @@ export function registerSiteMutationAbilities(sink: AbilitySink): void {
           try {
             result = await pluginAction(ctx, site, verb, [slug]);
           } catch (error) {
-            if (error instanceof RestError) throw callbackException(name);
+            if (error instanceof ChildUnavailable) throw callbackException(name);
             throw error;
           }
-          if (result.success === 1) done.push(slugItem(slug, verb === "activate"));
+          if (result.acted) done.push(slugItem(slug, verb === "activate"));
           else {
             errors.push({
               slug,
@@ -527,15 +530,16 @@ export function registerSiteMutationAbilities(sink: AbilitySink): void {
           let ok: boolean;
           let message = "Deletion failed";
           try {
-            if (kind === "plugins") ok = (await pluginAction(ctx, site, "delete", [slug])).success === 1;
+            if (kind === "plugins") ok = (await pluginAction(ctx, site, "delete", [slug])).acted;
             else {
               const result = await themeAction(ctx, site, "delete", [slug]);
-              const data = result.data as Record<string, unknown>;
-              ok = result.success === 1 && !data.error;
-              if (typeof data.error === "string") message = data.error;
+              ok = result.acted && result.refusedActive === null;
+              if (result.refusedActive !== null) {
+                message = `The theme ${escHtml(result.refusedActive)} is active.`;
+              }
             }
           } catch (error) {
-            if (error instanceof RestError) throw callbackException(name);
+            if (error instanceof ChildUnavailable) throw callbackException(name);
             throw error;
           }
           if (ok) deleted.push(slugItem(slug, false));
@@ -566,10 +570,10 @@ export function registerSiteMutationAbilities(sink: AbilitySink): void {
       try {
         result = await themeAction(ctx, site, "activate", [theme]);
       } catch (error) {
-        if (!(error instanceof RestError)) throw error;
-        throw restError("mainwp_activation_failed", error.message, 500);
+        if (!(error instanceof ChildUnavailable)) throw error;
+        throw restError("mainwp_activation_failed", childErrorMessage(error.childError), 500);
       }
-      if (result.success !== 1) {
+      if (!result.acted) {
         throw restError("mainwp_activation_failed", `The theme ${theme} could not be activated.`, 500);
       }
       // MainWP reports the theme it just activated with `active: false` (abilities.md §6.20).

@@ -3,7 +3,7 @@
  * MainWP's read-only site abilities on stored data (abilities.md §2.5, 6–12): abandoned plugins and
  * themes, security checks, non-MainWP changes, a site's client and costs, and the site count and basic
  * list. Each one reads through the same services as the matching `/sites` REST route
- * (`abandonedItems`, `listSiteChanges`, `costsOfSite`, the fleet snapshot…).
+ * (`core/sync/items.ts`, `core/sync/change-list.ts`, `costsOfSite`, the fleet snapshot…).
  *
  * @example
  * ```ts
@@ -23,12 +23,13 @@ import {
 } from "./objects.ts";
 import { idList, optionalInput, page, perPage, siteIdOrDomain } from "./fields.ts";
 import { resolveSite } from "../../services/site-resolve.ts";
-import { abandonedItems, jsonOption } from "../../services/site-items.ts";
-import { siteChangeItems } from "../../services/site-changes.ts";
+import { abandonedItems, siteJsonOption } from "../../core/sync/items.ts";
+import { siteChangeItems } from "../../core/sync/change-list.ts";
+import { parseList } from "../../rest/args.ts";
 import { costsOfSite } from "../../core/costs.ts";
-import { findClient } from "../../services/clients.ts";
+import { findClient } from "../../core/clients.ts";
 import { fleetSnapshot, selectSites, type SiteEntry } from "../../services/site-list.ts";
-import { getSiteSync, type SiteRecord } from "../../store/sites.ts";
+import type { SiteRecord } from "../../store/sites.ts";
 import { isPlainObject } from "../../lib/objects.ts";
 
 const READ = { readonly: true, destructive: false, idempotent: true, instructions: "" };
@@ -83,7 +84,7 @@ function abandonedItem(slug: string, info: Record<string, unknown>, now: number)
 /** Abandoned plugins or themes of a site, from the same stored data as `GET /sites/{id}/plugins/abandoned`. */
 async function abandoned(ctx: AppContext, input: SiteInput, kind: "plugins" | "themes") {
   const site = await siteOf(ctx, input);
-  const { data } = await abandonedItems(ctx, site, kind);
+  const data = await abandonedItems(ctx, site.id, kind);
   const now = Math.floor(Date.now() / 1000);
   const entries: [string, unknown][] = Array.isArray(data)
     ? data.map((v, i) => [isPlainObject(v) && v.slug ? String(v.slug) : String(i), v])
@@ -180,7 +181,7 @@ export function registerSiteReadAbilities(sink: AbilitySink): void {
     permission: sitePermission,
     execute: async ({ ctx, input }) => {
       const site = await siteOf(ctx, input);
-      const stats = jsonOption(await getSiteSync(ctx.kv, site.id), "security_stats");
+      const stats = await siteJsonOption(ctx, site.id, "security_stats");
       const values = Object.values(stats);
       return {
         site_id: site.id,
@@ -226,7 +227,8 @@ export function registerSiteReadAbilities(sink: AbilitySink): void {
     execute: async ({ ctx, input }) => {
       const site = await siteOf(ctx, input);
       const { page, per_page: perPage } = input;
-      const { items, total } = await siteChangeItems(ctx, site, { page, perPage, type: input.type });
+      const contexts = parseList(input.type);
+      const { items, total } = await siteChangeItems(ctx, site.id, { page, perPage, contexts });
       return { items, page, per_page: perPage, total };
     },
   });

@@ -12,9 +12,8 @@
 import { z } from "zod";
 import type { AbilitySink } from "./index.ts";
 import { basePermission, sitePermission } from "./permissions.ts";
-import { childOutdatedError, resolveSite } from "../../services/site-resolve.ts";
-import { parseStoredList } from "../../services/site-items.ts";
-import { parseJsonText } from "../../services/update-lists.ts";
+import { resolveSite } from "../../services/site-resolve.ts";
+import { siteItemSources } from "../../core/sync/items.ts";
 import { getSiteSync, type SiteRecord, type SiteSyncData } from "../../store/sites.ts";
 import type { AppContext } from "../../lib/context.ts";
 import { siteBasicObject, siteBasicSchema } from "./objects.ts";
@@ -225,15 +224,8 @@ function itemsOutput(kind: "plugins" | "themes") {
 async function siteItems(ctx: AppContext, q: ItemQuery, kind: "plugins" | "themes") {
   const site = await resolveSite(ctx, q.site_id_or_domain);
   if (!("id" in site)) throw site;
-  const sync = await getSiteSync(ctx.kv, site.id);
-  const outdated = childOutdatedError(site, sync);
-  if (outdated) throw outdated;
-  const list = parseStoredList(kind === "plugins" ? sync?.plugins : sync?.themes);
-  const upgrades =
-    (parseJsonText(kind === "plugins" ? sync?.plugin_upgrades : sync?.theme_upgrades) ?? {}) as Record<
-      string,
-      Record<string, unknown>
-    >;
+  const { records: list, upgrades: stored } = await siteItemSources(ctx, site, kind);
+  const upgrades = (stored ?? {}) as Record<string, Record<string, unknown>>;
   const activeTheme = kind === "themes"
     ? String(list.find((t) => Number(t.active) === 1 || t.active === true)?.slug ?? "")
     : "";

@@ -3,7 +3,7 @@ import { testApp } from "../helpers.ts";
 import { abilityClient } from "./_helpers.ts";
 import { createSite, writeSiteSync } from "../../store/sites.ts";
 import { createCost, emptyCost } from "../../store/costs.ts";
-import { recordSyncValues } from "../../services/sync.ts";
+import { recordSyncValues } from "../../core/sync/sync.ts";
 
 const invalid = (name: string, reason: string) => ({
   code: "ability_invalid_input",

@@ -1,18 +1,18 @@
 import { assert, assertEquals } from "@std/assert";
-import { simulatedApp, testApp } from "../helpers.ts";
-import { abilityClient } from "../abilities/_helpers.ts";
-import { startChildSimulator } from "../../sim/server.ts";
-import { encryptPrivateKey } from "../../child/index.ts";
-import { testKeys } from "../child/_fixtures.ts";
-import { createSite, getSite, getSiteSync } from "../../store/sites.ts";
-import { recordSync, syncSite } from "../../services/sync.ts";
-import { syncValuesFromReply } from "../../child/sync.ts";
+import { simulatedApp, testApp } from "../../helpers.ts";
+import { abilityClient } from "../../abilities/_helpers.ts";
+import { startChildSimulator } from "../../../sim/server.ts";
+import { encryptPrivateKey } from "../../../child/index.ts";
+import { testKeys } from "../../child/_fixtures.ts";
+import { createSite, getSite, getSiteSync } from "../../../store/sites.ts";
+import { recordSync, syncSite } from "../../../core/sync/sync.ts";
+import { syncValuesFromReply } from "../../../child/sync.ts";
 import {
   ACTIONS_LAST_OPTION,
   CHANGES_LOGS_LAST_OPTION,
   changesSyncParams,
   storedSiteChanges,
-} from "../../services/site-changes.ts";
+} from "../../../core/sync/changes.ts";
 
 Deno.test("syncSite stores the child's data and clears errors; a failing child records sync_errors", async () => {
   const sim = await startChildSimulator({ count: 2 });

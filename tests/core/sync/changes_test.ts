@@ -5,10 +5,10 @@ import {
   mergeSiteChanges,
   SITE_CHANGES_OPTION,
   siteChangesOptions,
-} from "../../services/site-changes.ts";
-import { recordSyncValues } from "../../services/sync.ts";
-import { getSiteSync } from "../../store/sites.ts";
-import { replyProxy, siteApp, V2 } from "../routes/_site_fixtures.ts";
+} from "../../../core/sync/changes.ts";
+import { recordSyncValues } from "../../../core/sync/sync.ts";
+import { getSiteSync } from "../../../store/sites.ts";
+import { replyProxy, siteApp, V2 } from "../../routes/_site_fixtures.ts";
 
 const ENTRY = (created: number, extra: Record<string, unknown> = {}) => ({
   context: "plugins",

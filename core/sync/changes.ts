@@ -1,7 +1,7 @@
 /**
  * @module
- * "Non-MainWP changes": what happened on a child site outside the Dashboard (plugins activated in
- * wp-admin, themes switched…), as the MainWP Child reports it in `child_site_actions_data` of a sync
+ * The change log ("non-MainWP changes"): what happened on a child site outside the Dashboard (plugins
+ * activated in wp-admin, themes switched…), as the MainWP Child reports it in `child_site_actions_data` of a sync
  * reply (or of a register reply, or of an action reply's `sync` object) and, since Child 5.4, in its newer
  * change log `changes_logs_data` (sent only when the sync asks with `params_logs[events_count]`; MainWP
  * Child 6.1 reports wp-admin activations only there). The rows are kept with the
@@ -14,23 +14,18 @@
  * `meta_data` (JSON, the acting user moved into `user_meta_json` as MainWP does), `dismiss` ("0") and
  * `summary` ("<name> Plugin" with the name from `extra_info`, "WP Core WordPress"…). The times of the
  * newest entries taken are kept too, so the next sync asks only for newer ones
- * ({@link changesSyncParams}). `GET /sites/{id}/non-mainwp-changes`
- * answers them with the site's `name` and `url` in front, as MainWP's join does.
+ * ({@link changesSyncParams}). Reading them back is `change-list.ts`.
  *
  * @example
  * ```ts
  * mergeSiteChanges(3, storedSiteChanges(sync), reply.child_site_actions_data);
- * const body = await listSiteChanges(ctx, site, { limit: "20" });
  * ```
  */
-import type { FormFields } from "../child/form.ts";
-import type { AppContext } from "../lib/context.ts";
-import { isTruthyFlag, parseList } from "../rest/args.ts";
-import { encodeWpJson } from "../rest/json.ts";
-import { getSiteSync, type SiteRecord, type SiteSyncData } from "../store/sites.ts";
-import { type SiteMini, siteMini } from "./site-format.ts";
-import { escHtml } from "../wp/format.ts";
-import { isPlainObject } from "../lib/objects.ts";
+import type { FormFields } from "../../child/form.ts";
+import type { SiteSyncData } from "../../store/sites.ts";
+import { encodeWpJson } from "../../wp/json.ts";
+import { escHtml } from "../../wp/format.ts";
+import { isPlainObject } from "../../lib/objects.ts";
 
 /** The site option holding the rows (JSON list). */
 export const SITE_CHANGES_OPTION = "non_mainwp_actions";
@@ -52,7 +47,8 @@ export interface SiteChangeRow {
   summary: string;
 }
 
-const COLUMNS: readonly (keyof SiteChangeRow)[] = [
+/** The row columns in MainWP's order. */
+export const SITE_CHANGE_COLUMNS: readonly (keyof SiteChangeRow)[] = [
   "action_id",
   "wpid",
   "object_id",
@@ -349,129 +345,4 @@ export function changesSyncParams(previous: SiteSyncData | null, now: number): F
     },
     child_actions_last_created: Number(previous?.options?.[ACTIONS_LAST_OPTION]) || dayAgo,
   };
-}
-
-/** Query of `GET /sites/{id}/non-mainwp-changes` (MainWP's names). */
-export interface SiteChangesQuery {
-  page?: unknown;
-  per_page?: unknown;
-  limit?: unknown;
-  order?: unknown;
-  orderby?: unknown;
-  actions?: unknown;
-  contexts?: unknown;
-  total_count?: unknown;
-  source?: unknown;
-}
-
-const ORDER_COLUMNS = new Set(["created", "action_id", "action", "context", "action_user", "object_id"]);
-
-/**
- * `GET /sites/{id}/non-mainwp-changes`: the site's non-dismissed changes, newest first (`orderby` /
- * `order` change that), filtered by `actions` / `contexts`, paged by `page`+`per_page` or else cut at
- * `limit` (default 200); with `total_count` the data is `{"total":N}`.
- *
- * @example
- * ```ts
- * await listSiteChanges(ctx, site, { contexts: "plugins" }); // { success: 1, total, data, site }
- * ```
- */
-export async function listSiteChanges(
-  ctx: AppContext,
-  site: SiteRecord,
-  q: SiteChangesQuery = {},
-): Promise<{ success: 1; total: number; data: unknown; site: SiteMini }> {
-  let rows = storedSiteChanges(await getSiteSync(ctx.kv, site.id)).filter((r) => r.dismiss !== "1");
-  // Every stored row came from the child (MainWP's "wpadmin" source); "dashboard" or an unknown source
-  // selects none, as MainWP's query does.
-  const source = text(q.source);
-  if (source !== "" && source !== "wpadmin" && source !== "all") rows = [];
-  const actions = parseList(q.actions);
-  const contexts = parseList(q.contexts);
-  if (actions.length > 0) rows = rows.filter((r) => actions.includes(r.action));
-  if (contexts.length > 0) rows = rows.filter((r) => contexts.includes(r.context));
-  if (isTruthyFlag(q.total_count)) {
-    return { success: 1, total: rows.length, data: { total: rows.length }, site: siteMini(site) };
-  }
-  const column = ORDER_COLUMNS.has(text(q.orderby)) ? text(q.orderby) as keyof SiteChangeRow : "created";
-  const numeric = column === "created" || column === "action_id";
-  const direction = text(q.order).toLowerCase() === "asc" ? 1 : -1;
-  rows = [...rows].sort((a, b) => {
-    const x = numeric ? Number(a[column]) : a[column];
-    const y = numeric ? Number(b[column]) : b[column];
-    return (x < y ? -1 : x > y ? 1 : Number(a.action_id) - Number(b.action_id)) * direction;
-  });
-  const page = Math.trunc(Number(q.page));
-  const perPage = Math.trunc(Number(q.per_page));
-  if (page > 0 && perPage > 0) rows = rows.slice((page - 1) * perPage, page * perPage);
-  else {
-    const limit = q.limit === undefined || q.limit === null || q.limit === ""
-      ? 200
-      : Math.trunc(Number(q.limit));
-    if (limit > 0) rows = rows.slice(0, limit);
-  }
-  const data = rows.map((r) => {
-    const out: Record<string, string> = { name: site.name, url: site.url };
-    for (const c of COLUMNS) out[c] = r[c] ?? "";
-    return out;
-  });
-  return { success: 1, total: data.length, data, site: siteMini(site) };
-}
-
-/** One item of the `get-site-changes-v1` ability. */
-export interface SiteChangeItem {
-  id: number;
-  type: string;
-  action: string;
-  item: string;
-  user_id: number;
-  user: string;
-  timestamp: string | null;
-}
-
-function userIdOf(metaData: string): number {
-  try {
-    const meta = JSON.parse(metaData);
-    const user = isPlainObject(meta) && typeof meta.user_meta_json === "string"
-      ? JSON.parse(meta.user_meta_json)
-      : null;
-    const id = isPlainObject(user) ? Math.trunc(Number(user.wp_user_id ?? user.user_id) || 0) : 0;
-    return id > 0 ? id : 0;
-  } catch {
-    return 0;
-  }
-}
-
-/**
- * `get-site-changes-v1`'s data: the site's non-dismissed changes, newest first, of one context (`type`)
- * when given, one page of them, and the total. `item` is the row's summary (MainWP's log `item`),
- * `user_id` the child's id of the acting user.
- *
- * @example
- * ```ts
- * const { items, total } = await siteChangeItems(ctx, site, { page: 1, perPage: 20, type: "plugins" });
- * ```
- */
-export async function siteChangeItems(
-  ctx: AppContext,
-  site: SiteRecord,
-  q: { page: number; perPage: number; type?: string },
-): Promise<{ items: SiteChangeItem[]; total: number }> {
-  const contexts = parseList(q.type);
-  const rows = storedSiteChanges(await getSiteSync(ctx.kv, site.id))
-    .filter((r) => r.dismiss !== "1" && (contexts.length === 0 || contexts.includes(r.context)))
-    .sort((a, b) => Number(b.created) - Number(a.created) || Number(b.action_id) - Number(a.action_id));
-  const items = rows.slice((q.page - 1) * q.perPage, q.page * q.perPage).map((r) => {
-    const created = Number(r.created);
-    return {
-      id: Number(r.action_id),
-      type: r.context,
-      action: r.action,
-      item: r.summary,
-      user_id: userIdOf(r.meta_data),
-      user: r.action_user,
-      timestamp: created > 0 ? new Date(created * 1000).toISOString().replace(/\.\d{3}Z$/, "+00:00") : null,
-    };
-  });
-  return { items, total: rows.length };
 }
