@@ -22,7 +22,7 @@ export interface HookInfo {
   description: string;
 }
 
-/** The catalogue, grouped by area (kept literal so that tests/hooks/types_test.ts can hold it to hooks/types.ts). */
+/** The catalogue, grouped by area; literal, so that tests/hooks/types_test.ts holds it to hooks/types.ts. */
 export const CATALOGUE = [
   // REST layer
   {

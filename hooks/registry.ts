@@ -11,13 +11,13 @@
  * @example
  * ```ts
  * const hooks = new HookRegistry();
- * hooks.addFilter("mainwp_rest_batch_items_limit", (limit, context) => context === "sites" ? limit * 2 : limit);
+ * hooks.addFilter("mainwp_rest_batch_items_limit", (limit, ctx) => ctx === "sites" ? limit * 2 : limit);
  * await hooks.applyFilters("mainwp_rest_batch_items_limit", 100, "sites"); // 200
  * ```
  */
 import type { FleetpressHooks } from "./types.ts";
 
-/** A callback of a hook outside the map (a plugin's own), or any callback where identity is all that counts. */
+/** A callback of a hook outside the map (a plugin's own), or one where only its identity counts. */
 // deno-lint-ignore no-explicit-any
 export type HookCallback = (...args: any[]) => unknown;
 
@@ -108,7 +108,8 @@ export class HookRegistry<M extends HookMap = FleetpressHooks> {
   }
 
   /**
-   * Removes a callback; with a priority, only the registration at that priority. Returns whether one was removed.
+   * Removes a callback; with a priority, only the registration at that priority. Returns whether one
+   * was removed.
    *
    * @example
    * ```ts
