@@ -16,7 +16,7 @@ import type { Context, Next } from "hono";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import type { Config } from "./lib/config.ts";
-import type { AppContext } from "./lib/context.ts";
+import type { AppContext } from "./app-context.ts";
 import { HookRegistry } from "./hooks/registry.ts";
 import { RestServer } from "./rest/server.ts";
 import { encodeWpJson } from "./rest/json.ts";
@@ -33,6 +33,7 @@ import { AbilityRegistry, registerAbilityFiltered } from "./abilities/registry.t
 import { coreAbilityDefinitions, registerBuiltInCategories } from "./abilities/core.ts";
 import { mainwpAbilityDefinitions } from "./abilities/mainwp/index.ts";
 import { JobEngine } from "./jobs/engine.ts";
+import { runSiteOperation } from "./jobs/operations.ts";
 import { reindexSites } from "./store/site-identity.ts";
 
 /** Bindings passed to `app.fetch` by the server: the peer address. */
@@ -114,23 +115,26 @@ export function peerAddress(req: Request, env: Bindings | undefined, trustProxy:
 export async function createApp(
   options: CreateAppOptions,
 ): Promise<{ app: Hono<{ Bindings: Bindings }>; ctx: AppContext }> {
+  const { config, kv } = options;
   const rest = new RestServer();
   const hooks = options.hooks ?? new HookRegistry();
+  const secretKey = await resolveSecretKey(config);
+  await reindexSites(kv);
   const ctx: AppContext = {
-    config: options.config,
-    kv: options.kv,
+    config,
+    kv,
     hooks,
     rest,
-    child: new ChildConnector(hooks, { dashboardUrl: `${options.config.publicUrl}/`, ...options.child }),
-    secretKey: await resolveSecretKey(options.config),
+    child: new ChildConnector(hooks, { dashboardUrl: `${config.publicUrl}/`, ...options.child }),
+    secretKey,
     abilities: new AbilityRegistry(),
-  } as AppContext;
-  await reindexSites(options.kv);
-  ctx.jobs = new JobEngine(ctx, {
-    mode: options.config.jobsMode,
-    workers: options.config.jobWorkers,
-    leaseMs: options.config.jobLeaseSeconds * 1000,
-  });
+    // A job's site operations need the whole app (they sync, update, reconnect); they run only once a
+    // job is claimed, after `ctx` exists.
+    jobs: new JobEngine(
+      { kv, hooks, runSite: (job, siteId, starts) => runSiteOperation(ctx, job, siteId, starts) },
+      { mode: config.jobsMode, workers: config.jobWorkers, leaseMs: config.jobLeaseSeconds * 1000 },
+    ),
+  };
   registerBuiltInCategories(ctx.abilities);
   rest.addGuard(mainwpKeyGuard);
   rest.addGuard(wpUserGuard);

@@ -59,31 +59,20 @@ export const DASHBOARD_VERSION = "6.1.2";
 /** MainWP's default up-codes of check-site (`up_status_codes`). */
 export const DEFAULT_UP_STATUS_CODES: readonly number[] = Object.freeze([200, 201, 202, 203, 204, 205, 206]);
 
-/** Hook names used by the connector. */
-export const CHILD_HOOKS: Readonly<
-  Record<
-    | "maxConcurrent"
-    | "maxPerHost"
-    | "allowSiteAddress"
-    | "upStatusCodes"
-    | "checkFollowLocation"
-    | "requestHeaders"
-    | "tlsOptions"
-    | "beforeRequest"
-    | "afterRequest",
-    string
-  >
-> = Object.freeze({
-  maxConcurrent: "fleetpress_child_max_concurrent",
-  maxPerHost: "fleetpress_child_max_per_host",
-  allowSiteAddress: ALLOW_SITE_ADDRESS_FILTER,
-  upStatusCodes: "fleetpress_check_site_up_codes",
-  checkFollowLocation: "mainwp_try_visit_follow_location",
-  requestHeaders: "mainwp_connect_http_request_headers",
-  tlsOptions: "fleetpress_child_tls_options",
-  beforeRequest: "mainwp_before_child_request",
-  afterRequest: "mainwp_after_child_request",
-});
+/** Hook names used by the connector (literal, so that each call is checked against hooks/types.ts). */
+export const CHILD_HOOKS = Object.freeze(
+  {
+    maxConcurrent: "fleetpress_child_max_concurrent",
+    maxPerHost: "fleetpress_child_max_per_host",
+    allowSiteAddress: ALLOW_SITE_ADDRESS_FILTER,
+    upStatusCodes: "fleetpress_check_site_up_codes",
+    checkFollowLocation: "mainwp_try_visit_follow_location",
+    requestHeaders: "mainwp_connect_http_request_headers",
+    tlsOptions: "fleetpress_child_tls_options",
+    beforeRequest: "mainwp_before_child_request",
+    afterRequest: "mainwp_after_child_request",
+  } as const,
+);
 
 export type {
   CheckSiteOptions,
@@ -453,7 +442,7 @@ export class ChildConnector {
     // A site whose owner switched verification off (MainWP's per-site "Verify SSL certificate: No") is
     // contacted without it, as MainWP's cURL does; the filter may still decide otherwise.
     const verify = access.verifyCertificate ?? true;
-    const tls = await this.#hooks.applyFilters<ChildTlsOptions>(
+    const tls: ChildTlsOptions = await this.#hooks.applyFilters(
       CHILD_HOOKS.tlsOptions,
       verify ? {} : { rejectUnauthorized: false },
       {

@@ -2,7 +2,8 @@
  * @module
  * Every named hook Fleetpress applies or fires, with its kind, default and arguments. This table is the
  * one place to look; `HOOKS.md` is generated from it (`deno task hooks-doc`) and a test checks that
- * every `applyFilters("…")` / `doAction("…")` in the code base is listed here.
+ * every `applyFilters("…")` / `doAction("…")` in the code base is listed here. Each hook's types are in
+ * `hooks/types.ts`; tests/hooks/types_test.ts keeps the two to the same names, kinds and argument counts.
  *
  * @example
  * ```ts
@@ -17,12 +18,12 @@ export interface HookInfo {
   /** The default value a filter starts from (filters only). */
   default?: unknown;
   /** Arguments after the value (filters) or all arguments (actions). */
-  args: string[];
+  args: readonly string[];
   description: string;
 }
 
-/** The catalogue, grouped by area. */
-export const HOOKS: readonly HookInfo[] = [
+/** The catalogue, grouped by area; literal, so that tests/hooks/types_test.ts holds it to hooks/types.ts. */
+export const CATALOGUE = [
   // REST layer
   {
     name: "mainwp_rest_batch_items_limit",
@@ -125,7 +126,7 @@ export const HOOKS: readonly HookInfo[] = [
     name: "mainwp_try_visit_follow_location",
     kind: "filter",
     default: false,
-    args: [],
+    args: ["site url"],
     description: "Whether the uptime check follows redirects.",
   },
   {
@@ -426,4 +427,7 @@ export const HOOKS: readonly HookInfo[] = [
     args: ["information|null", "type", "csv slugs", "site"],
     description: "After each child update call (also when it failed).",
   },
-];
+] as const satisfies readonly HookInfo[];
+
+/** The catalogue as plain records. */
+export const HOOKS: readonly HookInfo[] = CATALOGUE;

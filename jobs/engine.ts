@@ -19,15 +19,17 @@
  *
  * @example
  * ```ts
- * const engine = new JobEngine(ctx, { mode: "queue", leaseMs: 120_000 });
+ * const engine = new JobEngine({ kv, hooks, runSite: (job, siteId) => runSiteOperation(ctx, job, siteId) }, {
+ *   mode: "queue",
+ *   leaseMs: 120_000,
+ * });
  * const stop = engine.start();
  * await engine.queue({ type: "sync", sites: [1, 2, 3] });
  * ```
  */
-import type { AppContext } from "../lib/context.ts";
+import type { HookRegistry } from "../hooks/registry.ts";
 import { keys } from "../store/keys.ts";
-import { runSiteOperation } from "./operations.ts";
-import { ChunkStarts } from "./starts.ts";
+import { ChunkStarts, type SiteStarts } from "./starts.ts";
 import {
   activeJobIds,
   type ChunkRecord,
@@ -64,6 +66,23 @@ export interface JobEngineOptions {
   recoveryMs?: number;
 }
 
+/** A site's failure in a job; `null` when the site's operation succeeded. */
+export type SiteOutcome = { code: string; message: string } | null;
+
+/**
+ * Runs a job's operation on one site. `starts` (update jobs) records the site's start against the
+ * chunk's claim before the first child call.
+ */
+export type SiteRunner = (job: JobRecord, siteId: number, starts?: SiteStarts) => Promise<SiteOutcome>;
+
+/** What the engine works with: the store, the hooks of its timing filters, and the operation it runs. */
+export interface JobEngineDeps {
+  kv: Deno.Kv;
+  hooks: HookRegistry;
+  /** The app binds jobs/operations.ts's `runSiteOperation` to itself here. */
+  runSite: SiteRunner;
+}
+
 /** What to queue. */
 export interface QueueRequest {
   type: JobType;
@@ -89,13 +108,14 @@ let cronRegistered = false;
 
 /** Queues and advances background jobs. */
 export class JobEngine {
-  #ctx: AppContext;
+  /** What the engine was built with; another engine on the same app (a second worker) may share them. */
+  readonly deps: JobEngineDeps;
   #options: Required<JobEngineOptions>;
   #inFlight = new Set<string>();
   #running = new Set<Promise<void>>();
 
-  constructor(ctx: AppContext, options: JobEngineOptions) {
-    this.#ctx = ctx;
+  constructor(deps: JobEngineDeps, options: JobEngineOptions) {
+    this.deps = deps;
     this.#options = { workers: 1, tickMs: 250, recoveryMs: 30_000, ...options };
   }
 
@@ -115,8 +135,11 @@ export class JobEngine {
    * ```
    */
   async queue(request: QueueRequest): Promise<JobRecord> {
-    const hooks = this.#ctx.hooks;
-    const delay = async (name: string, fallback: number) => {
+    const hooks = this.deps.hooks;
+    const delay = async (
+      name: "mainwp_abilities_cron_initial_delay" | "mainwp_abilities_cron_reschedule_delay",
+      fallback: number,
+    ) => {
       const value = Number(await hooks.applyFilters(name, fallback));
       return Number.isFinite(value) && value > 0 ? value * 1000 : 0;
     };
@@ -124,7 +147,7 @@ export class JobEngine {
       1,
       Math.trunc(Number(await hooks.applyFilters("mainwp_abilities_cron_chunk_size", 20)) || 1),
     );
-    const job = await createJob(this.#ctx.kv, {
+    const job = await createJob(this.deps.kv, {
       type: request.type,
       sites: request.sites,
       chunkSize,
@@ -167,18 +190,18 @@ export class JobEngine {
     const claim = await this.#claim(jobId, lane, seq);
     if (!claim) return;
     // Updates must not simply repeat after a crash: their starts are recorded against the claim.
-    const starts = claim.job.job_type === "update" ? new ChunkStarts(this.#ctx.kv, jobId, claim) : undefined;
+    const starts = claim.job.job_type === "update" ? new ChunkStarts(this.deps.kv, jobId, claim) : undefined;
     const results = await mapConcurrent(
       claim.chunk.sites,
       Math.max(1, claim.chunk.sites.length),
-      (siteId) => runSiteOperation(this.#ctx, claim.job, siteId, starts),
+      (siteId) => this.deps.runSite(claim.job, siteId, starts),
     );
     await this.#record(jobId, lane, seq, claim, results);
   }
 
   /** Step 1: claims a chunk (or completes the job, or waits for other lanes' claims). */
   async #claim(jobId: string, lane: string, seq: number) {
-    const kv = this.#ctx.kv;
+    const kv = this.deps.kv;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const jobEntry = await getJobEntry(kv, jobId);
       const job = jobEntry.value;
@@ -255,9 +278,9 @@ export class JobEngine {
     lane: string,
     seq: number,
     claim: { n: number; chunk: ChunkRecord; versionstamp: string },
-    results: ({ code: string; message: string } | null)[],
+    results: SiteOutcome[],
   ): Promise<void> {
-    const kv = this.#ctx.kv;
+    const kv = this.deps.kv;
     const succeeded: number[] = [];
     const errors: { site_id: number; code: string; message: string }[] = [];
     claim.chunk.sites.forEach((siteId, i) => {
@@ -300,7 +323,7 @@ export class JobEngine {
    * ```
    */
   async pump(): Promise<void> {
-    const kv = this.#ctx.kv;
+    const kv = this.deps.kv;
     const now = Date.now();
     const grace = this.#options.mode === "poll" ? 0 : this.#options.recoveryMs;
     for (const id of await activeJobIds(kv)) {
@@ -390,7 +413,7 @@ export class JobEngine {
    */
   start(): () => Promise<void> {
     this.#stopped = false;
-    const kv = this.#ctx.kv;
+    const kv = this.deps.kv;
     if (this.#options.mode === "queue") {
       kv.listenQueue(async (message: unknown) => {
         if (!isLaneMessage(message) || this.#stopped) return;

@@ -14,7 +14,7 @@
  * ```
  */
 import type { AppContext } from "../lib/context.ts";
-import type { HookCallback } from "../hooks/registry.ts";
+import type { HookRegistry } from "../hooks/registry.ts";
 import type { Endpoint } from "../rest/server.ts";
 import {
   type AbilityCategory,
@@ -26,8 +26,10 @@ import {
 export interface PluginHost {
   /** The running app (config, KV, hooks, routes). */
   readonly ctx: AppContext;
-  addFilter(name: string, callback: HookCallback, priority?: number): void;
-  addAction(name: string, callback: HookCallback, priority?: number): void;
+  /** As `HookRegistry.addFilter`: a known hook's callback is typed from hooks/types.ts. */
+  addFilter: HookRegistry["addFilter"];
+  /** As `HookRegistry.addAction`. */
+  addAction: HookRegistry["addAction"];
   /** Registers a REST route under `/wp-json/<namespace><route>` (WordPress regex syntax). */
   registerRoute(namespace: string, route: string, ...endpoints: Endpoint[]): void;
   /**
@@ -55,8 +57,8 @@ export interface PluginModule {
 export function createPluginHost(ctx: AppContext): PluginHost {
   return {
     ctx,
-    addFilter: (name, cb, priority) => ctx.hooks.addFilter(name, cb, priority),
-    addAction: (name, cb, priority) => ctx.hooks.addAction(name, cb, priority),
+    addFilter: ctx.hooks.addFilter.bind(ctx.hooks),
+    addAction: ctx.hooks.addAction.bind(ctx.hooks),
     registerRoute: (namespace, route, ...endpoints) => ctx.rest.register(namespace, route, ...endpoints),
     registerAbility: async (definition) => {
       if (!ctx.abilities.holdUntilOpen(definition)) await registerAbilityFiltered(ctx, definition);
@@ -84,10 +86,10 @@ export function resolvePluginSpecifier(specifier: string, cwd = Deno.cwd()): str
 export async function loadPlugins(ctx: AppContext, specifiers: string[]): Promise<void> {
   const host = createPluginHost(ctx);
   for (const specifier of specifiers) {
-    const mod = await import(resolvePluginSpecifier(specifier));
+    const mod: Partial<PluginModule> = await import(resolvePluginSpecifier(specifier));
     if (typeof mod.register !== "function") {
       throw new Error(`Plugin ${specifier} does not export register(host)`);
     }
-    await (mod as PluginModule).register(host);
+    await mod.register(host);
   }
 }

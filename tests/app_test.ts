@@ -32,3 +32,16 @@ Deno.test("method override: lower case (patch) is upper-cased, a value that is n
     await t.close();
   }
 });
+
+Deno.test("the app context is whole: the job engine shares the app's store and hooks and runs its operations", async () => {
+  const t = await testApp();
+  try {
+    const { jobs, kv, hooks } = t.ctx;
+    assertEquals([jobs.deps.kv === kv, jobs.deps.hooks === hooks], [true, true]);
+    // A site that does not exist fails the way the app's job operations report it.
+    const job = await jobs.queue({ type: "suspend", sites: [] });
+    assertEquals(await jobs.deps.runSite(job, 404), { code: "site_not_found", message: "Site not found." });
+  } finally {
+    await t.close();
+  }
+});

@@ -68,7 +68,7 @@ Deno.test("a taken-over update chunk syncs started sites first: no second upgrad
     );
 
     const job = await t.ctx.jobs.queue({ type: "update", sites: [1, 2, 3], types: ["plugins"] });
-    const doomed = new JobEngine(t.ctx, { mode: "queue", leaseMs: 1 });
+    const doomed = new JobEngine(t.ctx.jobs.deps, { mode: "queue", leaseMs: 1 });
     const dying = doomed.runLane(job.job_id, "0", 0);
     await withDeadline(
       Promise.all(Object.values(reached).map((g) => g.promise)),
@@ -89,7 +89,7 @@ Deno.test("a taken-over update chunk syncs started sites first: no second upgrad
     }
     firstRun = false;
     events.length = 0;
-    const next = new JobEngine(t.ctx, { mode: "queue", leaseMs: 60_000 });
+    const next = new JobEngine(t.ctx.jobs.deps, { mode: "queue", leaseMs: 60_000 });
     await withDeadline(next.runLane(job.job_id, "0", 0), 15_000, "the takeover");
 
     assertEquals(sim.calls(1).upgradeplugintheme, 1, "site 1 was not upgraded again");
