@@ -43,9 +43,8 @@ import {
   reconnectManySites,
   reconnectOneSite,
   securityCheck,
-  syncOneSite,
-  syncOrQueueSites,
 } from "../services/site-actions.ts";
+import { syncOneSite, syncOrQueueSites } from "../services/site-sync-bulk.ts";
 import { bulkSyncSelection, withUnknownFailed } from "../services/bulk-select.ts";
 import { abandonedItems, listSiteItems, pluginAction, themeAction } from "../services/site-items.ts";
 import { listSiteChanges } from "../services/site-changes.ts";

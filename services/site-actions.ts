@@ -20,7 +20,7 @@
  * @example
  * ```ts
  * const answer = await addSite(ctx, { url: "https://shop.example", admin: "admin", adminpassword: "…" });
- * const bulk = await syncManySites(ctx, await bulkSites(ctx, { include: "3,5" }));
+ * const bulk = await checkManySites(ctx, await bulkSites(ctx, { include: "3,5" }));
  * ```
  */
 import type { AppContext } from "../lib/context.ts";
@@ -48,7 +48,6 @@ import { selectBulkSites } from "./bulk-select.ts";
 import { UNKNOWN_CLIENT_ERROR } from "./sites.ts";
 import { addTag, orderedMap, tagNameOf } from "./tags.ts";
 import { nowSeconds } from "./dates.ts";
-import { queueAboveThreshold } from "../jobs/queue.ts";
 import { callSiteChild, childErrorMessage, isChildAnswer, stripTags } from "./site-child.ts";
 import { findSameSite } from "./site-duplicates.ts";
 
@@ -60,11 +59,8 @@ export {
   themeAction,
 } from "./site-items.ts";
 
-/**
- * Sites of one bulk call in progress at once. Above the connector's own limits on purpose: the
- * connector queues the child requests, so local work (signing, storing) overlaps with other sites' waits.
- */
-export const BULK_CONCURRENCY = 128;
+export { BULK_CONCURRENCY } from "../core/sites/bulk.ts";
+import { BULK_CONCURRENCY } from "../core/sites/bulk.ts";
 
 // ---------------------------------------------------------------------------------------------------
 // Add
@@ -295,84 +291,6 @@ export interface BulkViewOptions {
   fields?: string[] | null;
   /** Request parameters for `mainwp_rest_prepare_site`. */
   params?: Record<string, unknown>;
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Sync
-
-/**
- * `POST /sites/{id}/sync`: `{"success":1,"data":<site view>}` or `{"success":0,"data":[]}` (the error
- * is stored on the site).
- *
- * @example
- * ```ts
- * await syncOneSite(ctx, site);
- * ```
- */
-export async function syncOneSite(
-  ctx: AppContext,
-  site: SiteRecord,
-  options: BulkViewOptions = {},
-): Promise<{ success: 1; data: Record<string, unknown> } | { success: 0; data: [] }> {
-  const outcome = await syncSite(ctx, site);
-  if (!outcome?.ok) return { success: 0, data: [] };
-  return { success: 1, data: await siteViewOf(ctx, outcome.site, options) };
-}
-
-/**
- * `POST /sites/sync`: syncs the sites concurrently;
- * `{"total":N,"data":{"<id>":{"result":"success"|"failed", …site view}}}` in the given order. A failed
- * site's view shows its stored data and the new `sync_errors`.
- *
- * @example
- * ```ts
- * await syncManySites(ctx, await bulkSites(ctx, {}));
- * ```
- */
-export async function syncManySites(
-  ctx: AppContext,
-  sites: readonly (SiteRecord | number)[],
-  options: BulkViewOptions = {},
-): Promise<BulkAnswer<Record<string, unknown>>> {
-  const records = await recordsOf(ctx, sites);
-  const { results } = await mapUntilDeadline(ctx, records, BULK_CONCURRENCY, async (site) => {
-    const outcome = await syncSite(ctx, site);
-    if (!outcome) return null;
-    const view = await siteViewOf(
-      ctx,
-      outcome.site,
-      outcome.ok ? { ...options, sync: outcome.sync } : options,
-    );
-    return { result: outcome.ok ? "success" : "failed", ...view };
-  }, async (site, ms) => {
-    const view = await siteViewOf(ctx, (await getSite(ctx.kv, site.id)) ?? site, options);
-    return { result: "failed", ...view, error: deadlineMessage(ms) };
-  });
-  return keyed(records, results);
-}
-
-/**
- * `POST /sites/sync`: {@link syncManySites}, or above `mainwp_abilities_batch_threshold` sites a sync job →
- * `{"success":1,"message":"Sync queued for background processing.","job_id":"sync_…","total":N}`.
- *
- * @example
- * ```ts
- * await syncOrQueueSites(ctx, await bulkSites(ctx, {}));
- * ```
- */
-export async function syncOrQueueSites(
-  ctx: AppContext,
-  sites: readonly SiteRecord[],
-  options: BulkViewOptions = {},
-): Promise<BulkAnswer<Record<string, unknown>> | Record<string, unknown>> {
-  const job = await queueAboveThreshold(ctx, { type: "sync", sites: sites.map((s) => s.id) });
-  if (!job) return await syncManySites(ctx, sites, options);
-  return {
-    success: 1,
-    message: "Sync queued for background processing.",
-    job_id: job.job_id,
-    total: sites.length,
-  };
 }
 
 // ---------------------------------------------------------------------------------------------------
