@@ -3,7 +3,8 @@
  * The `/wp-json/mainwp/v2/sites` routes (rest-v2.md §2.1), registered in MainWP's order (the first
  * matching route wins; the numbers are the rows of the spec's table): the listings and record routes,
  * and the routes that talk to child sites — add (register), sync, reconnect, disconnect, check (one and
- * bulk), security, plugins, themes, non-MainWP changes — whose logic lives in `services/site-actions.ts`,
+ * bulk), security, plugins, themes, non-MainWP changes. The site lifecycle's logic lives in
+ * `core/sites/` (wire shapes in `present/sites.ts`), sync and items in `services/site-sync-bulk.ts`,
  * `site-items.ts` and `site-changes.ts`. Only the controller batch (32) is registered elsewhere.
  *
  * Every route here applies `_fields` to each site object itself (MainWP keeps the envelope).
@@ -20,6 +21,7 @@ import {
   CREATABLE,
   DELETABLE,
   EDITABLE,
+  type Endpoint,
   READABLE,
   type RestRequest,
   type RestServer,
@@ -32,34 +34,43 @@ import {
   listSiteViews,
   parseSiteListQuery,
 } from "../services/site-list.ts";
-import { RestError } from "../rest/errors.ts";
-import {
-  addSite,
-  bulkSites,
-  checkManySites,
-  checkOneSite,
-  disconnectManySites,
-  disconnectOneSite,
-  reconnectManySites,
-  reconnectOneSite,
-  securityCheck,
-} from "../services/site-actions.ts";
+import { RestError, restError } from "../rest/errors.ts";
 import { syncOneSite, syncOrQueueSites } from "../services/site-sync-bulk.ts";
-import { bulkSyncSelection, withUnknownFailed } from "../services/bulk-select.ts";
 import { abandonedItems, listSiteItems, pluginAction, themeAction } from "../services/site-items.ts";
 import { listSiteChanges } from "../services/site-changes.ts";
+import { siteViewOf, siteViewsByIds } from "../services/site-view.ts";
+import { siteMini } from "../services/site-format.ts";
+import { clientRawRow } from "../services/client-view.ts";
+import { findClient } from "../services/clients.ts";
+import { costListMap, costsOfSite } from "../services/costs.ts";
+import { deadlineMessage } from "../lib/bulk-deadline.ts";
+import { ChildUnavailable, Conflict, DomainError, InvalidInput, NotFound } from "../core/errors.ts";
+import { findSite, parseSiteRef } from "../core/sites/resolve.ts";
+import { addSite } from "../core/sites/add.ts";
+import { editSite, removeSite, setSiteSuspended, SITE_EDIT_FIELDS } from "../core/sites/edit.ts";
+import { checkSite, disconnectSite, reconnectSite, securityCheck } from "../core/sites/connection.ts";
 import {
-  editSite,
-  findSite,
-  getSiteView,
-  parseSiteRef,
+  type BulkCheck,
+  checkSites,
+  disconnectSites,
+  reconnectSites,
+  selectBulkSites,
+  selectBulkSitesReportingUnknown,
+} from "../core/sites/bulk.ts";
+import {
+  BULK_CHECK_ICON,
+  bulkSelectionOf,
+  bulkSyncSelectionOf,
+  checkData,
+  FETCH_URL_OUTPUT,
+  insertItemOf,
+  keyedBySite,
   pickSiteEditFields,
-  removeSite,
-  setSiteSuspended,
-  SITE_EDIT_FIELDS,
-  siteClient,
-  siteCosts,
-} from "../services/sites.ts";
+  removeAnswer,
+  SITE_ADDED_MESSAGE,
+  successWord,
+  withUnknownFailed,
+} from "./present/sites.ts";
 
 const NS = "mainwp/v2";
 
@@ -148,8 +159,24 @@ export const siteChangesArgs = z.looseObject({
 
 const fieldsOf = (req: RestRequest) => parseFieldsParam(req.query._fields);
 
-async function siteOf(req: RestRequest) {
-  return await findSite(req.ctx, parseSiteRef(req.params.id_domain));
+async function siteOf(req: RestRequest<{ id_domain?: unknown }>) {
+  return await findSite(req.ctx, parseSiteRef(req.args.id_domain));
+}
+
+/** An endpoint whose handler receives its schema's parsed arguments. */
+const typed = <S extends z.ZodObject>(endpoint: Endpoint<S>) => endpoint as unknown as Endpoint;
+
+/**
+ * One site of a bulk check as MainWP shows it: `result` and the site view without tags (icon blank);
+ * `success` when the check ran (the view's `http_status` tells the answer).
+ */
+async function bulkCheckEntry(req: RestRequest, check: BulkCheck) {
+  const [site, result, error] = check.status === "checked"
+    ? [check.outcome.site, "success", undefined]
+    : [check.site, "failed", check.status === "late" ? deadlineMessage(check.ms) : undefined];
+  const view = await siteViewOf(req.ctx, site, { ...viewOptions(req), withTags: false });
+  if ("icon" in view) view.icon = BULK_CHECK_ICON;
+  return error === undefined ? { result, ...view } : { result, ...view, error };
 }
 
 function customFieldsOf(req: RestRequest): string[] {
@@ -213,7 +240,8 @@ export function registerSitesRoutes(rest: RestServer): void {
     fieldsPerItem: true,
     handler: async (req) => {
       // MainWP (its ability path): no positive id → 400; an unknown id → `{"result":"failed"}`.
-      const { sites, unknown } = await bulkSyncSelection(req.ctx, req.params);
+      const selection = bulkSyncSelectionOf(req.args);
+      const { sites, unknown } = await selectBulkSitesReportingUnknown(req.ctx, selection);
       return withUnknownFailed(await syncOrQueueSites(req.ctx, sites, viewOptions(req)), unknown);
     },
   });
@@ -222,38 +250,53 @@ export function registerSitesRoutes(rest: RestServer): void {
     methods: EDITABLE,
     args: siteBulkArgs,
     fieldsPerItem: true,
-    handler: async (req) => reconnectManySites(req.ctx, await bulkSites(req.ctx, req.params)),
+    handler: async (req) => {
+      const sites = await selectBulkSites(req.ctx, bulkSelectionOf(req.args));
+      const results = await reconnectSites(req.ctx, sites);
+      return keyedBySite(results.map(({ site, result }) => ({ site, result: successWord(result) })));
+    },
   });
   // 6. POST|PUT|PATCH /sites/disconnect
   rest.register(NS, "/sites/disconnect", {
     methods: EDITABLE,
     args: siteBulkArgs,
     fieldsPerItem: true,
-    handler: async (req) => disconnectManySites(req.ctx, await bulkSites(req.ctx, req.params)),
+    handler: async (req) => {
+      const sites = await selectBulkSites(req.ctx, bulkSelectionOf(req.args));
+      const results = await disconnectSites(req.ctx, sites);
+      return keyedBySite(results.map(({ site, result }) => ({ site, result: successWord(result) })));
+    },
   });
   // 7. POST|PUT|PATCH /sites/check
   rest.register(NS, "/sites/check", {
     methods: EDITABLE,
     args: siteBulkArgs,
     fieldsPerItem: true,
-    handler: async (req) => checkManySites(req.ctx, await bulkSites(req.ctx, req.params), viewOptions(req)),
+    handler: async (req) => {
+      const sites = await selectBulkSites(req.ctx, bulkSelectionOf(req.args));
+      return keyedBySite(await checkSites(req.ctx, sites, (check) => bulkCheckEntry(req, check)));
+    },
   });
 
   // 8. GET /sites/{id}  and  9. GET /sites/{domain}
-  const getOne = {
+  // `{"data": <site view>}` (no `success`), `{"data": []}` for a staging site.
+  const getOne = typed({
     methods: READABLE,
     args: siteItemArgs,
     fieldsPerItem: true,
-    handler: (req: RestRequest) => {
-      const withTags = req.params.with_tags;
-      return getSiteView(req.ctx, parseSiteRef(req.params.id_domain), {
+    handler: async (req) => {
+      const site = await siteOf(req);
+      if (site.is_staging) return { data: [] };
+      const withTags = req.args.with_tags;
+      const [view] = await siteViewsByIds(req.ctx, [site.id], {
         withTags: withTags === undefined || withTags === null ? true : isTruthyFlag(withTags),
         customFields: customFieldsOf(req),
         fields: fieldsOf(req),
         params: req.params,
       });
+      return { data: view ?? [] };
     },
-  };
+  });
   rest.register(NS, "/sites/(?P<id_domain>[\\d]+)", getOne);
   rest.register(NS, "/sites/(?P<id_domain>[A-Za-z0-9-\\.]*[A-Za-z0-9-]{1,63}\\.[A-Za-z]{2,6}$)", getOne);
   // 10. POST /sites/add (register with the child)
@@ -261,7 +304,19 @@ export function registerSitesRoutes(rest: RestServer): void {
     methods: CREATABLE,
     args: siteItemSchemaArgs,
     fieldsPerItem: true,
-    handler: async (req) => withMiniFields(req, await addSite(req.ctx, req.params, { params: req.params })),
+    handler: async (req) => {
+      try {
+        const site = await addSite(req.ctx, insertItemOf(req.args), { params: req.params });
+        return withMiniFields(req, { success: 1, data: siteMini(site), message: SITE_ADDED_MESSAGE });
+      } catch (error) {
+        // MainWP answers a refused add with HTTP 200 and `success` 0 (the existing site's id as `found_id`).
+        if (!(error instanceof DomainError) || error instanceof NotFound) throw error;
+        if (error instanceof Conflict) {
+          return { success: 0, error: error.message, found_id: String(error.existingId) };
+        }
+        return { success: 0, error: error.message };
+      }
+    },
   });
 
   // 11. POST|PUT|PATCH /sites/{id_domain}/edit
@@ -269,12 +324,25 @@ export function registerSitesRoutes(rest: RestServer): void {
     methods: EDITABLE,
     args: siteEditArgs,
     fieldsPerItem: true,
-    handler: async (req) =>
-      editSite(req.ctx, await siteOf(req), pickSiteEditFields(req.params), {
+    handler: async (req) => {
+      let next;
+      try {
+        next =
+          (await editSite(req.ctx, await siteOf(req), pickSiteEditFields(req.args), { params: req.params }))
+            .site;
+      } catch (error) {
+        if (error instanceof Conflict) return { success: 0, error: error.message, takenBy: error.existingId };
+        if (error instanceof InvalidInput) return { success: 0, error: error.message };
+        throw error;
+      }
+      if (next.is_staging) return { success: 1, data: [] };
+      const view = await siteViewOf(req.ctx, next, {
         customFields: customFieldsOf(req),
         fields: fieldsOf(req),
         params: req.params,
-      }),
+      });
+      return { success: 1, data: view };
+    },
   });
   // 12. POST|PUT|PATCH /sites/{id_domain}/sync
   rest.register(NS, `/sites/${ID_DOMAIN}/sync`, {
@@ -288,7 +356,18 @@ export function registerSitesRoutes(rest: RestServer): void {
     methods: READABLE,
     args: siteActionArgs,
     fieldsPerItem: true,
-    handler: async (req) => securityCheck(req.ctx, await siteOf(req)),
+    handler: async (req) => {
+      const site = await siteOf(req);
+      try {
+        const reply = await securityCheck(req.ctx, site);
+        return { data: { ...reply, fetch_url_output: { ...FETCH_URL_OUTPUT } }, site: siteMini(site) };
+      } catch (error) {
+        if (error instanceof ChildUnavailable) {
+          throw restError("mainwp_rest_get_secure_site_error", error.message, 404);
+        }
+        throw error;
+      }
+    },
   });
   // 14. GET /sites/{id_domain}/plugins
   rest.register(NS, `/sites/${ID_DOMAIN}/plugins`, {
@@ -354,14 +433,42 @@ export function registerSitesRoutes(rest: RestServer): void {
     methods: EDITABLE,
     args: siteActionArgs,
     fieldsPerItem: true,
-    handler: async (req) => withMiniFields(req, await reconnectOneSite(req.ctx, await siteOf(req))),
+    handler: async (req) => {
+      const site = await siteOf(req);
+      const outcome = await reconnectSite(req.ctx, site);
+      if (!outcome.ok) {
+        throw new RestError(
+          "mainwp_rest_reconnect_site_error",
+          `Reconnect Site "${site.id}" error:: ${outcome.error}`,
+        );
+      }
+      return withMiniFields(req, { success: 1, data: siteMini(outcome.site) });
+    },
   });
   // 25. POST|PUT|PATCH /sites/{id_domain}/disconnect
   rest.register(NS, `/sites/${ID_DOMAIN}/disconnect`, {
     methods: EDITABLE,
     args: siteActionArgs,
     fieldsPerItem: true,
-    handler: async (req) => withMiniFields(req, await disconnectOneSite(req.ctx, await siteOf(req))),
+    handler: async (req) => {
+      const site = await siteOf(req);
+      let outcome;
+      try {
+        outcome = await disconnectSite(req.ctx, site);
+      } catch (error) {
+        if (!(error instanceof ChildUnavailable)) throw error;
+        throw new RestError(
+          "mainwp_rest_disconnect_site_error",
+          `Disconnect Site "${site.id}" error:: ${error.message}`,
+        );
+      }
+      const answer: { success: 0 | 1; data: ReturnType<typeof siteMini>; error?: string } = {
+        success: outcome.success ? 1 : 0,
+        data: siteMini(site),
+      };
+      if (outcome.error !== "") answer.error = outcome.error;
+      return withMiniFields(req, answer);
+    },
   });
 
   // 26. POST|PUT|PATCH /sites/{id_domain}/suspend  and  27. /unsuspend
@@ -369,20 +476,36 @@ export function registerSitesRoutes(rest: RestServer): void {
     methods: EDITABLE,
     args: siteActionArgs,
     fieldsPerItem: true,
-    handler: async (req) => withMiniFields(req, await setSiteSuspended(req.ctx, await siteOf(req), 1)),
+    handler: async (req) => {
+      const site = await siteOf(req);
+      await setSiteSuspended(req.ctx, site, 1);
+      return withMiniFields(req, { success: 1, suspended: 1, data: siteMini(site) });
+    },
   });
   rest.register(NS, `/sites/${ID_DOMAIN}/unsuspend`, {
     methods: EDITABLE,
     args: siteActionArgs,
     fieldsPerItem: true,
-    handler: async (req) => withMiniFields(req, await setSiteSuspended(req.ctx, await siteOf(req), 0)),
+    handler: async (req) => {
+      const site = await siteOf(req);
+      await setSiteSuspended(req.ctx, site, 0);
+      return withMiniFields(req, { success: 1, suspended: 0, data: siteMini(site) });
+    },
   });
   // 28. POST|PUT|PATCH /sites/{id_domain}/check
   rest.register(NS, `/sites/${ID_DOMAIN}/check`, {
     methods: EDITABLE,
     args: siteItemSchemaArgs,
     fieldsPerItem: true,
-    handler: async (req) => withMiniFields(req, await checkOneSite(req.ctx, await siteOf(req))),
+    handler: async (req) => {
+      const site = await siteOf(req);
+      try {
+        return withMiniFields(req, { success: 1, data: checkData(await checkSite(req.ctx, site)) });
+      } catch (error) {
+        if (!(error instanceof ChildUnavailable)) throw error;
+        return withMiniFields(req, { success: 0, data: { ...siteMini(site) }, error: error.message });
+      }
+    },
   });
 
   // 29. DELETE /sites/{id_domain}/remove
@@ -390,21 +513,34 @@ export function registerSitesRoutes(rest: RestServer): void {
     methods: DELETABLE,
     args: siteActionArgs,
     fieldsPerItem: true,
-    handler: async (req) => withMiniFields(req, await removeSite(req.ctx, await siteOf(req))),
+    handler: async (req) => {
+      const site = await siteOf(req);
+      const { child } = await removeSite(req.ctx, site);
+      return withMiniFields(req, removeAnswer(site, child));
+    },
   });
   // 30. GET /sites/{id_domain}/client
   rest.register(NS, `/sites/${ID_DOMAIN}/client`, {
     methods: READABLE,
     args: siteActionArgs,
     fieldsPerItem: true,
-    handler: async (req) => siteClient(req.ctx, await siteOf(req)),
+    handler: async (req) => {
+      const site = await siteOf(req);
+      const client = site.client_id > 0 ? await findClient(req.ctx, site.client_id) : null;
+      if (!client) return { success: 0, error: "Client is not set or not found." };
+      return { success: 1, data: clientRawRow(client) };
+    },
   });
   // 31. GET /sites/{id_domain}/costs
   rest.register(NS, `/sites/${ID_DOMAIN}/costs`, {
     methods: READABLE,
     args: siteActionArgs,
     fieldsPerItem: true,
-    handler: async (req) => siteCosts(req.ctx, await siteOf(req)),
+    handler: async (req) => {
+      const costs = await costsOfSite(req.ctx, (await siteOf(req)).id);
+      if (costs.length === 0) return { success: 1, message: "Cost not found.", data: [] };
+      return { success: 1, total: costs.length, data: await costListMap(req.ctx, costs) };
+    },
   });
   // 32. POST|PUT|PATCH /sites/batch (controller batch, later).
 }

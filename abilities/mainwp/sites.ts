@@ -12,7 +12,8 @@
 import { z } from "zod";
 import type { AbilitySink } from "./index.ts";
 import { basePermission, sitePermission } from "./permissions.ts";
-import { childOutdatedError, resolveSite } from "../../services/site-resolve.ts";
+import { childOutdatedError } from "../../services/site-resolve.ts";
+import { resolveSite } from "../../core/sites/resolve.ts";
 import { parseStoredList } from "../../services/site-items.ts";
 import { parseJsonText } from "../../services/update-lists.ts";
 import { getSiteSync, type SiteRecord, type SiteSyncData } from "../../store/sites.ts";
@@ -163,7 +164,6 @@ export function registerSiteAbilities(registry: AbilitySink): void {
     permission: sitePermission,
     execute: async ({ ctx, input }) => {
       const site = await resolveSite(ctx, input.site_id_or_domain);
-      if (!("id" in site)) throw site;
       return siteFullObject(site, await getSiteSync(ctx.kv, site.id), input.include_stats);
     },
   });
@@ -224,7 +224,6 @@ function itemsOutput(kind: "plugins" | "themes") {
 /** Plugins or themes of a site in the abilities' item shape. */
 async function siteItems(ctx: AppContext, q: ItemQuery, kind: "plugins" | "themes") {
   const site = await resolveSite(ctx, q.site_id_or_domain);
-  if (!("id" in site)) throw site;
   const sync = await getSiteSync(ctx.kv, site.id);
   const outdated = childOutdatedError(site, sync);
   if (outdated) throw outdated;
