@@ -34,43 +34,40 @@ import {
   listSiteViews,
   parseSiteListQuery,
 } from "../services/site-list.ts";
-import { RestError, restError } from "../rest/errors.ts";
+import { RestError } from "../rest/errors.ts";
 import { syncOneSite, syncOrQueueSites } from "../services/site-sync-bulk.ts";
 import { abandonedItems, listSiteItems, pluginAction, themeAction } from "../services/site-items.ts";
 import { listSiteChanges } from "../services/site-changes.ts";
-import { siteViewOf, siteViewsByIds } from "../services/site-view.ts";
+import { siteViewsByIds } from "../services/site-view.ts";
 import { siteMini } from "../services/site-format.ts";
-import { clientRawRow } from "../services/client-view.ts";
-import { findClient } from "../services/clients.ts";
-import { costListMap, costsOfSite } from "../services/costs.ts";
-import { deadlineMessage } from "../lib/bulk-deadline.ts";
-import { ChildUnavailable, Conflict, DomainError, InvalidInput, NotFound } from "../core/errors.ts";
 import { findSite, parseSiteRef } from "../core/sites/resolve.ts";
-import { addSite } from "../core/sites/add.ts";
-import { editSite, removeSite, setSiteSuspended, SITE_EDIT_FIELDS } from "../core/sites/edit.ts";
-import { checkSite, disconnectSite, reconnectSite, securityCheck } from "../core/sites/connection.ts";
+import { removeSite, setSiteSuspended, SITE_EDIT_FIELDS } from "../core/sites/edit.ts";
 import {
-  type BulkCheck,
-  checkSites,
   disconnectSites,
   reconnectSites,
   selectBulkSites,
   selectBulkSitesReportingUnknown,
 } from "../core/sites/bulk.ts";
 import {
-  BULK_CHECK_ICON,
   bulkSelectionOf,
   bulkSyncSelectionOf,
-  checkData,
-  FETCH_URL_OUTPUT,
-  insertItemOf,
   keyedBySite,
   pickSiteEditFields,
   removeAnswer,
-  SITE_ADDED_MESSAGE,
   successWord,
   withUnknownFailed,
 } from "./present/sites.ts";
+import {
+  presentAdd,
+  presentBulkCheck,
+  presentCheck,
+  presentDisconnect,
+  presentEdit,
+  presentReconnect,
+  presentSecurity,
+  presentSiteClient,
+  presentSiteCosts,
+} from "./present/site-answers.ts";
 
 const NS = "mainwp/v2";
 
@@ -165,19 +162,6 @@ async function siteOf(req: RestRequest<{ id_domain?: unknown }>) {
 
 /** An endpoint whose handler receives its schema's parsed arguments. */
 const typed = <S extends z.ZodObject>(endpoint: Endpoint<S>) => endpoint as unknown as Endpoint;
-
-/**
- * One site of a bulk check as MainWP shows it: `result` and the site view without tags (icon blank);
- * `success` when the check ran (the view's `http_status` tells the answer).
- */
-async function bulkCheckEntry(req: RestRequest, check: BulkCheck) {
-  const [site, result, error] = check.status === "checked"
-    ? [check.outcome.site, "success", undefined]
-    : [check.site, "failed", check.status === "late" ? deadlineMessage(check.ms) : undefined];
-  const view = await siteViewOf(req.ctx, site, { ...viewOptions(req), withTags: false });
-  if ("icon" in view) view.icon = BULK_CHECK_ICON;
-  return error === undefined ? { result, ...view } : { result, ...view, error };
-}
 
 function customFieldsOf(req: RestRequest): string[] {
   const v = req.params.custom_fields;
@@ -274,7 +258,7 @@ export function registerSitesRoutes(rest: RestServer): void {
     fieldsPerItem: true,
     handler: async (req) => {
       const sites = await selectBulkSites(req.ctx, bulkSelectionOf(req.args));
-      return keyedBySite(await checkSites(req.ctx, sites, (check) => bulkCheckEntry(req, check)));
+      return await presentBulkCheck(req.ctx, sites, viewOptions(req));
     },
   });
 
@@ -304,19 +288,7 @@ export function registerSitesRoutes(rest: RestServer): void {
     methods: CREATABLE,
     args: siteItemSchemaArgs,
     fieldsPerItem: true,
-    handler: async (req) => {
-      try {
-        const site = await addSite(req.ctx, insertItemOf(req.args), { params: req.params });
-        return withMiniFields(req, { success: 1, data: siteMini(site), message: SITE_ADDED_MESSAGE });
-      } catch (error) {
-        // MainWP answers a refused add with HTTP 200 and `success` 0 (the existing site's id as `found_id`).
-        if (!(error instanceof DomainError) || error instanceof NotFound) throw error;
-        if (error instanceof Conflict) {
-          return { success: 0, error: error.message, found_id: String(error.existingId) };
-        }
-        return { success: 0, error: error.message };
-      }
-    },
+    handler: async (req) => withMiniFields(req, await presentAdd(req.ctx, req.args, req.params)),
   });
 
   // 11. POST|PUT|PATCH /sites/{id_domain}/edit
@@ -324,25 +296,12 @@ export function registerSitesRoutes(rest: RestServer): void {
     methods: EDITABLE,
     args: siteEditArgs,
     fieldsPerItem: true,
-    handler: async (req) => {
-      let next;
-      try {
-        next =
-          (await editSite(req.ctx, await siteOf(req), pickSiteEditFields(req.args), { params: req.params }))
-            .site;
-      } catch (error) {
-        if (error instanceof Conflict) return { success: 0, error: error.message, takenBy: error.existingId };
-        if (error instanceof InvalidInput) return { success: 0, error: error.message };
-        throw error;
-      }
-      if (next.is_staging) return { success: 1, data: [] };
-      const view = await siteViewOf(req.ctx, next, {
+    handler: async (req) =>
+      presentEdit(req.ctx, await siteOf(req), pickSiteEditFields(req.args), {
         customFields: customFieldsOf(req),
         fields: fieldsOf(req),
         params: req.params,
-      });
-      return { success: 1, data: view };
-    },
+      }),
   });
   // 12. POST|PUT|PATCH /sites/{id_domain}/sync
   rest.register(NS, `/sites/${ID_DOMAIN}/sync`, {
@@ -356,18 +315,7 @@ export function registerSitesRoutes(rest: RestServer): void {
     methods: READABLE,
     args: siteActionArgs,
     fieldsPerItem: true,
-    handler: async (req) => {
-      const site = await siteOf(req);
-      try {
-        const reply = await securityCheck(req.ctx, site);
-        return { data: { ...reply, fetch_url_output: { ...FETCH_URL_OUTPUT } }, site: siteMini(site) };
-      } catch (error) {
-        if (error instanceof ChildUnavailable) {
-          throw restError("mainwp_rest_get_secure_site_error", error.message, 404);
-        }
-        throw error;
-      }
-    },
+    handler: async (req) => presentSecurity(req.ctx, await siteOf(req)),
   });
   // 14. GET /sites/{id_domain}/plugins
   rest.register(NS, `/sites/${ID_DOMAIN}/plugins`, {
@@ -433,42 +381,14 @@ export function registerSitesRoutes(rest: RestServer): void {
     methods: EDITABLE,
     args: siteActionArgs,
     fieldsPerItem: true,
-    handler: async (req) => {
-      const site = await siteOf(req);
-      const outcome = await reconnectSite(req.ctx, site);
-      if (!outcome.ok) {
-        throw new RestError(
-          "mainwp_rest_reconnect_site_error",
-          `Reconnect Site "${site.id}" error:: ${outcome.error}`,
-        );
-      }
-      return withMiniFields(req, { success: 1, data: siteMini(outcome.site) });
-    },
+    handler: async (req) => withMiniFields(req, await presentReconnect(req.ctx, await siteOf(req))),
   });
   // 25. POST|PUT|PATCH /sites/{id_domain}/disconnect
   rest.register(NS, `/sites/${ID_DOMAIN}/disconnect`, {
     methods: EDITABLE,
     args: siteActionArgs,
     fieldsPerItem: true,
-    handler: async (req) => {
-      const site = await siteOf(req);
-      let outcome;
-      try {
-        outcome = await disconnectSite(req.ctx, site);
-      } catch (error) {
-        if (!(error instanceof ChildUnavailable)) throw error;
-        throw new RestError(
-          "mainwp_rest_disconnect_site_error",
-          `Disconnect Site "${site.id}" error:: ${error.message}`,
-        );
-      }
-      const answer: { success: 0 | 1; data: ReturnType<typeof siteMini>; error?: string } = {
-        success: outcome.success ? 1 : 0,
-        data: siteMini(site),
-      };
-      if (outcome.error !== "") answer.error = outcome.error;
-      return withMiniFields(req, answer);
-    },
+    handler: async (req) => withMiniFields(req, await presentDisconnect(req.ctx, await siteOf(req))),
   });
 
   // 26. POST|PUT|PATCH /sites/{id_domain}/suspend  and  27. /unsuspend
@@ -497,15 +417,7 @@ export function registerSitesRoutes(rest: RestServer): void {
     methods: EDITABLE,
     args: siteItemSchemaArgs,
     fieldsPerItem: true,
-    handler: async (req) => {
-      const site = await siteOf(req);
-      try {
-        return withMiniFields(req, { success: 1, data: checkData(await checkSite(req.ctx, site)) });
-      } catch (error) {
-        if (!(error instanceof ChildUnavailable)) throw error;
-        return withMiniFields(req, { success: 0, data: { ...siteMini(site) }, error: error.message });
-      }
-    },
+    handler: async (req) => withMiniFields(req, await presentCheck(req.ctx, await siteOf(req))),
   });
 
   // 29. DELETE /sites/{id_domain}/remove
@@ -524,23 +436,14 @@ export function registerSitesRoutes(rest: RestServer): void {
     methods: READABLE,
     args: siteActionArgs,
     fieldsPerItem: true,
-    handler: async (req) => {
-      const site = await siteOf(req);
-      const client = site.client_id > 0 ? await findClient(req.ctx, site.client_id) : null;
-      if (!client) return { success: 0, error: "Client is not set or not found." };
-      return { success: 1, data: clientRawRow(client) };
-    },
+    handler: async (req) => presentSiteClient(req.ctx, await siteOf(req)),
   });
   // 31. GET /sites/{id_domain}/costs
   rest.register(NS, `/sites/${ID_DOMAIN}/costs`, {
     methods: READABLE,
     args: siteActionArgs,
     fieldsPerItem: true,
-    handler: async (req) => {
-      const costs = await costsOfSite(req.ctx, (await siteOf(req)).id);
-      if (costs.length === 0) return { success: 1, message: "Cost not found.", data: [] };
-      return { success: 1, total: costs.length, data: await costListMap(req.ctx, costs) };
-    },
+    handler: async (req) => presentSiteCosts(req.ctx, await siteOf(req)),
   });
   // 32. POST|PUT|PATCH /sites/batch (controller batch, later).
 }

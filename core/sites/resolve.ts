@@ -154,3 +154,6 @@ async function isAccessible(deps: HookDeps, site: SiteRecord, input: unknown): P
     throw error as DomainError;
   }
 }
+
+/** A site's stored record, as every site operation answers it. */
+export type { SiteRecord };

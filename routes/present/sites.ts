@@ -9,7 +9,7 @@
  * const selection = bulkSelectionOf({ include: "3,-5" }); // { include: [3, 5], exclude: null }
  * ```
  */
-import type { SiteRecord } from "../../store/sites.ts";
+import type { SiteRecord } from "../../core/sites/resolve.ts";
 import { isTruthyFlag, parseIdList, parseList } from "../../rest/args.ts";
 import { restError } from "../../rest/errors.ts";
 import { stripTags } from "../../services/site-child.ts";
