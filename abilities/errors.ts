@@ -23,7 +23,11 @@ import { type RestError, restError } from "../rest/errors.ts";
 
 /** The abilities' "not found" answer per entity: code and message for the id (404). */
 const NOT_FOUND: Partial<Record<Entity, readonly [string, (id: unknown) => string]>> = {
-  site: ["mainwp_site_not_found", (id) => `No site found with ID ${id}.`],
+  // A site looked up by domain or URL carries that string as its id.
+  site: [
+    "mainwp_site_not_found",
+    (id) => typeof id === "string" ? `No site found matching "${id}".` : `No site found with ID ${id}.`,
+  ],
   tag: ["mainwp_tag_not_found", (id) => `No tag found with ID ${id}.`],
   client: ["mainwp_client_not_found", (id) => `No client found with ID ${id}.`],
 };

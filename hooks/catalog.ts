@@ -192,7 +192,7 @@ export const CATALOGUE = [
     args: ["site record", "ChildError"],
     description: "A site's sync failed (the error text is stored in sync_errors).",
   },
-  // Site actions (services/site-actions.ts)
+  // Site lifecycle (core/sites/)
   {
     name: "mainwp_added_new_site",
     kind: "action",

@@ -12,8 +12,9 @@
 import type { AppContext } from "../lib/context.ts";
 import { getSite, type SiteRecord } from "../store/sites.ts";
 import { syncSite } from "../core/sync/sync.ts";
-import { checkAndStore, markSiteDisconnected, reconnectSiteOutcome } from "../services/site-actions.ts";
-import { setSiteSuspended } from "../services/sites.ts";
+import { checkSite, markSiteDisconnected, reconnectSite } from "../core/sites/connection.ts";
+import { setSiteSuspended } from "../core/sites/edit.ts";
+import { ChildUnavailable } from "../core/errors.ts";
 import { callCoreUpdate, callItemsUpdate, refreshAfterUpdate } from "../services/updates.ts";
 import { pendingSlugs, storedUpdates } from "../services/update-lists.ts";
 import { getSiteSync } from "../store/sites.ts";
@@ -137,7 +138,7 @@ export async function runSiteOperation(
       case "update":
         return await updateSiteForJob(ctx, job, site, starts);
       case "reconnect": {
-        const outcome = await reconnectSiteOutcome(ctx, site);
+        const outcome = await reconnectSite(ctx, site);
         return outcome.ok ? null : { code: "reconnect_failed", message: outcome.error };
       }
       case "disconnect":
@@ -146,11 +147,11 @@ export async function runSiteOperation(
           : { code: "disconnect_failed", message: "Database update failed during disconnect." };
       case "check":
         try {
-          await checkAndStore(ctx, site);
+          await checkSite(ctx, site);
           return null;
         } catch (error) {
-          if (!(error instanceof ChildError)) throw error;
-          return { code: "check_failed", message: childErrorMessage(error) };
+          if (!(error instanceof ChildUnavailable)) throw error;
+          return { code: "check_failed", message: error.message };
         }
       case "suspend":
         await setSiteSuspended(ctx, site, 1, { alwaysFire: true });

@@ -12,15 +12,19 @@
  * const { results } = await mapUntilDeadline(ctx, sites, 128, (s) => syncSite(ctx, s), () => null);
  * ```
  */
-import type { AppContext } from "./context.ts";
+
+/** What the bulk deadline needs: the filters (`fleetpress_bulk_deadline`). The app context fits. */
+export interface DeadlineDeps {
+  hooks: { applyFilters<T>(name: string, value: T, ...args: unknown[]): Promise<T> };
+}
 
 /** Default seconds a bulk answer waits for its sites: under the 60 s of common proxies and clients. */
 export const BULK_DEADLINE_SECONDS = 50;
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-/** Work of bulk answers that went on after their deadline, per application. */
-const background = new WeakMap<AppContext, Set<Promise<void>>>();
+/** Work of bulk answers that went on after their deadline, per application (keyed by its hooks). */
+const background = new WeakMap<object, Set<Promise<void>>>();
 
 /**
  * The deadline in ms from the filter `fleetpress_bulk_deadline` (seconds, fractions allowed), or
@@ -31,7 +35,7 @@ const background = new WeakMap<AppContext, Set<Promise<void>>>();
  * await bulkDeadlineMs(ctx); // 50000
  * ```
  */
-export async function bulkDeadlineMs(ctx: AppContext): Promise<number> {
+export async function bulkDeadlineMs(ctx: DeadlineDeps): Promise<number> {
   const seconds = Number(await ctx.hooks.applyFilters("fleetpress_bulk_deadline", BULK_DEADLINE_SECONDS));
   if (!Number.isFinite(seconds)) return Number.isNaN(seconds) ? BULK_DEADLINE_SECONDS * 1000 : Infinity;
   // Past setTimeout's range (about 24.8 days) a timer would fire at once: that is "no deadline" too.
@@ -72,7 +76,7 @@ export interface DeadlineRun<R> {
  * ```
  */
 export async function mapUntilDeadline<T, R>(
-  ctx: AppContext,
+  ctx: DeadlineDeps,
   items: readonly T[],
   limit: number,
   task: (item: T) => Promise<R>,
@@ -118,9 +122,9 @@ export async function mapUntilDeadline<T, R>(
  * trackBackground(ctx, run.settled.then(() => releaseLease(ctx.kv, key, lease)));
  * ```
  */
-export function trackBackground(ctx: AppContext, work: Promise<unknown>): Promise<void> {
-  let set = background.get(ctx);
-  if (!set) background.set(ctx, set = new Set());
+export function trackBackground(ctx: DeadlineDeps, work: Promise<unknown>): Promise<void> {
+  let set = background.get(ctx.hooks);
+  if (!set) background.set(ctx.hooks, set = new Set());
   const tracked: Promise<void> = work.then(
     () => {},
     (error) => console.error("[fleetpress] bulk work after its answer's deadline failed:", error),
@@ -137,7 +141,7 @@ export function trackBackground(ctx: AppContext, work: Promise<unknown>): Promis
  * await bulkWorkSettled(ctx);
  * ```
  */
-export async function bulkWorkSettled(ctx: AppContext): Promise<void> {
-  const set = background.get(ctx);
+export async function bulkWorkSettled(ctx: DeadlineDeps): Promise<void> {
+  const set = background.get(ctx.hooks);
   while (set && set.size > 0) await Promise.all([...set]);
 }

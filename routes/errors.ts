@@ -47,6 +47,10 @@ const INVALID_INPUT: Record<string, string> = {
 export function mainwpRestErrorOf(error: unknown): RestError | undefined {
   if (!(error instanceof DomainError)) return undefined;
   if (error instanceof NotFound) {
+    // A site looked up by domain (its id is the domain string) has its own code (rest-v2.md §2).
+    if (error.entity === "site" && typeof error.id === "string") {
+      return restError("mainwp_rest_invalid_site_data", "Invalid or not found domain.", 404);
+    }
     const [code, message] = NOT_FOUND[error.entity] ?? ["mainwp_rest_invalid_id", "Invalid or not found ID."];
     return restError(code, message, 404);
   }

@@ -3,9 +3,10 @@
  * The `/wp-json/mainwp/v2/sites` routes (rest-v2.md §2.1), registered in MainWP's order (the first
  * matching route wins; the numbers are the rows of the spec's table): the listings and record routes,
  * and the routes that talk to child sites — add (register), sync, reconnect, disconnect, check (one and
- * bulk), security, plugins, themes, non-MainWP changes — whose logic lives in `services/site-actions.ts`
- * and `core/sync/` (sync, plugins, themes, changes; their wire shapes in `present/sync.ts` and
- * `present/site-items.ts`). Only the controller batch (32) is registered elsewhere.
+ * bulk), security, plugins, themes, non-MainWP changes. The site lifecycle's logic lives in
+ * `core/sites/` (wire shapes in `present/sites.ts` and `present/site-answers.ts`), sync, plugins,
+ * themes and changes in `core/sync/` (wire shapes in `present/sync.ts` and `present/site-items.ts`).
+ * Only the controller batch (32) is registered elsewhere.
  *
  * Every route here applies `_fields` to each site object itself (MainWP keeps the envelope).
  *
@@ -21,6 +22,7 @@ import {
   CREATABLE,
   DELETABLE,
   EDITABLE,
+  type Endpoint,
   READABLE,
   type RestRequest,
   type RestServer,
@@ -34,18 +36,10 @@ import {
   parseSiteListQuery,
 } from "../services/site-list.ts";
 import { RestError } from "../rest/errors.ts";
-import {
-  addSite,
-  bulkSites,
-  checkManySites,
-  checkOneSite,
-  disconnectManySites,
-  disconnectOneSite,
-  reconnectManySites,
-  reconnectOneSite,
-  securityCheck,
-} from "../services/site-actions.ts";
-import { bulkSyncSelection } from "../services/bulk-select.ts";
+import { siteViewsByIds } from "../services/site-view.ts";
+import { siteMini } from "../services/site-format.ts";
+import { findSite, parseSiteRef } from "../core/sites/resolve.ts";
+import { removeSite, setSiteSuspended, SITE_EDIT_FIELDS } from "../core/sites/edit.ts";
 import {
   presentAbandoned,
   presentItemList,
@@ -55,17 +49,30 @@ import {
 } from "./present/site-items.ts";
 import { presentSyncMany, presentSyncOne } from "./present/sync.ts";
 import {
-  editSite,
-  findSite,
-  getSiteView,
-  parseSiteRef,
+  disconnectSites,
+  reconnectSites,
+  selectBulkSites,
+  selectBulkSitesReportingUnknown,
+} from "../core/sites/bulk.ts";
+import {
+  bulkSelectionOf,
+  bulkSyncSelectionOf,
+  keyedBySite,
   pickSiteEditFields,
-  removeSite,
-  setSiteSuspended,
-  SITE_EDIT_FIELDS,
-  siteClient,
-  siteCosts,
-} from "../services/sites.ts";
+  removeAnswer,
+  successWord,
+} from "./present/sites.ts";
+import {
+  presentAdd,
+  presentBulkCheck,
+  presentCheck,
+  presentDisconnect,
+  presentEdit,
+  presentReconnect,
+  presentSecurity,
+  presentSiteClient,
+  presentSiteCosts,
+} from "./present/site-answers.ts";
 
 const NS = "mainwp/v2";
 
@@ -154,9 +161,12 @@ export const siteChangesArgs = z.looseObject({
 
 const fieldsOf = (req: RestRequest) => parseFieldsParam(req.query._fields);
 
-async function siteOf(req: RestRequest) {
-  return await findSite(req.ctx, parseSiteRef(req.params.id_domain));
+async function siteOf(req: RestRequest<{ id_domain?: unknown }>) {
+  return await findSite(req.ctx, parseSiteRef(req.args.id_domain));
 }
+
+/** An endpoint whose handler receives its schema's parsed arguments. */
+const typed = <S extends z.ZodObject>(endpoint: Endpoint<S>) => endpoint as unknown as Endpoint;
 
 function customFieldsOf(req: RestRequest): string[] {
   const v = req.params.custom_fields;
@@ -219,7 +229,8 @@ export function registerSitesRoutes(rest: RestServer): void {
     fieldsPerItem: true,
     handler: async (req) => {
       // MainWP (its ability path): no positive id → 400; an unknown id → `{"result":"failed"}`.
-      const { sites, unknown } = await bulkSyncSelection(req.ctx, req.args);
+      const selection = bulkSyncSelectionOf(req.args);
+      const { sites, unknown } = await selectBulkSitesReportingUnknown(req.ctx, selection);
       return await presentSyncMany(req.ctx, sites, unknown, viewOptions(req));
     },
   });
@@ -228,38 +239,53 @@ export function registerSitesRoutes(rest: RestServer): void {
     methods: EDITABLE,
     args: siteBulkArgs,
     fieldsPerItem: true,
-    handler: async (req) => reconnectManySites(req.ctx, await bulkSites(req.ctx, req.params)),
+    handler: async (req) => {
+      const sites = await selectBulkSites(req.ctx, bulkSelectionOf(req.args));
+      const results = await reconnectSites(req.ctx, sites);
+      return keyedBySite(results.map(({ site, result }) => ({ site, result: successWord(result) })));
+    },
   });
   // 6. POST|PUT|PATCH /sites/disconnect
   rest.register(NS, "/sites/disconnect", {
     methods: EDITABLE,
     args: siteBulkArgs,
     fieldsPerItem: true,
-    handler: async (req) => disconnectManySites(req.ctx, await bulkSites(req.ctx, req.params)),
+    handler: async (req) => {
+      const sites = await selectBulkSites(req.ctx, bulkSelectionOf(req.args));
+      const results = await disconnectSites(req.ctx, sites);
+      return keyedBySite(results.map(({ site, result }) => ({ site, result: successWord(result) })));
+    },
   });
   // 7. POST|PUT|PATCH /sites/check
   rest.register(NS, "/sites/check", {
     methods: EDITABLE,
     args: siteBulkArgs,
     fieldsPerItem: true,
-    handler: async (req) => checkManySites(req.ctx, await bulkSites(req.ctx, req.params), viewOptions(req)),
+    handler: async (req) => {
+      const sites = await selectBulkSites(req.ctx, bulkSelectionOf(req.args));
+      return await presentBulkCheck(req.ctx, sites, viewOptions(req));
+    },
   });
 
   // 8. GET /sites/{id}  and  9. GET /sites/{domain}
-  const getOne = {
+  // `{"data": <site view>}` (no `success`), `{"data": []}` for a staging site.
+  const getOne = typed({
     methods: READABLE,
     args: siteItemArgs,
     fieldsPerItem: true,
-    handler: (req: RestRequest) => {
-      const withTags = req.params.with_tags;
-      return getSiteView(req.ctx, parseSiteRef(req.params.id_domain), {
+    handler: async (req) => {
+      const site = await siteOf(req);
+      if (site.is_staging) return { data: [] };
+      const withTags = req.args.with_tags;
+      const [view] = await siteViewsByIds(req.ctx, [site.id], {
         withTags: withTags === undefined || withTags === null ? true : isTruthyFlag(withTags),
         customFields: customFieldsOf(req),
         fields: fieldsOf(req),
         params: req.params,
       });
+      return { data: view ?? [] };
     },
-  };
+  });
   rest.register(NS, "/sites/(?P<id_domain>[\\d]+)", getOne);
   rest.register(NS, "/sites/(?P<id_domain>[A-Za-z0-9-\\.]*[A-Za-z0-9-]{1,63}\\.[A-Za-z]{2,6}$)", getOne);
   // 10. POST /sites/add (register with the child)
@@ -267,7 +293,7 @@ export function registerSitesRoutes(rest: RestServer): void {
     methods: CREATABLE,
     args: siteItemSchemaArgs,
     fieldsPerItem: true,
-    handler: async (req) => withMiniFields(req, await addSite(req.ctx, req.params, { params: req.params })),
+    handler: async (req) => withMiniFields(req, await presentAdd(req.ctx, req.args, req.params)),
   });
 
   // 11. POST|PUT|PATCH /sites/{id_domain}/edit
@@ -276,7 +302,7 @@ export function registerSitesRoutes(rest: RestServer): void {
     args: siteEditArgs,
     fieldsPerItem: true,
     handler: async (req) =>
-      editSite(req.ctx, await siteOf(req), pickSiteEditFields(req.params), {
+      presentEdit(req.ctx, await siteOf(req), pickSiteEditFields(req.args), {
         customFields: customFieldsOf(req),
         fields: fieldsOf(req),
         params: req.params,
@@ -294,7 +320,7 @@ export function registerSitesRoutes(rest: RestServer): void {
     methods: READABLE,
     args: siteActionArgs,
     fieldsPerItem: true,
-    handler: async (req) => securityCheck(req.ctx, await siteOf(req)),
+    handler: async (req) => presentSecurity(req.ctx, await siteOf(req)),
   });
   // 14. GET /sites/{id_domain}/plugins
   rest.register(NS, `/sites/${ID_DOMAIN}/plugins`, {
@@ -360,14 +386,14 @@ export function registerSitesRoutes(rest: RestServer): void {
     methods: EDITABLE,
     args: siteActionArgs,
     fieldsPerItem: true,
-    handler: async (req) => withMiniFields(req, await reconnectOneSite(req.ctx, await siteOf(req))),
+    handler: async (req) => withMiniFields(req, await presentReconnect(req.ctx, await siteOf(req))),
   });
   // 25. POST|PUT|PATCH /sites/{id_domain}/disconnect
   rest.register(NS, `/sites/${ID_DOMAIN}/disconnect`, {
     methods: EDITABLE,
     args: siteActionArgs,
     fieldsPerItem: true,
-    handler: async (req) => withMiniFields(req, await disconnectOneSite(req.ctx, await siteOf(req))),
+    handler: async (req) => withMiniFields(req, await presentDisconnect(req.ctx, await siteOf(req))),
   });
 
   // 26. POST|PUT|PATCH /sites/{id_domain}/suspend  and  27. /unsuspend
@@ -375,20 +401,28 @@ export function registerSitesRoutes(rest: RestServer): void {
     methods: EDITABLE,
     args: siteActionArgs,
     fieldsPerItem: true,
-    handler: async (req) => withMiniFields(req, await setSiteSuspended(req.ctx, await siteOf(req), 1)),
+    handler: async (req) => {
+      const site = await siteOf(req);
+      await setSiteSuspended(req.ctx, site, 1);
+      return withMiniFields(req, { success: 1, suspended: 1, data: siteMini(site) });
+    },
   });
   rest.register(NS, `/sites/${ID_DOMAIN}/unsuspend`, {
     methods: EDITABLE,
     args: siteActionArgs,
     fieldsPerItem: true,
-    handler: async (req) => withMiniFields(req, await setSiteSuspended(req.ctx, await siteOf(req), 0)),
+    handler: async (req) => {
+      const site = await siteOf(req);
+      await setSiteSuspended(req.ctx, site, 0);
+      return withMiniFields(req, { success: 1, suspended: 0, data: siteMini(site) });
+    },
   });
   // 28. POST|PUT|PATCH /sites/{id_domain}/check
   rest.register(NS, `/sites/${ID_DOMAIN}/check`, {
     methods: EDITABLE,
     args: siteItemSchemaArgs,
     fieldsPerItem: true,
-    handler: async (req) => withMiniFields(req, await checkOneSite(req.ctx, await siteOf(req))),
+    handler: async (req) => withMiniFields(req, await presentCheck(req.ctx, await siteOf(req))),
   });
 
   // 29. DELETE /sites/{id_domain}/remove
@@ -396,21 +430,25 @@ export function registerSitesRoutes(rest: RestServer): void {
     methods: DELETABLE,
     args: siteActionArgs,
     fieldsPerItem: true,
-    handler: async (req) => withMiniFields(req, await removeSite(req.ctx, await siteOf(req))),
+    handler: async (req) => {
+      const site = await siteOf(req);
+      const { child } = await removeSite(req.ctx, site);
+      return withMiniFields(req, removeAnswer(site, child));
+    },
   });
   // 30. GET /sites/{id_domain}/client
   rest.register(NS, `/sites/${ID_DOMAIN}/client`, {
     methods: READABLE,
     args: siteActionArgs,
     fieldsPerItem: true,
-    handler: async (req) => siteClient(req.ctx, await siteOf(req)),
+    handler: async (req) => presentSiteClient(req.ctx, await siteOf(req)),
   });
   // 31. GET /sites/{id_domain}/costs
   rest.register(NS, `/sites/${ID_DOMAIN}/costs`, {
     methods: READABLE,
     args: siteActionArgs,
     fieldsPerItem: true,
-    handler: async (req) => siteCosts(req.ctx, await siteOf(req)),
+    handler: async (req) => presentSiteCosts(req.ctx, await siteOf(req)),
   });
   // 32. POST|PUT|PATCH /sites/batch (controller batch, later).
 }

@@ -14,7 +14,7 @@ import { opt, parseList } from "../rest/args.ts";
 import { RestError } from "../rest/errors.ts";
 import { EDITABLE, READABLE, type RestRequest, type RestServer } from "../rest/server.ts";
 import { ChildError } from "../child/errors.ts";
-import { findSite, parseSiteRef } from "../services/sites.ts";
+import { findSite, parseSiteRef } from "../core/sites/resolve.ts";
 import {
   ignoreCore,
   ignoredUpdates,

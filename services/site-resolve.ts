@@ -1,8 +1,8 @@
 /**
  * @module
- * Site resolution for abilities (abilities.md §5): a numeric identifier is a site id; anything else is a
- * URL or domain, matched without scheme and `www.`. The `mainwp_check_site_access` filter may refuse a
- * resolved site.
+ * The abilities' older forms of site resolution (abilities.md §5), answering a `RestError` instead of
+ * throwing: thin adapters over the one resolver in `core/sites/resolve.ts`, kept for the update
+ * abilities and item routes, plus the offline / outdated-child gates.
  *
  * @example
  * ```ts
@@ -11,10 +11,25 @@
  */
 import type { AppContext } from "../lib/context.ts";
 import { type RestError, restError } from "../rest/errors.ts";
-import { findSiteByDomain, getSite, type SiteRecord, type SiteSyncData } from "../store/sites.ts";
+import type { SiteRecord, SiteSyncData } from "../store/sites.ts";
 import { listedSiteRecords } from "./site-list.ts";
 import { compareVersions, MIN_CHILD_VERSION } from "../child/version.ts";
-import { PHP_NUMERIC } from "../wp/php.ts";
+import * as core from "../core/sites/resolve.ts";
+import { abilityErrorOf } from "../abilities/errors.ts";
+
+async function orError<T>(work: Promise<T>): Promise<T | RestError> {
+  try {
+    return await work;
+  } catch (error) {
+    const mapped = abilityErrorOf(error);
+    if (mapped) return mapped;
+    throw error;
+  }
+}
+
+/** An identifier as abilities receive it (anything else reads as the empty domain). */
+const identifierOf = (v: unknown): core.SiteIdentifier =>
+  typeof v === "number" || typeof v === "string" ? v : String(v ?? "");
 
 /**
  * Resolves an id, domain or URL to a site, or returns MainWP's `mainwp_site_not_found` error (404).
@@ -25,14 +40,7 @@ import { PHP_NUMERIC } from "../wp/php.ts";
  * ```
  */
 export async function resolveSite(ctx: AppContext, identifier: unknown): Promise<SiteRecord | RestError> {
-  if (typeof identifier === "number" || (typeof identifier === "string" && PHP_NUMERIC.test(identifier))) {
-    const id = Math.trunc(Number(identifier));
-    return (await getSite(ctx.kv, id)) ??
-      restError("mainwp_site_not_found", `No site found with ID ${id}.`, 404);
-  }
-  const text = String(identifier ?? "");
-  return (await findSiteByDomain(ctx.kv, text)) ??
-    restError("mainwp_site_not_found", `No site found matching "${text}".`, 404);
+  return await orError(core.resolveSite(ctx, identifierOf(identifier)));
 }
 
 /**
@@ -48,10 +56,7 @@ export async function checkSiteAccess(
   site: SiteRecord,
   input: unknown,
 ): Promise<true | RestError> {
-  const allowed = await ctx.hooks.applyFilters("mainwp_check_site_access", true, site.id, input);
-  return allowed
-    ? true
-    : restError("mainwp_access_denied", "You do not have permission to access this site.", 403);
+  return await orError(core.checkSiteAccess(ctx, site, input).then(() => true as const));
 }
 
 /** A batch identifier that did not resolve, or that the caller may not access (abilities.md §5). */
@@ -83,9 +88,7 @@ export async function allListedSites(ctx: AppContext): Promise<SiteRecord[]> {
 }
 
 /**
- * MainWP's `check_batch_site_access`: resolves each identifier (id, domain, URL) and applies the
- * `mainwp_check_site_access` filter; failures keep the raw identifier. An empty list means every
- * listed site (each still passed through the filter; refused ones are dropped silently).
+ * `core/sites/resolve.ts`'s `resolveSiteList` with each failure as its Abilities API error.
  *
  * @example
  * ```ts
@@ -97,24 +100,14 @@ export async function resolveSiteList(
   identifiers: readonly unknown[],
   input: unknown,
 ): Promise<ResolvedSites> {
-  const allowed: SiteRecord[] = [];
-  const denied: DeniedSite[] = [];
-  if (identifiers.length === 0) {
-    for (const site of await allListedSites(ctx)) {
-      if ((await checkSiteAccess(ctx, site, input)) === true) allowed.push(site);
-    }
-    return { allowed, denied };
-  }
-  for (const identifier of identifiers) {
-    let site = await resolveSite(ctx, identifier);
-    if ("id" in site) {
-      const access = await checkSiteAccess(ctx, site, input);
-      if (access !== true) site = access;
-    }
-    if ("id" in site) allowed.push(site);
-    else denied.push({ identifier, code: site.code, message: site.message, status: site.status });
-  }
-  return { allowed, denied };
+  const { allowed, denied } = await core.resolveSiteList(ctx, identifiers.map(identifierOf), input);
+  return {
+    allowed,
+    denied: denied.map(({ identifier, error }) => {
+      const mapped = abilityErrorOf(error) ?? restError("mainwp_site_not_found", error.message, 404);
+      return { identifier, code: mapped.code, message: mapped.message, status: mapped.status };
+    }),
+  };
 }
 
 /**
@@ -153,8 +146,7 @@ export function childOutdatedError(
 }
 
 /**
- * Resolves a site and checks access, throwing MainWP's 404 / 403 error: how abilities that find their
- * site inside execute (manage and base flavours) do it.
+ * Resolves a site and checks access, throwing the domain error (`NotFound` / `AccessDenied`).
  *
  * @example
  * ```ts
@@ -166,9 +158,5 @@ export async function requireAccessibleSite(
   identifier: unknown,
   input: unknown,
 ): Promise<SiteRecord> {
-  const site = await resolveSite(ctx, identifier);
-  if (!("id" in site)) throw site;
-  const access = await checkSiteAccess(ctx, site, input);
-  if (access !== true) throw access;
-  return site;
+  return await core.requireAccessibleSite(ctx, identifierOf(identifier), input);
 }

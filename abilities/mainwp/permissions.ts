@@ -12,7 +12,8 @@ import { restError } from "../../rest/errors.ts";
 import { roleCan } from "../../store/users.ts";
 import type { AbilityCall } from "../registry.ts";
 import type { RestError } from "../../rest/errors.ts";
-import { checkSiteAccess, resolveSite } from "../../services/site-resolve.ts";
+import { requireAccessibleSite } from "../../core/sites/resolve.ts";
+import { abilityErrorOf } from "../errors.ts";
 
 /**
  * MainWP's base permission: logged in (401) with `manage_options` (403).
@@ -47,7 +48,12 @@ export async function sitePermission(
 ): Promise<true | RestError> {
   const base = basePermission(call);
   if (base !== true) return base;
-  const site = await resolveSite(call.ctx, call.input.site_id_or_domain);
-  if (!("id" in site)) return site;
-  return await checkSiteAccess(call.ctx, site, call.input);
+  try {
+    await requireAccessibleSite(call.ctx, call.input.site_id_or_domain, call.input);
+    return true;
+  } catch (error) {
+    const mapped = abilityErrorOf(error);
+    if (mapped) return mapped;
+    throw error;
+  }
 }

@@ -21,17 +21,12 @@ import {
   resolveSiteList,
   siteOfflineError,
 } from "../../services/site-resolve.ts";
-import {
-  BULK_CONCURRENCY,
-  checkAndStore,
-  markSiteDisconnected,
-  reconnectSiteOutcome,
-} from "../../services/site-actions.ts";
-import { setSiteSuspended } from "../../services/sites.ts";
+import { checkSite, markSiteDisconnected, reconnectSite } from "../../core/sites/connection.ts";
+import { setSiteSuspended } from "../../core/sites/edit.ts";
+import { BULK_CONCURRENCY, queueOrRun } from "../../core/sites/bulk.ts";
+import { ChildUnavailable } from "../../core/errors.ts";
 import { syncSite } from "../../core/sync/sync.ts";
 import { getSiteSync, type SiteRecord } from "../../store/sites.ts";
-import { ChildError } from "../../child/errors.ts";
-import { childErrorMessage } from "../../core/sync/child.ts";
 import { jobStatusUrl, queueAboveThreshold } from "../../jobs/queue.ts";
 import type { JobType } from "../../jobs/store.ts";
 import { idList, optionalInput, siteIdsOrDomains } from "./fields.ts";
@@ -122,7 +117,7 @@ export function registerSiteBatchAbilities(sink: AbilitySink): void {
     label: "Reconnect MainWP Sites",
     description: "Reconnects many sites: each is synced, or registered with its child again.",
     run: async (ctx, site) => {
-      const outcome = await reconnectSiteOutcome(ctx, site);
+      const outcome = await reconnectSite(ctx, site);
       if (outcome.ok) return { item: siteRef(outcome.site) };
       return {
         error: { code: "mainwp_reconnect_failed", message: outcome.error || "Site reconnection failed." },
@@ -141,13 +136,13 @@ export function registerSiteBatchAbilities(sink: AbilitySink): void {
     description: "Checks whether many sites answer over HTTP and stores their online status.",
     run: async (ctx, site) => {
       try {
-        const result = await checkAndStore(ctx, site);
+        const result = await checkSite(ctx, site);
         return {
           item: { ...siteRef(result.site), status: { online: result.online, http_code: result.httpCode } },
         };
       } catch (error) {
-        if (!(error instanceof ChildError)) throw error;
-        return { error: { code: "mainwp_check_failed", message: childErrorMessage(error) } };
+        if (!(error instanceof ChildUnavailable)) throw error;
+        return { error: { code: "mainwp_check_failed", message: error.message } };
       }
     },
     item: SiteRef.extend({ status: z.object({ online: z.boolean(), http_code: z.int() }) }),
@@ -225,11 +220,17 @@ function registerBatchOperation(
       if (resolved.allowed.length === 0) {
         throw restError("mainwp_site_not_found", "No valid sites found.", 404);
       }
-      const job = await queueAboveThreshold(ctx, { type: op, sites: resolved.allowed.map((s) => s.id) });
-      if (job) {
+      const answer = await queueOrRun(
+        ctx,
+        op,
+        resolved.allowed,
+        () => mapConcurrent(resolved.allowed, BULK_CONCURRENCY, (site) => def.run(ctx, site)),
+      );
+      if ("job" in answer) {
+        const { job } = answer;
         return { queued: true, job_id: job.job_id, total: resolved.allowed.length, errors: resolved.denied };
       }
-      const results = await mapConcurrent(resolved.allowed, BULK_CONCURRENCY, (site) => def.run(ctx, site));
+      const results = answer.ran;
       const items: unknown[] = [];
       const errors: (DeniedSite | { identifier: string; code: string; message: string })[] = [
         ...resolved.denied,

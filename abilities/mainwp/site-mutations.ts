@@ -17,28 +17,17 @@ import { RestError, restError } from "../../rest/errors.ts";
 import { basePermission } from "./permissions.ts";
 import { siteFullObject } from "./sites.ts";
 import { siteBasicObject, siteBasicSchema } from "./objects.ts";
-import { childOutdatedError, requireAccessibleSite } from "../../services/site-resolve.ts";
-import {
-  findSiteByDomain,
-  getSite,
-  getSiteSync,
-  normalizeSiteUrl,
-  type SiteRecord,
-} from "../../store/sites.ts";
-import {
-  addSite,
-  ALREADY_CONNECTED_ERROR,
-  checkAndStore,
-  markSiteDisconnected,
-  QUERY_ERROR,
-  reconnectSiteOutcome,
-} from "../../services/site-actions.ts";
-import { editSite, removeSite, setSiteSuspended, type SiteEditFields } from "../../services/sites.ts";
+import { childOutdatedError } from "../../services/site-resolve.ts";
+import { getSiteSync, type SiteRecord } from "../../store/sites.ts";
+import { requireAccessibleSite } from "../../core/sites/resolve.ts";
+import { addSite, findManagedSite, QUERY_ERROR } from "../../core/sites/add.ts";
+import { stripTags } from "../../core/sync/child.ts";
+import { editSite, removeSite, setSiteSuspended, type SiteEditFields } from "../../core/sites/edit.ts";
+import { checkSite, markSiteDisconnected, reconnectSite } from "../../core/sites/connection.ts";
+import { ChildUnavailable, Conflict, DomainError, InvalidInput } from "../../core/errors.ts";
 import { parseStoredList, pluginAction, themeAction } from "../../core/sync/items.ts";
 import { childErrorMessage } from "../../core/sync/child.ts";
-import { ChildUnavailable } from "../../core/errors.ts";
 import { escHtml } from "../../wp/format.ts";
-import { ChildError } from "../../child/errors.ts";
 import { activeTheme } from "../../services/site-format.ts";
 import { confirm, dryRun, idList, siteIdOrDomain } from "./fields.ts";
 
@@ -135,6 +124,9 @@ function addSiteError(error: string): RestError {
   return restError("mainwp_site_add_failed", error || "Failed to add site.", 500);
 }
 
+/** A text field as the REST add reads it: tags stripped, whitespace runs collapsed, trimmed. */
+const textField = (v: string) => stripTags(v.trim()).replace(/\s+/g, " ").trim();
+
 function isHttpUrl(url: string): boolean {
   try {
     const parsed = new URL(url);
@@ -211,30 +203,31 @@ export function registerSiteMutationAbilities(sink: AbilitySink): void {
         );
       }
       if (!isHttpUrl(url)) throw restError("mainwp_invalid_url", "The site URL is not a valid URL.", 400);
-      if (await findSiteByDomain(ctx.kv, normalizeSiteUrl(url))) {
+      if (await findManagedSite(ctx, url)) {
         throw restError("mainwp_site_already_exists", "A site with this URL already exists.", 409);
       }
-      const answer = await addSite(ctx, {
-        url,
-        name,
-        admin,
-        adminpassword: q.adminpassword,
-        uniqueid: q.uniqueid,
-        ssl_verify: q.verify_certificate === 0 ? 0 : 1,
-        http_user: q.http_user,
-        http_pass: q.http_pass,
-        groupids: q.tag_ids?.join(","),
-        client_id: q.client_id,
-      });
-      if (answer.success !== 1) {
-        if (answer.error === ALREADY_CONNECTED_ERROR) {
+      try {
+        const site = await addSite(ctx, {
+          url: textField(url),
+          name: textField(name),
+          wpadmin: textField(admin),
+          adminpwd: q.adminpassword ?? "",
+          unique_id: textField(q.uniqueid ?? ""),
+          ssl_verify: q.verify_certificate === 0 ? false : 1,
+          force_use_ipv4: 0,
+          http_user: textField(q.http_user ?? ""),
+          http_pass: q.http_pass ?? "",
+          groupids: (q.tag_ids ?? []).map(String),
+          client_id: q.client_id !== undefined && q.client_id > 0 ? q.client_id : 0,
+        });
+        return await fullSite(ctx, site);
+      } catch (error) {
+        if (error instanceof Conflict) {
           throw restError("mainwp_site_already_exists", "A site with this URL already exists.", 409);
         }
-        throw addSiteError(answer.error);
+        if (error instanceof DomainError) throw addSiteError(error.message);
+        throw error;
       }
-      const site = await getSite(ctx.kv, Number(answer.data.id));
-      if (!site) throw restError("mainwp_site_add_failed", "Failed to add site.", 500);
-      return await fullSite(ctx, site);
     },
   });
 
@@ -282,14 +275,15 @@ export function registerSiteMutationAbilities(sink: AbilitySink): void {
       for (const key of Object.keys(fields) as (keyof SiteEditFields)[]) {
         if (fields[key] === undefined) delete fields[key];
       }
-      const edited = await editSite(ctx, site, fields);
-      if (edited.success !== 1) {
-        if (edited.takenBy !== undefined) {
+      try {
+        site = (await editSite(ctx, site, fields)).site;
+      } catch (error) {
+        if (error instanceof Conflict) {
           throw restError("mainwp_site_already_exists", "A site with this URL already exists.", 409);
         }
-        throw restError("mainwp_invalid_input", edited.error, 400);
+        if (error instanceof InvalidInput) throw restError("mainwp_invalid_input", error.message, 400);
+        throw error;
       }
-      site = (await getSite(ctx.kv, site.id)) ?? site;
       return await fullSite(ctx, site);
     },
   });
@@ -349,7 +343,7 @@ export function registerSiteMutationAbilities(sink: AbilitySink): void {
     annotations: ACT,
     permission: basePermission,
     execute: async ({ ctx, input }) => {
-      const outcome = await reconnectSiteOutcome(ctx, await siteOf(ctx, input));
+      const outcome = await reconnectSite(ctx, await siteOf(ctx, input));
       if (!outcome.ok) {
         throw restError("mainwp_reconnect_failed", outcome.error || "Site reconnection failed.", 503);
       }
@@ -387,8 +381,8 @@ export function registerSiteMutationAbilities(sink: AbilitySink): void {
       permission: basePermission,
       execute: async ({ ctx, input }) => {
         const site = await siteOf(ctx, input);
-        await setSiteSuspended(ctx, site, value, { alwaysFire: true });
-        return { [`${verb}ed`]: true, site: await fullSite(ctx, (await getSite(ctx.kv, site.id)) ?? site) };
+        const stored = (await setSiteSuspended(ctx, site, value, { alwaysFire: true })).site;
+        return { [`${verb}ed`]: true, site: await fullSite(ctx, stored) };
       },
     });
   }
@@ -413,10 +407,10 @@ export function registerSiteMutationAbilities(sink: AbilitySink): void {
       const started = performance.now();
       let result;
       try {
-        result = await checkAndStore(ctx, site);
+        result = await checkSite(ctx, site);
       } catch (error) {
-        if (!(error instanceof ChildError)) throw error;
-        throw restError("mainwp_check_failed", error.message, 503);
+        if (!(error instanceof ChildUnavailable)) throw error;
+        throw restError("mainwp_check_failed", error.childError.message, 503);
       }
       const seconds = Math.round((performance.now() - started) / 10) / 100;
       return {

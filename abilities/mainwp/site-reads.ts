@@ -22,7 +22,7 @@ import {
   siteBasicObject,
 } from "./objects.ts";
 import { idList, optionalInput, page, perPage, siteIdOrDomain } from "./fields.ts";
-import { resolveSite } from "../../services/site-resolve.ts";
+import { resolveSite } from "../../core/sites/resolve.ts";
 import { abandonedItems, siteJsonOption } from "../../core/sync/items.ts";
 import { siteChangeItems } from "../../core/sync/change-list.ts";
 import { parseList } from "../../rest/args.ts";
@@ -54,9 +54,7 @@ function iso(seconds: number): string {
 
 /** The site of a site-scoped ability (the permission callback already resolved it once). */
 async function siteOf(ctx: AppContext, input: SiteInput): Promise<SiteRecord> {
-  const site = await resolveSite(ctx, input.site_id_or_domain);
-  if (!("id" in site)) throw site;
-  return site;
+  return await resolveSite(ctx, input.site_id_or_domain);
 }
 
 /** One abandoned plugin or theme from the child's outdate information. */

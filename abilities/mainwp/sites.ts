@@ -12,7 +12,7 @@
 import { z } from "zod";
 import type { AbilitySink } from "./index.ts";
 import { basePermission, sitePermission } from "./permissions.ts";
-import { resolveSite } from "../../services/site-resolve.ts";
+import { resolveSite } from "../../core/sites/resolve.ts";
 import { siteItemSources } from "../../core/sync/items.ts";
 import { getSiteSync, type SiteRecord, type SiteSyncData } from "../../store/sites.ts";
 import type { AppContext } from "../../lib/context.ts";
@@ -162,7 +162,6 @@ export function registerSiteAbilities(registry: AbilitySink): void {
     permission: sitePermission,
     execute: async ({ ctx, input }) => {
       const site = await resolveSite(ctx, input.site_id_or_domain);
-      if (!("id" in site)) throw site;
       return siteFullObject(site, await getSiteSync(ctx.kv, site.id), input.include_stats);
     },
   });
@@ -223,7 +222,6 @@ function itemsOutput(kind: "plugins" | "themes") {
 /** Plugins or themes of a site in the abilities' item shape. */
 async function siteItems(ctx: AppContext, q: ItemQuery, kind: "plugins" | "themes") {
   const site = await resolveSite(ctx, q.site_id_or_domain);
-  if (!("id" in site)) throw site;
   const { records: list, upgrades: stored } = await siteItemSources(ctx, site, kind);
   const upgrades = (stored ?? {}) as Record<string, Record<string, unknown>>;
   const activeTheme = kind === "themes"

@@ -16,7 +16,8 @@
  */
 import type { ChildConnectorOptions } from "../../child/connector.ts";
 import { encodeEnvelope, parseEnvelope } from "../../child/envelope.ts";
-import { addSite, type AddSiteInput } from "../../services/site-actions.ts";
+import { addSite } from "../../core/sites/add.ts";
+import { type AddSiteArgs, insertItemOf } from "../../routes/present/sites.ts";
 import { type ChildSimulator, type ChildSimulatorOptions, startChildSimulator } from "../../sim/server.ts";
 import { testKeys } from "../child/_fixtures.ts";
 import { type TestApp, testApp } from "../helpers.ts";
@@ -33,7 +34,7 @@ export interface SiteApp {
   sim: ChildSimulator;
   token: string;
   /** Adds simulated site `i` through the add service (shared key pair); returns the new site id. */
-  add(i: number, extra?: AddSiteInput): Promise<number>;
+  add(i: number, extra?: AddSiteArgs): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -68,17 +69,18 @@ export async function siteApp(
     sim,
     token,
     async add(i, extra = {}) {
-      const answer = await addSite(t.ctx, {
+      const item = insertItemOf({
         url: sim.url(i),
         name: `Sim ${i}`,
         admin: "admin",
         adminpassword: "admin-password",
         ...extra,
-      }, { keys });
-      if (answer.success !== 1) {
-        throw new Error(`could not add simulated site ${i}: ${JSON.stringify(answer)}`);
+      });
+      try {
+        return (await addSite(t.ctx, item, { keys })).id;
+      } catch (error) {
+        throw new Error(`could not add simulated site ${i}: ${error}`);
       }
-      return Number(answer.data.id);
     },
     async close() {
       await t.close();

@@ -11,13 +11,13 @@
  * @example
  * ```ts
  * const existing = await findSameSite(ctx, "http://127.0.0.1:8080/site-1/");
- * if (existing) return { success: 0, error: ALREADY_CONNECTED_ERROR, found_id: String(existing.id) };
+ * if (existing) throw new Conflict("site", existing.id, ALREADY_CONNECTED_ERROR);
  * ```
  */
-import { classifyAddress } from "../child/address-guard.ts";
-import type { AppContext } from "../lib/context.ts";
-import { siteIdentity, siteLocation } from "../store/site-identity.ts";
-import { findSiteByDomain, listSites, type SiteRecord } from "../store/sites.ts";
+import { classifyAddress } from "../../child/address-guard.ts";
+import type { ChildDeps } from "../deps.ts";
+import { siteIdentity, siteLocation } from "../../store/site-identity.ts";
+import { findSiteByDomain, listSites, type SiteRecord } from "../../store/sites.ts";
 
 /** Lookups of existing sites' host names run this many at a time. */
 const RESOLVE_BATCH = 8;
@@ -36,7 +36,7 @@ function isAddressHost(host: string): boolean {
 }
 
 /** The checked addresses of a URL's host, `[]` when it is refused, unresolvable or not resolved. */
-async function addressesOf(ctx: AppContext, url: string): Promise<string[]> {
+async function addressesOf(ctx: Pick<ChildDeps, "kv" | "child">, url: string): Promise<string[]> {
   try {
     return (await ctx.child.siteAddresses(url)) ?? [];
   } catch {
@@ -53,7 +53,10 @@ async function addressesOf(ctx: AppContext, url: string): Promise<string[]> {
  * (await findSameSite(ctx, "http://127.1:8080/site-1/"))?.id; // the id of http://localhost:8080/site-1/
  * ```
  */
-export async function findSameSite(ctx: AppContext, url: string): Promise<SiteRecord | null> {
+export async function findSameSite(
+  ctx: Pick<ChildDeps, "kv" | "child">,
+  url: string,
+): Promise<SiteRecord | null> {
   const byIdentity = await findSiteByDomain(ctx.kv, url);
   if (byIdentity) return byIdentity;
   const location = siteLocation(url);

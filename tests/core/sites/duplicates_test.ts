@@ -1,11 +1,11 @@
 import { assertEquals } from "@std/assert";
-import { ALREADY_CONNECTED_ERROR, QUERY_ERROR } from "../../services/site-actions.ts";
-import { findSameSite } from "../../services/site-duplicates.ts";
-import { keys } from "../../store/keys.ts";
-import { reindexSites, siteIdentity } from "../../store/site-identity.ts";
-import { createSite, defaultSite, findSiteByDomain, updateSite } from "../../store/sites.ts";
-import { testApp } from "../helpers.ts";
-import { siteApp, V2 } from "../routes/_site_fixtures.ts";
+import { ALREADY_CONNECTED_ERROR, QUERY_ERROR } from "../../../core/sites/add.ts";
+import { findSameSite } from "../../../core/sites/duplicates.ts";
+import { keys } from "../../../store/keys.ts";
+import { reindexSites, siteIdentity } from "../../../store/site-identity.ts";
+import { createSite, defaultSite, findSiteByDomain, updateSite } from "../../../store/sites.ts";
+import { testApp } from "../../helpers.ts";
+import { siteApp, V2 } from "../../routes/_site_fixtures.ts";
 
 Deno.test("siteIdentity: one key per address, whatever the spelling", () => {
   const cases: [string, string][] = [
