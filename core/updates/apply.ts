@@ -127,7 +127,7 @@ export async function refreshAfterUpdate(ctx: AppContext, siteId: number, reply:
 /** Remembers rolled-back versions (and forgets versions that now updated) from a plugin/theme reply. */
 async function recordRollback(ctx: AppContext, siteId: number, kind: ItemKind, reply: Json): Promise<void> {
   if (kind === "translations") return;
-  const type = CHILD_TYPE[kind] as "plugin" | "theme";
+  const type = kind === "plugins" ? "plugin" : "theme";
   const savedOf = (data: SiteSyncData | null) => asMap(parseJsonText(data?.options?.rollback_updates_data));
   const now = nowSeconds();
   if (rollbackAfterUpdate(savedOf(await getSiteSync(ctx.kv, siteId)), type, reply, now) === null) return;

@@ -31,8 +31,8 @@ const FLAG = {
 } as const;
 
 /**
- * Sets the site's "ignore every update of this kind" flag; `true` when the site now has it set by this
- * call (`false`: it was set already, or the site is gone).
+ * Sets the site's "ignore every update of this kind" flag; `true` when the site has it afterwards
+ * (`false`: the write did not take, e.g. the site is gone).
  *
  * @example
  * ```ts

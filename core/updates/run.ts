@@ -109,7 +109,10 @@ export async function applyCoreUpdate(
   site: SiteRecord,
 ): Promise<{ reply: Json } | { childError: ChildError }> {
   const [step] = await applySiteUpdates(ctx, site, { core: true, items: () => [] }, "plain");
-  return step.reply ? { reply: step.reply } : { childError: step.error as ChildError };
+  if (step.reply) return { reply: step.reply };
+  // `plain` mode throws every failure that is not the child's.
+  if (!(step.error instanceof ChildError)) throw step.error;
+  return { childError: step.error };
 }
 
 /** Why {@link applyItemUpdates} updated nothing. */
@@ -143,8 +146,9 @@ export async function applyItemUpdates(
     { core: false, items: (k) => k === kind ? list : [] },
     "plain",
   );
-  if (!step.reply) throw new ChildUnavailable(site.id, step.error as ChildError);
-  return { reply: step.reply };
+  if (step.reply) return { reply: step.reply };
+  if (!(step.error instanceof ChildError)) throw step.error;
+  throw new ChildUnavailable(site.id, step.error);
 }
 
 // ---------------------------------------------------------------------------------------------------
