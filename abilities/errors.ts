@@ -28,6 +28,11 @@ const NOT_FOUND: Partial<Record<Entity, readonly [string, (id: unknown) => strin
   client: ["mainwp_client_not_found", (id) => `No client found with ID ${id}.`],
 };
 
+/** Conflicts whose status is not 409 (abilities.md §2.5: a taken tag name answers 400). */
+const CONFLICT_STATUS: Partial<Record<Entity, number>> = {
+  tag: 400,
+};
+
 /**
  * The Abilities API error for a domain error, or `undefined` for anything else.
  *
@@ -45,7 +50,9 @@ export function abilityErrorOf(error: unknown): RestError | undefined {
       : restError("mainwp_not_found", error.message, 404);
   }
   if (error instanceof InvalidInput) return restError("mainwp_invalid_input", error.message, 400);
-  if (error instanceof Conflict) return restError("mainwp_already_exists", error.message, 409);
+  if (error instanceof Conflict) {
+    return restError("mainwp_already_exists", error.message, CONFLICT_STATUS[error.entity] ?? 409);
+  }
   if (error instanceof AccessDenied) return restError("mainwp_access_denied", error.message, 403);
   if (error instanceof ChildOutdated) return restError("mainwp_child_outdated", error.message, 400);
   if (error instanceof ChildUnavailable) return restError("mainwp_site_offline", error.message, 503);

@@ -7,7 +7,10 @@
  *
  * Request parsing follows MainWP: add/edit read every parameter source and drop PHP-empty values
  * (`""`, `"0"`, `0`, `null`, `[]`), so an edit cannot clear a field; `/clients/fields/add` reads only the
- * form-encoded body and `/clients/fields/{id_name}/edit` only the JSON body.
+ * form-encoded body and `/clients/fields/{id_name}/edit` only the JSON body. Those rules and the wire
+ * shapes live in `routes/present/clients.ts`; the operations are `core/clients.ts` and
+ * `core/client-fields.ts`, whose errors `routes/errors.ts` maps, except MainWP's soft `success: 0`
+ * answers and the field codes, caught here.
  *
  * @example
  * ```ts
@@ -15,7 +18,7 @@
  * ```
  */
 import { z } from "zod";
-import { listArgs, opt, parseIdList, parseList, wp } from "../rest/args.ts";
+import { listArgs, opt, parseIdList, wp } from "../rest/args.ts";
 import { restError } from "../rest/errors.ts";
 import {
   DELETABLE,
@@ -25,14 +28,10 @@ import {
   type RestRequest,
   type RestServer,
 } from "../rest/server.ts";
-import type { ClientRecord } from "../store/clients.ts";
-import { clientSimple, clientSimpleWithSites, clientView } from "../services/client-view.ts";
 import {
   addClient,
   CLIENT_TEXT_FIELDS,
-  type ClientCustomFieldInput,
-  type ClientInput,
-  type ClientListQuery,
+  type ClientRecord,
   clientSiteIdList,
   countClientRecords,
   countClientSites,
@@ -41,20 +40,28 @@ import {
   listClientRecords,
   removeClient,
   setClientSuspended,
-} from "../services/clients.ts";
+} from "../core/clients.ts";
 import {
   addClientField,
-  CLIENT_FIELD_ERRORS,
-  clientFieldView,
   editClientField,
-  findClientField,
   listClientFieldPage,
   removeClientField,
-} from "../services/client-fields.ts";
-import { costListMap, costsOfClient } from "../services/costs.ts";
+  requireClientField,
+} from "../core/client-fields.ts";
+import { Conflict, InvalidInput, NotFound } from "../core/errors.ts";
+import {
+  clientFieldView,
+  clientInputOf,
+  clientListQuery,
+  clientSimple,
+  clientSimpleWithSites,
+  clientView,
+  intParam,
+  phpText,
+} from "./present/clients.ts";
+import { costsOfClient } from "../core/costs.ts";
+import { costListMap } from "./present/costs.ts";
 import { siteViewsByIds } from "../services/site-view.ts";
-import { isPhpEmpty } from "../wp/php.ts";
-import { PHP_NUMERIC } from "../wp/php.ts";
 
 const NS = "mainwp/v2";
 
@@ -126,81 +133,16 @@ export const clientFieldEditArgs = z.looseObject({
   description: wp.str().optional(),
 });
 
-/** A request value as the text PHP would see (arrays and objects are not text). */
-function textOf(value: unknown): string {
-  if (typeof value === "string") return value;
-  if (typeof value === "number" && Number.isFinite(value)) return String(value);
-  return value === true ? "1" : "";
-}
+/** MainWP's message when a new client's e-mail address is taken (it reports no reason). */
+const ADD_FAILED = "Undefined error. Please try again.";
 
-/** PHP `intval` of a list parameter, or `undefined` when absent or not a number. */
-function intParam(value: unknown): number | undefined {
-  if (typeof value === "number") return Number.isFinite(value) ? Math.trunc(value) : undefined;
-  if (typeof value !== "string") return undefined;
-  const m = /^\s*[+-]?\d+/.exec(value);
-  return m ? Number(m[0]) : undefined;
-}
-
-function customFieldsOf(value: unknown): ClientCustomFieldInput[] {
-  const items = Array.isArray(value) ? value : value && typeof value === "object" ? Object.values(value) : [];
-  return items.flatMap((item) =>
-    item && typeof item === "object" && !Array.isArray(item)
-      ? [{
-        field_name: textOf((item as Record<string, unknown>).field_name),
-        field_value: textOf((item as Record<string, unknown>).field_value),
-        field_desc: textOf((item as Record<string, unknown>).field_desc),
-      }]
-      : []
-  );
-}
-
-/**
- * A client write from request parameters, MainWP-style: PHP-empty values are dropped, `selected_sites`
- * is a comma list or array of ids, `created` must be numeric.
- *
- * @example
- * ```ts
- * clientInputFromParams({ name: "ACME", city: "", selected_sites: "3,5" });
- * // { name: "ACME", selected_sites: [3, 5] }
- * ```
- */
-export function clientInputFromParams(params: Record<string, unknown>): ClientInput {
-  const input: ClientInput = {};
-  for (const field of CLIENT_TEXT_FIELDS) {
-    if (!isPhpEmpty(params[field])) input[field] = textOf(params[field]);
-  }
-  if (!isPhpEmpty(params.selected_sites)) input.selected_sites = parseIdList(params.selected_sites);
-  const created = params.created;
-  if (!isPhpEmpty(created) && (typeof created === "number" || PHP_NUMERIC.test(String(created)))) {
-    input.created = Math.trunc(Number(created));
-  }
-  if (!isPhpEmpty(params.custom_fields)) input.custom_fields = customFieldsOf(params.custom_fields);
-  return input;
-}
-
-/**
- * The client list filters from request parameters (`paged` is an alias of `page`).
- *
- * @example
- * ```ts
- * clientListQuery({ status: "lead,lost", page: "2", per_page: "10" });
- * ```
- */
-export function clientListQuery(params: Record<string, unknown>): ClientListQuery {
-  return {
-    search: typeof params.search === "string" ? params.search : undefined,
-    include: parseIdList(params.include),
-    exclude: parseIdList(params.exclude),
-    status: parseList(params.status),
-    page: intParam(params.page ?? params.paged),
-    per_page: intParam(params.per_page),
-  };
-}
+/** MainWP's answer to a field write with an empty body (checked by the route, before the core). */
+const EMPTY_BODY = ["empty_body", "Request body is empty."] as const;
 
 /** The client named by `{id_email}`, or the 404 MainWP answers. */
-async function clientOf(req: RestRequest): Promise<ClientRecord> {
+async function clientOf(req: RestRequest<{ id_email?: unknown }>): Promise<ClientRecord> {
   // MainWP reads the merged `id_email` parameter, so a body/query value overrides the path.
-  const value = String(req.params.id_email ?? "");
+  const value = String(req.args.id_email ?? "");
   const client = await findClient(req.ctx, value);
   if (client) return client;
   throw /^\d+$/.test(value)
@@ -210,6 +152,20 @@ async function clientOf(req: RestRequest): Promise<ClientRecord> {
 
 function nonEmptyObject(value: Record<string, unknown> | null): value is Record<string, unknown> {
   return value !== null && Object.keys(value).length > 0;
+}
+
+/**
+ * Runs a custom-field write, turning its refusals into MainWP's codes for `op` (an empty name and a
+ * taken name are 400s with field-specific codes, not the namespace's generic ones).
+ */
+async function fieldWrite<T>(op: "create" | "update", write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (e) {
+    if (e instanceof InvalidInput) throw restError("empty_name", e.message, 400);
+    if (e instanceof Conflict) throw restError(`${op}_field_failed`, e.message, 400);
+    throw e;
+  }
 }
 
 /**
@@ -228,8 +184,8 @@ export function registerClientsRoutes(rest: RestServer): void {
     handler: async (req) => {
       const query = await req.ctx.hooks.applyFilters(
         "mainwp_rest_object_object_query",
-        clientListQuery(req.params),
-        req.params,
+        clientListQuery(req.args),
+        req.args,
       );
       const rows = await listClientRecords(req.ctx, query);
       return { success: 1, total: rows.length, data: rows.map(clientView) };
@@ -246,8 +202,15 @@ export function registerClientsRoutes(rest: RestServer): void {
     methods: ["POST"],
     args: clientItemArgs,
     handler: async (req) => {
-      const result = await addClient(req.ctx, clientInputFromParams(req.params));
-      if ("error" in result) return { success: 0, error: result.error };
+      let result;
+      try {
+        result = await addClient(req.ctx, clientInputOf(req.args));
+      } catch (e) {
+        // MainWP answers a refused add with HTTP 200 and `success: 0`.
+        if (e instanceof InvalidInput) return { success: 0, error: e.message };
+        if (e instanceof Conflict) return { success: 0, error: ADD_FAILED };
+        throw e;
+      }
       return {
         success: 1,
         message: "Client created Successfully.",
@@ -269,9 +232,13 @@ export function registerClientsRoutes(rest: RestServer): void {
     args: clientItemArgs,
     handler: async (req) => {
       const client = await clientOf(req);
-      const result = await editClient(req.ctx, client.client_id, clientInputFromParams(req.params));
-      if (result === null) throw restError("mainwp_rest_invalid_client_id", "Invalid or not found ID.", 404);
-      if ("error" in result) return { success: 0, error: result.error };
+      let result;
+      try {
+        result = await editClient(req.ctx, client.client_id, clientInputOf(req.args));
+      } catch (e) {
+        if (e instanceof Conflict) return { success: 0, error: e.message };
+        throw e;
+      }
       return {
         success: 1,
         message: "Client updated Successfully.",
@@ -285,7 +252,11 @@ export function registerClientsRoutes(rest: RestServer): void {
     args: clientRefArgs,
     handler: async (req) => {
       const client = await clientOf(req);
-      const removed = await removeClient(req.ctx, client.client_id);
+      const removed = await removeClient(req.ctx, client.client_id).then(() => true, (e) => {
+        // Removed by someone else meanwhile: MainWP's "failed" answer, not a 404.
+        if (e instanceof NotFound) return false;
+        throw e;
+      });
       return {
         success: removed ? 1 : 0,
         message: removed ? "Client deleted successfully" : "Client deleted failed.",
@@ -301,7 +272,7 @@ export function registerClientsRoutes(rest: RestServer): void {
       const client = await clientOf(req);
       const ids = await clientSiteIdList(req.ctx, client.client_id);
       const data = ids.length > 0
-        ? await siteViewsByIds(req.ctx, ids, { blank: CLIENT_SITES_BLANK, params: req.params })
+        ? await siteViewsByIds(req.ctx, ids, { blank: CLIENT_SITES_BLANK, params: req.args })
         : [];
       return { success: 1, total: data.length, data };
     },
@@ -328,9 +299,9 @@ export function registerClientsRoutes(rest: RestServer): void {
   });
   // POST|PUT|PATCH /clients/{id_email}/suspend  and  /unsuspend
   for (
-    const [action, value, message] of [
-      ["suspend", 1, "Client suspended successfully."],
-      ["unsuspend", 0, "Client unsuspended successfully."],
+    const [action, suspend, message] of [
+      ["suspend", true, "Client suspended successfully."],
+      ["unsuspend", false, "Client unsuspended successfully."],
     ] as const
   ) {
     rest.register(NS, `/clients/${ID_EMAIL}/${action}`, {
@@ -338,8 +309,7 @@ export function registerClientsRoutes(rest: RestServer): void {
       args: clientRefArgs,
       handler: async (req) => {
         const client = await clientOf(req);
-        const updated = await setClientSuspended(req.ctx, client.client_id, value);
-        if (!updated) throw restError("mainwp_rest_invalid_client_id", "Invalid or not found ID.", 404);
+        const updated = await setClientSuspended(req.ctx, client.client_id, suspend);
         return { success: 1, message, data: clientSimple(updated) };
       },
     });
@@ -351,7 +321,7 @@ export function registerClientsRoutes(rest: RestServer): void {
     methods: READABLE,
     args: clientFieldListArgs,
     handler: async (req) => {
-      const p = req.args as Record<string, unknown>;
+      const p = req.args;
       const page = await listClientFieldPage(req.ctx, {
         search: typeof p.search === "string" ? p.search : undefined,
         include: parseIdList(p.include),
@@ -368,8 +338,12 @@ export function registerClientsRoutes(rest: RestServer): void {
     methods: ["POST"],
     args: clientFieldAddArgs,
     handler: async (req) => {
-      if (!nonEmptyObject(req.form)) throw restError(...CLIENT_FIELD_ERRORS.emptyBody, 400);
-      const field = await addClientField(req.ctx, { name: req.form.name, description: req.form.description });
+      const form = req.form;
+      if (!nonEmptyObject(form)) throw restError(...EMPTY_BODY, 400);
+      const field = await fieldWrite(
+        "create",
+        () => addClientField(req.ctx, { name: phpText(form.name), description: phpText(form.description) }),
+      );
       return { success: 1, message: "Client field created successfully.", data: clientFieldView(field) };
     },
   });
@@ -378,13 +352,14 @@ export function registerClientsRoutes(rest: RestServer): void {
     methods: PUT_PATCH,
     args: clientFieldEditArgs,
     handler: async (req) => {
-      const field = await findClientField(req.ctx, String(req.params.id_name ?? ""));
-      if (!field) throw restError(...CLIENT_FIELD_ERRORS.invalidField, 404);
-      if (!nonEmptyObject(req.json)) throw restError(...CLIENT_FIELD_ERRORS.emptyBody, 400);
-      await editClientField(req.ctx, String(field.field_id), {
-        name: req.json.name,
-        description: req.json.description,
-      });
+      const field = await requireClientField(req.ctx, String(req.args.id_name ?? ""));
+      const json = req.json;
+      if (!nonEmptyObject(json)) throw restError(...EMPTY_BODY, 400);
+      await fieldWrite("update", () =>
+        editClientField(req.ctx, String(field.field_id), {
+          name: phpText(json.name),
+          description: phpText(json.description),
+        }));
       return { success: 1, message: "Client field updated successfully." };
     },
   });
@@ -393,7 +368,7 @@ export function registerClientsRoutes(rest: RestServer): void {
     methods: DELETABLE,
     args: z.looseObject({ id_name: wp.str() }),
     handler: async (req) => {
-      await removeClientField(req.ctx, String(req.params.id_name ?? ""));
+      await removeClientField(req.ctx, String(req.args.id_name ?? ""));
       return { success: 1, message: "Client field deleted successfully." };
     },
   });

@@ -1,9 +1,11 @@
 /**
  * @module
- * The `/wp-json/mainwp/v2/costs` routes (rest-v2.md §2.5), registered in MainWP's order;
- * `/costs/batch` comes with the batch work (its place is marked below). Lists answer the cost *list
- * object* in a map keyed by cost id (`[]` when empty); single reads and writes answer the *raw row*
- * (§6.4). Request names differ from response names (`payment_type` → `type`, …; see services/costs.ts).
+ * The `/wp-json/mainwp/v2/costs` routes (rest-v2.md §2.5), registered in MainWP's order, as presenters
+ * of core/costs.ts; `/costs/batch` (routes/batch.ts) runs its items through these routes. Lists answer
+ * the cost *list object* in a map keyed by cost id (`[]` when empty); single reads and writes the *raw row*
+ * (§6.4, built by routes/present/costs.ts). Request names differ from the columns (`payment_type` → `type`,
+ * `product_slug` → `slug`, `cost_tracker_status` → `cost_status`, `icon_hidden` → `cost_icon`,
+ * `product_color` → `cost_color`); {@link costFieldsFromArgs} maps them.
  *
  * Like MainWP, these routes read the merged `id` parameter, so a query/body `id` overrides the path's.
  *
@@ -14,29 +16,27 @@
  */
 import { z } from "zod";
 import { listArgs, opt, parseIdList, parseList, wp } from "../rest/args.ts";
-import { restError } from "../rest/errors.ts";
 import { DELETABLE, EDITABLE, READABLE, type RestRequest, type RestServer } from "../rest/server.ts";
 import { clientView } from "../services/client-view.ts";
 import {
-  COST_MESSAGES,
+  addCost,
+  type Cost,
   COST_STATUSES,
   costClients,
-  type CostInput,
-  costListMap,
+  type CostFields,
   type CostListQuery,
-  costRawRow,
-  type CostRecord,
   costSiteIds,
-  findCost,
+  editCost,
+  findCosts,
+  getCostById,
   LICENSE_TYPES,
-  listCostRecords,
-  MAX_PRICE,
-  parseRenewalDate,
   PAYMENT_TYPES,
   removeCost,
   RENEWAL_TYPES,
-  saveCost,
-} from "../services/costs.ts";
+} from "../core/costs.ts";
+import { MAX_PRICE, parseRenewalDate } from "../core/cost-values.ts";
+import { Conflict, NotFound } from "../core/errors.ts";
+import { costListMap, costRawRow } from "./present/costs.ts";
 import { siteViewsByIds } from "../services/site-view.ts";
 
 const NS = "mainwp/v2";
@@ -115,6 +115,8 @@ export const costListArgs = listArgs({
 /** Routes acting on one cost with no other input. */
 export const costRefArgs = z.looseObject({ id: opt(), context: opt() });
 
+type CostRefArgs = z.output<typeof costRefArgs>;
+
 /** A request value as PHP text (`null` and arrays are not text). */
 function textOf(value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined;
@@ -131,24 +133,24 @@ function intParam(value: unknown): number | undefined {
 }
 
 /**
- * A cost write from validated arguments (request names kept; the service maps them to columns).
+ * The fields of a cost write from validated arguments (request names → columns).
  *
  * @example
  * ```ts
- * costInputFromArgs({ name: "Hosting", price: 20, sites: [3] });
+ * costFieldsFromArgs({ name: "Hosting", payment_type: "subscription", price: 20, sites: [3] });
  * ```
  */
-export function costInputFromArgs(a: CostItemArgs): CostInput {
-  const input: CostInput = {
+export function costFieldsFromArgs(a: CostItemArgs): CostFields {
+  const fields: CostFields = {
     name: textOf(a.name),
-    payment_type: a.payment_type,
+    type: a.payment_type,
     product_type: textOf(a.product_type),
-    product_slug: textOf(a.product_slug),
+    slug: textOf(a.product_slug),
     license_type: a.license_type,
-    cost_tracker_status: a.cost_tracker_status,
+    cost_status: a.cost_tracker_status,
     url: textOf(a.url),
-    icon_hidden: textOf(a.icon_hidden),
-    product_color: textOf(a.product_color),
+    cost_icon: textOf(a.icon_hidden),
+    cost_color: textOf(a.product_color),
     price: a.price,
     payment_method: textOf(a.payment_method),
     renewal_type: a.renewal_type,
@@ -158,30 +160,30 @@ export function costInputFromArgs(a: CostItemArgs): CostInput {
     groups: a.groups,
     clients: a.clients,
   };
-  for (const key of Object.keys(input) as (keyof CostInput)[]) {
-    if (input[key] === undefined) delete input[key];
+  for (const key of Object.keys(fields) as (keyof CostFields)[]) {
+    if (fields[key] === undefined) delete fields[key];
   }
-  return input;
+  return fields;
 }
 
 /**
- * The cost list filters from request parameters (`paged` is an alias of `page`).
+ * The cost list filters from the list arguments (`paged` is an alias of `page`).
  *
  * @example
  * ```ts
  * costListQuery({ type: "subscription", status: "active,onhold" });
  * ```
  */
-export function costListQuery(params: Record<string, unknown>): CostListQuery {
+export function costListQuery(args: z.output<typeof costListArgs>): CostListQuery {
   return {
-    type: parseList(params.type),
-    status: parseList(params.status),
-    category: parseList(params.category),
-    search: typeof params.search === "string" ? params.search : undefined,
-    include: parseIdList(params.include),
-    exclude: parseIdList(params.exclude),
-    page: intParam(params.page ?? params.paged),
-    per_page: intParam(params.per_page),
+    type: parseList(args.type),
+    status: parseList(args.status),
+    category: parseList(args.category),
+    search: typeof args.search === "string" ? args.search : undefined,
+    include: parseIdList(args.include),
+    exclude: parseIdList(args.exclude),
+    page: intParam(args.page ?? args.paged),
+    per_page: intParam(args.per_page),
   };
 }
 
@@ -191,13 +193,17 @@ function idParam(value: unknown): number {
   return /^\d+$/.test(s) ? Number(s) : 0;
 }
 
-const notFound = () => restError("mainwp_rest_invalid_costs_id", "Invalid or not found ID.", 404);
+/** MainWP's soft error for a write it refused (HTTP 200). */
+const ADD_FAILED = "Add cost failed. Please try again.";
 
-/** The cost named by the merged `id` parameter, or 404. */
-async function costOf(req: RestRequest): Promise<CostRecord> {
-  const cost = await findCost(req.ctx, idParam(req.params.id));
-  if (!cost) throw notFound();
-  return cost;
+/** A write's answer: the raw row, or MainWP's soft error for a slug another cost has. */
+async function writeAnswer(write: Promise<Cost>) {
+  try {
+    return { success: 1, data: costRawRow(await write) };
+  } catch (error) {
+    if (error instanceof Conflict) return { success: 0, error: error.message };
+    throw error;
+  }
 }
 
 /**
@@ -213,13 +219,14 @@ export function registerCostsRoutes(rest: RestServer): void {
   rest.register(NS, "/costs", {
     methods: READABLE,
     args: costListArgs,
-    handler: async (req) => {
-      const query = await req.ctx.hooks.applyFilters(
+    handler: async (req: RestRequest<z.output<typeof costListArgs>>) => {
+      // The filter sees (and may replace) the parsed filters; its second argument is the request.
+      const query: CostListQuery = await req.ctx.hooks.applyFilters(
         "mainwp_rest_object_object_query",
-        costListQuery(req.params),
+        costListQuery(req.args),
         req.params,
       );
-      const costs = await listCostRecords(req.ctx, query);
+      const costs = await findCosts(req.ctx, query);
       return { success: 1, total: costs.length, data: await costListMap(req.ctx, costs) };
     },
   });
@@ -227,39 +234,41 @@ export function registerCostsRoutes(rest: RestServer): void {
   rest.register(NS, "/costs/add", {
     methods: EDITABLE,
     args: costItemArgs,
-    handler: async (req) => {
-      const args = req.args as CostItemArgs;
-      const id = idParam(args.id);
-      const result = await saveCost(req.ctx, costInputFromArgs(args), id > 0 ? id : undefined);
-      if ("notFound" in result) return { success: 0, error: COST_MESSAGES.addFailed };
-      if ("error" in result) return { success: 0, error: result.error };
-      return { success: 1, data: costRawRow(result.cost) };
+    handler: async (req: RestRequest<CostItemArgs>) => {
+      const id = idParam(req.args.id);
+      const fields = costFieldsFromArgs(req.args);
+      try {
+        return await writeAnswer(id > 0 ? editCost(req.ctx, id, fields) : addCost(req.ctx, fields));
+      } catch (error) {
+        if (error instanceof NotFound) return { success: 0, error: ADD_FAILED };
+        throw error;
+      }
     },
   });
   // GET /costs/{id}
   rest.register(NS, "/costs/(?P<id>[\\d]+)", {
     methods: READABLE,
     args: costRefArgs,
-    handler: async (req) => ({ success: 1, data: costRawRow(await costOf(req)) }),
+    handler: async (req: RestRequest<CostRefArgs>) => ({
+      success: 1,
+      data: costRawRow(await getCostById(req.ctx, idParam(req.args.id))),
+    }),
   });
   // POST|PUT|PATCH /costs/{id}/edit
   rest.register(NS, "/costs/(?P<id>[\\d]+)/edit", {
     methods: EDITABLE,
     args: costItemArgs,
-    handler: async (req) => {
-      const cost = await costOf(req);
-      const result = await saveCost(req.ctx, costInputFromArgs(req.args as CostItemArgs), cost.id);
-      if ("notFound" in result) throw notFound();
-      if ("error" in result) return { success: 0, error: result.error };
-      return { success: 1, data: costRawRow(result.cost) };
+    handler: async (req: RestRequest<CostItemArgs>) => {
+      const cost = await getCostById(req.ctx, idParam(req.args.id));
+      return await writeAnswer(editCost(req.ctx, cost.id, costFieldsFromArgs(req.args)));
     },
   });
   // DELETE /costs/{id}/remove
   rest.register(NS, "/costs/(?P<id>[\\d]+)/remove", {
     methods: DELETABLE,
     args: costRefArgs,
-    handler: async (req) => {
-      const cost = await costOf(req);
+    handler: async (req: RestRequest<CostRefArgs>) => {
+      const cost = await getCostById(req.ctx, idParam(req.args.id));
       const removed = await removeCost(req.ctx, cost.id);
       return {
         success: removed ? 1 : 0,
@@ -272,8 +281,8 @@ export function registerCostsRoutes(rest: RestServer): void {
   rest.register(NS, "/costs/(?P<id>[\\d]+)/sites", {
     methods: READABLE,
     args: costRefArgs,
-    handler: async (req) => {
-      const ids = await costSiteIds(req.ctx, await costOf(req));
+    handler: async (req: RestRequest<CostRefArgs>) => {
+      const ids = await costSiteIds(req.ctx, await getCostById(req.ctx, idParam(req.args.id)));
       const data = ids.length > 0
         ? await siteViewsByIds(req.ctx, ids, { blank: COST_SITES_BLANK, params: req.params })
         : [];
@@ -284,10 +293,10 @@ export function registerCostsRoutes(rest: RestServer): void {
   rest.register(NS, "/costs/(?P<id>[\\d]+)/clients", {
     methods: READABLE,
     args: costRefArgs,
-    handler: async (req) => {
-      const clients = await costClients(req.ctx, await costOf(req));
+    handler: async (req: RestRequest<CostRefArgs>) => {
+      const clients = await costClients(req.ctx, await getCostById(req.ctx, idParam(req.args.id)));
       return { success: 1, total: clients.length, data: clients.map(clientView) };
     },
   });
-  // POST|PUT|PATCH /costs/batch (controller batch, later).
+  // POST|PUT|PATCH /costs/batch: routes/batch.ts (each item runs as a sub-request of the routes above).
 }

@@ -26,6 +26,14 @@ import { type RestError, restError } from "../rest/errors.ts";
 const NOT_FOUND: Partial<Record<Entity, readonly [string, string]>> = {
   site: ["mainwp_rest_invalid_site_id", "Invalid or not found ID."],
   tag: ["mainwp_rest_invalid_tag_id", "Invalid or not found ID."],
+  client: ["mainwp_rest_invalid_client_id", "Invalid or not found ID."],
+  client_field: ["invalid_field_id", "Invalid client field."],
+  cost: ["mainwp_rest_invalid_costs_id", "Invalid or not found ID."],
+};
+
+/** MainWP's code for an invalid input, by `entity.field`, where it is not `mainwp_rest_invalid_param` (400). */
+const INVALID_INPUT: Record<string, string> = {
+  "cost.sites": "mainwp_rest_create_costs_invalid_data",
 };
 
 /**
@@ -42,7 +50,11 @@ export function mainwpRestErrorOf(error: unknown): RestError | undefined {
     const [code, message] = NOT_FOUND[error.entity] ?? ["mainwp_rest_invalid_id", "Invalid or not found ID."];
     return restError(code, message, 404);
   }
-  if (error instanceof InvalidInput) return restError("mainwp_rest_invalid_param", error.message, 400);
+  if (error instanceof InvalidInput) {
+    const key = `${error.entity}.${error.field}`;
+    const code = Object.hasOwn(INVALID_INPUT, key) ? INVALID_INPUT[key] : "mainwp_rest_invalid_param";
+    return restError(code, error.message, 400);
+  }
   if (error instanceof Conflict) return restError("mainwp_rest_conflict", error.message, 409);
   if (error instanceof AccessDenied) return restError("mainwp_access_denied", error.message, 403);
   if (error instanceof ChildOutdated) return restError("mainwp_child_outdated", error.message, 400);

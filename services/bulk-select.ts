@@ -16,7 +16,7 @@ import type { AppContext } from "../lib/context.ts";
 import { restError } from "../rest/errors.ts";
 import type { SiteRecord } from "../store/sites.ts";
 import { includeExclude, listedSiteRecords } from "./site-list.ts";
-import { orderedMap } from "./tags.ts";
+import { orderedMap } from "../wp/ordered-map.ts";
 import { isPhpEmpty, phpIntval } from "../wp/php.ts";
 
 /**

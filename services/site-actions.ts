@@ -40,13 +40,13 @@ import {
   type SiteRecord,
   updateSite,
 } from "../store/sites.ts";
-import { findTagByName, getTag } from "../store/tags.ts";
 import { recordSyncValues, syncSite } from "./sync.ts";
 import { type SiteMini, siteMini } from "./site-format.ts";
 import { siteViewOf } from "./site-view.ts";
 import { selectBulkSites } from "./bulk-select.ts";
 import { UNKNOWN_CLIENT_ERROR } from "./sites.ts";
-import { addTag, orderedMap, tagNameOf } from "./tags.ts";
+import { orderedMap } from "../wp/ordered-map.ts";
+import { resolveTagRefs } from "../core/tags.ts";
 import { nowSeconds } from "./dates.ts";
 import { queueAboveThreshold } from "../jobs/queue.ts";
 import { callSiteChild, childErrorMessage, isChildAnswer, stripTags } from "./site-child.ts";
@@ -136,29 +136,6 @@ function insertItem(input: AddSiteInput): InsertItem {
   };
 }
 
-/**
- * Tag ids for `groupids`: numeric items name existing tags (unknown ids are dropped), other items are
- * tag names — found, or created (firing `mainwp_added_new_group` / `mainwp_site_tag_action`).
- */
-async function tagIdsOf(ctx: AppContext, groupids: readonly string[]): Promise<number[]> {
-  const ids: number[] = [];
-  for (const item of groupids) {
-    if (/^\d+$/.test(item)) {
-      if (await getTag(ctx.kv, Number(item))) ids.push(Number(item));
-      continue;
-    }
-    const name = tagNameOf(item);
-    if (name === null) continue;
-    const found = await findTagByName(ctx.kv, name);
-    if (found) ids.push(found.id);
-    else {
-      const created = await addTag(ctx, { name: item });
-      if (created.success === 1) ids.push(Number(created.data.id));
-    }
-  }
-  return [...new Set(ids)];
-}
-
 /** A register reply without the verify key (a credential), for hooks. */
 function publicReply(reply: ChildReply): ChildReply {
   const { regverify: _regverify, regverify_info: _info, ...rest } = reply;
@@ -232,7 +209,7 @@ export async function addSite(
     verify_certificate: verify,
     force_use_ipv4: Number(item.force_use_ipv4) ? 1 : 0,
     client_id: clientId,
-    tag_ids: await tagIdsOf(ctx, Array.isArray(item.groupids) ? item.groupids.map(String) : []),
+    tag_ids: await resolveTagRefs(ctx, Array.isArray(item.groupids) ? item.groupids.map(String) : []),
     added: nowSeconds(),
   });
   if (!("site" in created)) {

@@ -26,7 +26,8 @@ import {
   updateSite,
   updateSiteGuarded,
 } from "../store/sites.ts";
-import { costListMap, type CostListObject, costsOfSite } from "./costs.ts";
+import { costsOfSite } from "../core/costs.ts";
+import { costListMap, type CostListObject } from "../routes/present/costs.ts";
 import { fleetSnapshot } from "./site-list.ts";
 import { type SiteMini, siteMini } from "./site-format.ts";
 import { siteViewOf, type SiteViewOptions, siteViewsByIds } from "./site-view.ts";

@@ -155,7 +155,7 @@ export async function updateClient(
 
 /**
  * Deletes a client and its e-mail index in one commit; returns the deleted record or `null`. The
- * client's sites keep pointing at it until the caller unassigns them (services/clients.ts does).
+ * client's sites keep pointing at it until the caller unassigns them (core/clients.ts does).
  *
  * @example
  * ```ts

@@ -15,7 +15,7 @@ import { keys } from "./keys.ts";
 import { allocateId, atomicRetry, bumpFleetRev, getManyChunked, listIds, listValues } from "./kv.ts";
 import { assertFitsKey } from "../lib/limits.ts";
 
-/** A cost, with MainWP's column names (request names differ: see services/costs.ts). */
+/** A cost, with MainWP's column names (request names differ: see routes/costs.ts). */
 export interface CostRecord {
   id: number;
   name: string;

@@ -1,7 +1,8 @@
 /**
  * @module
  * Tag records (MainWP's "groups") on Deno KV. A tag's name is unique, case-insensitively, through the
- * `["idx", "tag_name", …]` index; a name already taken gets MainWP's ` (1)`, ` (2)`… suffix. Which sites
+ * `["idx", "tag_name", …]` index; a name already taken gets MainWP's ` (1)`, ` (2)`… suffix, or refuses
+ * the write in the same commit (`createTagUnique`, `updateTagUnique`). Which sites
  * carry a tag lives in the site records (`tag_ids`) and the `site_tags` / `tag_sites` indexes, which
  * `store/sites.ts` moves with each site write. Every write here bumps the fleet revision in its commit.
  *
@@ -32,6 +33,12 @@ export interface NewTag {
   name: string;
   color?: string;
   userid?: number;
+}
+
+/** The answer of a unique-name write when another tag holds the name. */
+export interface TagNameTaken {
+  /** Id of the tag holding the name. */
+  takenBy: number;
 }
 
 /** Names longer than this (UTF-8 bytes) are hashed in the index key, which must stay below 2 KiB. */
@@ -71,21 +78,22 @@ export function suffixedName(base: string, n: number): string {
 
 /**
  * Finds the first free form of `base` (or one held by `ownId`) and adds a check that it is still free
- * (or still ours) at commit time.
+ * (or still ours) at commit time. With `unique`, only `base` itself is tried: held by another tag, the
+ * answer is that tag's id, and the check makes the refusal as consistent as a write.
  */
 async function reserveName(
   kv: Deno.Kv,
   op: Deno.AtomicOperation,
   base: string,
   ownId?: number,
-): Promise<string> {
-  for (let n = 0; n < MAX_SUFFIX; n++) {
+  unique = false,
+): Promise<string | TagNameTaken> {
+  for (let n = 0; n < (unique ? 1 : MAX_SUFFIX); n++) {
     const candidate = suffixedName(base, n);
     const entry = await kv.get<number>(keys.tagByName(tagNameKey(candidate)));
-    if (entry.value === null || entry.value === ownId) {
-      op.check(entry);
-      return candidate;
-    }
+    if (entry.value === null || entry.value === ownId || unique) op.check(entry);
+    if (entry.value === null || entry.value === ownId) return candidate;
+    if (unique) return { takenBy: entry.value };
   }
   throw new Error(`no free tag name for ${base}`);
 }
@@ -134,14 +142,41 @@ export async function tagSiteIds(kv: Deno.Kv, tagId: number): Promise<number[]> 
  * ```
  */
 export async function createTag(kv: Deno.Kv, input: NewTag): Promise<TagRecord> {
+  const tag = await insertTag(kv, input, false);
+  // Without `unique` a taken name is suffixed, never refused.
+  if ("takenBy" in tag) throw new Error("tag name refused without unique");
+  return tag;
+}
+
+/**
+ * Creates a tag unless another holds its name (case-insensitively): check and create are one commit.
+ *
+ * @example
+ * ```ts
+ * await createTagUnique(kv, { name: "VIP" }); // { id: 1, … }
+ * await createTagUnique(kv, { name: "vip" }); // { takenBy: 1 }
+ * ```
+ */
+export async function createTagUnique(kv: Deno.Kv, input: NewTag): Promise<TagRecord | TagNameTaken> {
+  return await insertTag(kv, input, true);
+}
+
+async function insertTag(kv: Deno.Kv, input: NewTag, unique: boolean): Promise<TagRecord | TagNameTaken> {
   return await atomicRetry(kv, async (op) => {
-    const name = await reserveName(kv, op, input.name);
+    const name = await reserveName(kv, op, input.name, undefined, unique);
+    if (typeof name !== "string") return name;
     const id = await allocateId(kv, op, "tags");
     const tag: TagRecord = { id, userid: input.userid ?? 1, name, color: input.color ?? "" };
     op.set(keys.tag(id), tag).set(keys.tagByName(tagNameKey(name)), id);
     bumpFleetRev(op);
     return tag;
   });
+}
+
+/** A change of a tag's name and/or colour; an omitted field is kept. */
+export interface TagChange {
+  name?: string;
+  color?: string;
 }
 
 /**
@@ -153,20 +188,47 @@ export async function createTag(kv: Deno.Kv, input: NewTag): Promise<TagRecord> 
  * await updateTag(kv, 3, { color: "#00ff00" });
  * ```
  */
-export async function updateTag(
+export async function updateTag(kv: Deno.Kv, id: number, change: TagChange): Promise<TagRecord | null> {
+  const tag = await writeTag(kv, id, change, false);
+  if (tag && "takenBy" in tag) throw new Error("tag name refused without unique");
+  return tag;
+}
+
+/**
+ * Like {@link updateTag}, but a new name held by another tag refuses the change (one commit).
+ *
+ * @example
+ * ```ts
+ * await updateTagUnique(kv, 3, { name: "Gold" }); // the record, null, or { takenBy: 4 }
+ * ```
+ */
+export async function updateTagUnique(
   kv: Deno.Kv,
   id: number,
-  change: { name?: string; color?: string },
-): Promise<TagRecord | null> {
+  change: TagChange,
+): Promise<TagRecord | TagNameTaken | null> {
+  return await writeTag(kv, id, change, true);
+}
+
+async function writeTag(
+  kv: Deno.Kv,
+  id: number,
+  change: TagChange,
+  unique: boolean,
+): Promise<TagRecord | TagNameTaken | null> {
   return await atomicRetry(kv, async (op) => {
     const entry = await kv.get<TagRecord>(keys.tag(id));
     if (!entry.value) return null;
+    op.check(entry);
     const next: TagRecord = { ...entry.value };
     if (change.name !== undefined && change.name !== entry.value.name) {
       const oldKey = tagNameKey(entry.value.name);
-      next.name = tagNameKey(change.name) === oldKey
-        ? change.name
-        : await reserveName(kv, op, change.name, id);
+      if (tagNameKey(change.name) === oldKey) next.name = change.name;
+      else {
+        const name = await reserveName(kv, op, change.name, id, unique);
+        if (typeof name !== "string") return name;
+        next.name = name;
+      }
       const newKey = tagNameKey(next.name);
       if (newKey !== oldKey) {
         const old = await kv.get<number>(keys.tagByName(oldKey));
@@ -176,7 +238,7 @@ export async function updateTag(
       }
     }
     if (change.color !== undefined) next.color = change.color;
-    op.check(entry).set(keys.tag(id), next);
+    op.set(keys.tag(id), next);
     bumpFleetRev(op);
     return next;
   });

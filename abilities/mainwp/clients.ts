@@ -1,9 +1,10 @@
 /**
  * @module
  * MainWP's client abilities (abilities.md §2.5, 42–51): list, count, get, add, update, delete (confirm /
- * dry_run), a client's sites, their count and costs, suspend and unsuspend — on the same services as
- * the `/clients` REST routes (`addClient`, `editClient`, `removeClient`, `setClientSuspended`,
- * `costsOfClient`…).
+ * dry_run), a client's sites, their count and costs, suspend and unsuspend — on the same core operations
+ * as the `/clients` REST routes (`addClient`, `editClient`, `removeClient`, `setClientSuspended`,
+ * `costsOfClient`…); where MainWP's abilities answer a refusal with their own code, the execute
+ * function turns the domain error into it.
  *
  * @example
  * ```ts
@@ -12,7 +13,7 @@
  */
 import { z } from "zod";
 import type { AbilitySink } from "./index.ts";
-import type { AppContext } from "../../lib/context.ts";
+import type { StoreDeps } from "../../core/deps.ts";
 import { restError } from "../../rest/errors.ts";
 import { basePermission } from "./permissions.ts";
 import {
@@ -26,9 +27,11 @@ import {
 import { clientIdOrEmail, confirm, dryRun, idList, optionalInput, perPage } from "./fields.ts";
 import {
   addClient,
-  CLIENT_MESSAGES,
+  CLIENT_TEXT_FIELDS,
   type ClientInput,
-  clientSiteIdList,
+  type ClientRecord,
+  clientSites,
+  type ClientTextField,
   countClientRecords,
   countClientSites,
   editClient,
@@ -36,10 +39,9 @@ import {
   listClientRecords,
   removeClient,
   setClientSuspended,
-} from "../../services/clients.ts";
-import { costsOfClient } from "../../services/costs.ts";
-import { getSites } from "../../store/sites.ts";
-import type { ClientRecord } from "../../store/clients.ts";
+} from "../../core/clients.ts";
+import { Conflict, InvalidInput, NotFound } from "../../core/errors.ts";
+import { costsOfClient } from "../../core/costs.ts";
 
 const READ = { readonly: true, destructive: false, idempotent: true, instructions: "" };
 const clientRef = clientIdOrEmail;
@@ -74,31 +76,12 @@ const clientListOutput = z.object({
   total: z.int(),
 });
 
-const TEXT_INPUTS = [
-  "name",
-  "client_email",
-  "client_phone",
-  "address_1",
-  "address_2",
-  "city",
-  "state",
-  "zip",
-  "country",
-  "note",
-  "client_facebook",
-  "client_twitter",
-  "client_instagram",
-  "client_linkedin",
-] as const;
-
-/** The service input for add/edit from an ability input (text fields and `selected_sites`). */
+/** The core input for add/edit from an ability input (text fields and `selected_sites`). */
 function clientInputOf(
-  input: Partial<Record<(typeof TEXT_INPUTS)[number], string>> & {
-    selected_sites?: number[];
-  },
+  input: Partial<Record<ClientTextField, string>> & { selected_sites?: number[] },
 ): ClientInput {
   const out: ClientInput = {};
-  for (const field of TEXT_INPUTS) {
+  for (const field of CLIENT_TEXT_FIELDS) {
     const value = input[field];
     if (typeof value === "string") out[field] = value;
   }
@@ -107,7 +90,7 @@ function clientInputOf(
 }
 
 /** Resolves `client_id_or_email`, or throws MainWP's 404. */
-async function resolveClient(ctx: AppContext, ref: number | string): Promise<ClientRecord> {
+async function resolveClient(ctx: StoreDeps, ref: number | string): Promise<ClientRecord> {
   const client = await findClient(ctx, ref);
   if (client) return client;
   const numeric = /^\d+$/.test(String(ref).trim());
@@ -200,9 +183,7 @@ export function registerClientAbilities(registry: AbilitySink): void {
         ctx,
         input.client_id_or_email,
       );
-      const sites = (await getSites(ctx.kv, await clientSiteIdList(ctx, client.client_id)))
-        .filter((s) => !s.is_staging && s.client_id === client.client_id)
-        .map(siteBasicObject);
+      const sites = (await clientSites(ctx, client.client_id)).map(siteBasicObject);
       return { items: sites, total: sites.length };
     },
   });
@@ -236,14 +217,17 @@ export function registerClientAbilities(registry: AbilitySink): void {
     annotations: { readonly: false, destructive: false, idempotent: false, instructions: "" },
     permission: basePermission,
     execute: async ({ ctx, input }) => {
-      const result = await addClient(ctx, clientInputOf(input));
-      if ("error" in result) {
-        if (result.error === CLIENT_MESSAGES.nameRequired) {
+      try {
+        return clientAbilityObject((await addClient(ctx, clientInputOf(input))).client);
+      } catch (e) {
+        if (e instanceof InvalidInput) {
           throw restError("mainwp_invalid_input", "Client name is required.", 400);
         }
-        throw restError("mainwp_client_creation_failed", "Failed to create client.", 500);
+        if (e instanceof Conflict) {
+          throw restError("mainwp_client_creation_failed", "Failed to create client.", 500);
+        }
+        throw e;
       }
-      return clientAbilityObject(result.client);
     },
   });
   registry.register({
@@ -262,13 +246,13 @@ export function registerClientAbilities(registry: AbilitySink): void {
     permission: basePermission,
     execute: async ({ ctx, input }) => {
       const client = await resolveClient(ctx, input.client_id_or_email);
-      const result = await editClient(ctx, client.client_id, clientInputOf(input));
-      if (result === null) {
-        throw restError("mainwp_client_not_found", `No client found with ID ${client.client_id}.`, 404);
+      try {
+        return clientAbilityObject((await editClient(ctx, client.client_id, clientInputOf(input))).client);
+      } catch (e) {
+        // MainWP swallows a failed update and answers the unchanged client; Fleetpress reports it.
+        if (e instanceof Conflict) throw restError("mainwp_client_update_failed", e.message, 400);
+        throw e; // NotFound: abilities/errors.ts answers mainwp_client_not_found.
       }
-      // MainWP swallows a failed update and answers the unchanged client; Fleetpress reports it.
-      if ("error" in result) throw restError("mainwp_client_update_failed", result.error, 400);
-      return clientAbilityObject(result.client);
     },
   });
   registry.register({
@@ -329,9 +313,14 @@ export function registerClientAbilities(registry: AbilitySink): void {
           400,
         );
       }
-      const removed = await removeClient(ctx, client.client_id);
-      if (!removed) throw restError("mainwp_client_deletion_failed", "Failed to delete client.", 500);
-      return clientAbilityObject(removed);
+      try {
+        return clientAbilityObject(await removeClient(ctx, client.client_id));
+      } catch (e) {
+        if (e instanceof NotFound) {
+          throw restError("mainwp_client_deletion_failed", "Failed to delete client.", 500);
+        }
+        throw e;
+      }
     },
   });
   registry.register({
@@ -356,7 +345,7 @@ export function registerClientAbilities(registry: AbilitySink): void {
       return { items, total: items.length };
     },
   });
-  for (const [verb, value] of [["suspend", 1], ["unsuspend", 0]] as const) {
+  for (const verb of ["suspend", "unsuspend"] as const) {
     registry.register({
       name: `mainwp/${verb}-client-v1`,
       label: verb === "suspend" ? "Suspend MainWP Client" : "Unsuspend MainWP Client",
@@ -373,9 +362,14 @@ export function registerClientAbilities(registry: AbilitySink): void {
           ctx,
           input.client_id_or_email,
         );
-        const updated = await setClientSuspended(ctx, client.client_id, value);
-        if (!updated) throw restError("mainwp_client_update_failed", "Failed to update client.", 500);
-        return clientAbilityObject(updated);
+        try {
+          return clientAbilityObject(await setClientSuspended(ctx, client.client_id, verb === "suspend"));
+        } catch (e) {
+          if (e instanceof NotFound) {
+            throw restError("mainwp_client_update_failed", "Failed to update client.", 500);
+          }
+          throw e;
+        }
       },
     });
   }

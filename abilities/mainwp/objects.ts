@@ -10,7 +10,7 @@
 import { z } from "zod";
 import type { SiteRecord } from "../../store/sites.ts";
 import type { ClientRecord } from "../../store/clients.ts";
-import type { CostRecord } from "../../store/costs.ts";
+import type { Cost } from "../../core/costs.ts";
 
 /** Unix seconds as ISO 8601 with `+00:00`, or `null` for 0 / missing. */
 function isoOrNull(seconds: number | undefined): string | null {
@@ -111,13 +111,12 @@ export const clientOutputSchema = z.object({
  * costAbilityObject(cost).price; // 49
  * ```
  */
-export function costAbilityObject(c: CostRecord) {
-  const price = Number(c.price);
+export function costAbilityObject(c: Cost) {
   return {
     id: c.id,
     name: c.name ?? "",
     type: c.type ?? "",
-    price: Number.isFinite(price) ? price : 0,
+    price: Number.isFinite(c.price) ? c.price : 0,
     renewal_type: c.renewal_type ?? "",
     payment_method: c.payment_method ?? "",
     product_type: c.product_type ?? "",

@@ -25,7 +25,7 @@ import { idList, optionalInput, page, perPage, siteIdOrDomain } from "./fields.t
 import { resolveSite } from "../../services/site-resolve.ts";
 import { abandonedItems, jsonOption } from "../../services/site-items.ts";
 import { siteChangeItems } from "../../services/site-changes.ts";
-import { costsOfSite } from "../../services/costs.ts";
+import { costsOfSite } from "../../core/costs.ts";
 import { findClient } from "../../services/clients.ts";
 import { fleetSnapshot, selectSites, type SiteEntry } from "../../services/site-list.ts";
 import { getSiteSync, type SiteRecord } from "../../store/sites.ts";

@@ -1,7 +1,7 @@
 /**
  * @module
  * MainWP's tag abilities (abilities.md §2.5, 52–58): list, get, add, update, delete (confirm / dry_run),
- * and a tag's sites and clients. They use the same store and view code as the `/tags` REST routes.
+ * and a tag's sites and clients: the operations of `core/tags.ts`, in the abilities' own shapes.
  *
  * @example
  * ```ts
@@ -10,20 +10,19 @@
  */
 import { z } from "zod";
 import { restError } from "../../rest/errors.ts";
-import type { AbilitySink } from "./index.ts";
-import { basePermission } from "./permissions.ts";
+import { InvalidInput, NotFound, OperationFailed } from "../../core/errors.ts";
 import {
   createTag,
   deleteTag,
-  findTagByName,
+  editTag,
   getTag,
+  getTagClients,
+  getTagSites,
   listTags,
-  type TagRecord,
-  tagSiteIds,
-  updateTag,
-} from "../../store/tags.ts";
-import { getClients } from "../../store/clients.ts";
-import { getSites, type SiteRecord } from "../../store/sites.ts";
+  type TagWithSites,
+} from "../../core/tags.ts";
+import type { AbilitySink } from "./index.ts";
+import { basePermission } from "./permissions.ts";
 import { clientAbilityObject, clientOutputSchema, siteBasicObject, siteBasicSchema } from "./objects.ts";
 import { confirm, dryRun, idList, optionalInput, page, perPage, tagId } from "./fields.ts";
 import { escHtml } from "../../wp/format.ts";
@@ -42,33 +41,20 @@ const TagObject = z.object({
 const pageOf = <T extends z.ZodType>(item: T) =>
   z.object({ items: z.array(item), page: z.int(), per_page: z.int(), total: z.int() });
 
+/** A stored (HTML-escaped) name as text. */
 const decode = (s: string) =>
   s.replaceAll("&lt;", "<").replaceAll("&gt;", ">").replaceAll("&quot;", '"').replaceAll("&#039;", "'")
     .replaceAll("&amp;", "&");
 
-async function tagObject(kv: Deno.Kv, tag: TagRecord) {
-  const ids = (await tagSiteIds(kv, tag.id)).sort((a, b) => a - b);
+/** The abilities' tag object: numbers as numbers, the name as text, no colour as `null`. */
+function tagObject({ tag, siteIds }: TagWithSites) {
   return {
     id: tag.id,
     name: decode(tag.name),
     color: tag.color || null,
-    sites_count: ids.length,
-    sites_ids: ids,
+    sites_count: siteIds.length,
+    sites_ids: [...siteIds],
   };
-}
-
-function tagNotFound(id: number) {
-  return restError("mainwp_tag_not_found", `No tag found with ID ${id}.`, 404);
-}
-
-async function existingTag(kv: Deno.Kv, id: number): Promise<TagRecord> {
-  const tag = await getTag(kv, id);
-  if (!tag) throw tagNotFound(id);
-  return tag;
-}
-
-function alreadyExists(name: string) {
-  return restError("mainwp_already_exists", `A tag with name "${name}" already exists.`, 400);
 }
 
 function paginate<T>(items: T[], page: number, perPage: number) {
@@ -78,11 +64,6 @@ function paginate<T>(items: T[], page: number, perPage: number) {
     per_page: perPage,
     total: items.length,
   };
-}
-
-async function sitesOfTag(kv: Deno.Kv, id: number): Promise<SiteRecord[]> {
-  const sites = await getSites(kv, await tagSiteIds(kv, id));
-  return sites.sort((a, b) => a.url.localeCompare(b.url));
 }
 
 const READ = { readonly: true, destructive: false, idempotent: true, instructions: "" };
@@ -115,16 +96,9 @@ export function registerTagAbilities(registry: AbilitySink): void {
     annotations: READ,
     permission: basePermission,
     execute: async ({ ctx, input: q }) => {
-      const search = q.search.toLowerCase();
-      const tags = (await listTags(ctx.kv))
-        .filter((t) => !q.include?.length || q.include.includes(t.id))
-        .filter((t) => !q.exclude?.includes(t.id))
-        .filter((t) =>
-          !search || decode(t.name).toLowerCase().includes(search) || String(t.id).includes(search)
-        )
-        .sort((a, b) => decode(a.name).localeCompare(decode(b.name)));
-      const objects = await Promise.all(tags.map((t) => tagObject(ctx.kv, t)));
-      return paginate(objects, q.page, q.per_page);
+      // Names are stored escaped, so the search text is escaped the same way to match them.
+      const tags = await listTags(ctx, { include: q.include, exclude: q.exclude, search: escHtml(q.search) });
+      return paginate(tags.map(tagObject), q.page, q.per_page);
     },
   });
   registry.register({
@@ -136,7 +110,7 @@ export function registerTagAbilities(registry: AbilitySink): void {
     output: TagObject,
     annotations: READ,
     permission: basePermission,
-    execute: async ({ ctx, input }) => tagObject(ctx.kv, await existingTag(ctx.kv, input.tag_id)),
+    execute: async ({ ctx, input }) => tagObject(await getTag(ctx, input.tag_id)),
   });
   registry.register({
     name: "mainwp/add-tag-v1",
@@ -150,14 +124,7 @@ export function registerTagAbilities(registry: AbilitySink): void {
     output: TagObject,
     annotations: { readonly: false, destructive: false, idempotent: false, instructions: "" },
     permission: basePermission,
-    execute: async ({ ctx, input }) => {
-      const { name, color } = input;
-      if (await findTagByName(ctx.kv, escHtml(name))) throw alreadyExists(name);
-      const tag = await createTag(ctx.kv, { name: escHtml(name), color: color ?? "" });
-      await ctx.hooks.doAction("mainwp_added_new_group", tag.id, tag.name);
-      await ctx.hooks.doAction("mainwp_site_tag_action", tag, "created");
-      return tagObject(ctx.kv, tag);
-    },
+    execute: async ({ ctx, input }) => tagObject({ tag: await createTag(ctx, input, "refuse"), siteIds: [] }),
   });
   registry.register({
     name: "mainwp/update-tag-v1",
@@ -174,18 +141,8 @@ export function registerTagAbilities(registry: AbilitySink): void {
     permission: basePermission,
     execute: async ({ ctx, input }) => {
       const { tag_id, name, color } = input;
-      await existingTag(ctx.kv, tag_id);
-      if (name !== undefined) {
-        const other = await findTagByName(ctx.kv, escHtml(name));
-        if (other && other.id !== tag_id) throw alreadyExists(name);
-      }
-      const tag = await updateTag(ctx.kv, tag_id, {
-        ...(name !== undefined ? { name: escHtml(name) } : {}),
-        ...(color !== undefined ? { color } : {}),
-      });
-      if (!tag) throw tagNotFound(tag_id);
-      await ctx.hooks.doAction("mainwp_site_tag_action", tag, "updated");
-      return tagObject(ctx.kv, tag);
+      await editTag(ctx, tag_id, { name, color }, "refuse");
+      return tagObject(await getTag(ctx, tag_id));
     },
   });
   registry.register({
@@ -221,12 +178,10 @@ export function registerTagAbilities(registry: AbilitySink): void {
     permission: basePermission,
     execute: async ({ ctx, input }) => {
       const { tag_id, confirm, dry_run } = input;
-      if (confirm && dry_run) {
-        throw restError("mainwp_invalid_input", "Cannot specify both dry_run and confirm.", 400);
-      }
-      const tag = await existingTag(ctx.kv, tag_id);
+      if (confirm && dry_run) throw new InvalidInput("confirm", "Cannot specify both dry_run and confirm.");
+      const { tag } = await getTag(ctx, tag_id);
       if (dry_run) {
-        const sites = await sitesOfTag(ctx.kv, tag_id);
+        const sites = await getTagSites(ctx, tag_id);
         const clients = new Set(sites.map((s) => s.client_id).filter((c) => c > 0));
         return {
           dry_run: true,
@@ -246,9 +201,10 @@ export function registerTagAbilities(registry: AbilitySink): void {
           400,
         );
       }
-      const deleted = await deleteTag(ctx.kv, tag_id);
-      if (!deleted) throw restError("mainwp_operation_failed", "Failed to delete tag.", 500);
-      await ctx.hooks.doAction("mainwp_site_tag_action", deleted, "deleted");
+      const deleted = await deleteTag(ctx, tag_id).catch((error) => {
+        // Gone between the lookup and the delete: MainWP reports a failed delete, not a missing tag.
+        throw error instanceof NotFound ? new OperationFailed("tag.delete", "Failed to delete tag.") : error;
+      });
       return { deleted: true, tag: { id: deleted.id, name: decode(deleted.name) } };
     },
   });
@@ -262,8 +218,7 @@ export function registerTagAbilities(registry: AbilitySink): void {
     annotations: READ,
     permission: basePermission,
     execute: async ({ ctx, input: q }) => {
-      await existingTag(ctx.kv, q.tag_id);
-      const sites = (await sitesOfTag(ctx.kv, q.tag_id)).map(siteBasicObject);
+      const sites = (await getTagSites(ctx, q.tag_id)).map(siteBasicObject);
       return paginate(sites, q.page, q.per_page);
     },
   });
@@ -277,11 +232,7 @@ export function registerTagAbilities(registry: AbilitySink): void {
     annotations: READ,
     permission: basePermission,
     execute: async ({ ctx, input: q }) => {
-      await existingTag(ctx.kv, q.tag_id);
-      const ids = [
-        ...new Set((await sitesOfTag(ctx.kv, q.tag_id)).map((s) => s.client_id).filter((c) => c > 0)),
-      ];
-      const clients = (await getClients(ctx.kv, ids)).map(clientAbilityObject);
+      const clients = (await getTagClients(ctx, q.tag_id)).map(clientAbilityObject);
       return paginate(clients, q.page, q.per_page);
     },
   });

@@ -92,3 +92,22 @@ Deno.test("tag abilities: add, list, get, update, sites, clients, delete with dr
   assertEquals((await t.call("GET", `${RUN("get-tag-v1")}?input[tag_id]=1`, { headers })).status, 404);
   await t.close();
 });
+
+Deno.test("add-tag-v1: racing adds of one name create one tag; the rest answer 400 mainwp_already_exists", async () => {
+  const t = await testApp();
+  const admin = (await createUser(t.ctx.kv, { login: "admin" }))!;
+  const { password } = await createAppPassword(t.ctx.kv, admin.id, "t");
+  const headers = { Authorization: `Basic ${btoa(`admin:${password}`)}` };
+  const answers = await Promise.all(
+    Array.from(
+      { length: 6 },
+      (_, i) =>
+        t.call("POST", RUN("add-tag-v1"), { headers, json: { input: { name: i % 2 ? "Gold" : "gold" } } }),
+    ),
+  );
+  assertEquals(answers.filter((a) => a.status === 200).length, 1);
+  assertEquals(answers.filter((a) => a.status === 400 && a.body.code === "mainwp_already_exists").length, 5);
+  const list = await t.call("GET", `${RUN("list-tags-v1")}?input[per_page]=10`, { headers });
+  assertEquals(list.body.total, 1);
+  await t.close();
+});
