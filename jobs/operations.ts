@@ -15,8 +15,8 @@ import { syncSite } from "../core/sync/sync.ts";
 import { checkSite, markSiteDisconnected, reconnectSite } from "../core/sites/connection.ts";
 import { setSiteSuspended } from "../core/sites/edit.ts";
 import { ChildUnavailable } from "../core/errors.ts";
-import { callCoreUpdate, callItemsUpdate, refreshAfterUpdate } from "../services/updates.ts";
-import { pendingSlugs, storedUpdates } from "../services/update-lists.ts";
+import { applySiteUpdates } from "../core/updates/apply.ts";
+import { asMap, pendingSlugs, storedUpdates } from "../core/updates/pending.ts";
 import { getSiteSync } from "../store/sites.ts";
 import { ChildError } from "../child/errors.ts";
 import { childErrorMessage } from "../core/sync/child.ts";
@@ -36,7 +36,9 @@ const UNCHECKED =
   "An earlier run of this update was interrupted, and the site could not be synced to check it";
 
 /**
- * MainWP's cron update of one site: every requested type; failures collected as `"<type>: <reason>"`.
+ * MainWP's cron update of one site through the one update pipeline (`cron` mode: the cron's hooks):
+ * every requested type, in the order core, plugins, themes, translations (the job's order is not
+ * kept); failures collected as `"<type>: <reason>"`.
  * With `starts` (the chunk's claim), the start is recorded before any child call; a site an earlier,
  * interrupted claim had started is synced first, so only what is still pending is updated again.
  */
@@ -59,55 +61,33 @@ async function updateSiteForJob(
   if (starts && !(await starts.start(site.id))) {
     return { code: "claim_lost", message: "Another worker took this part of the job over." };
   }
-  const problems: string[] = [];
   const only = new Set(job.specific_items ?? []);
-  for (const type of job.types ?? []) {
-    try {
-      if (type === "core") {
-        // Resumed: only when the fresh sync still offers a core update.
-        if (resumed && !storedUpdates(await getSiteSync(ctx.kv, site.id)).wp) continue;
-        await ctx.hooks.doAction("mainwp_before_core_update", site);
-        let reply: Record<string, unknown> | false = false;
-        try {
-          reply = await callCoreUpdate(ctx, site);
-        } finally {
-          await ctx.hooks.doAction("mainwp_after_core_update", reply, site);
-        }
-        if (reply.error) problems.push(`core: ${String(reply.error)}`);
-        await refreshAfterUpdate(ctx, site.id, reply);
-        continue;
-      }
-      if (type !== "plugins" && type !== "themes" && type !== "translations") continue;
-      // As MainWP's cron: the stored lists as they are (no ignore rules), narrowed to specific items.
-      const stored = storedUpdates(await getSiteSync(ctx.kv, site.id));
-      let slugs = pendingSlugs({ ...stored, wp: null }, type);
-      if (only.size > 0) slugs = slugs.filter((s) => only.has(s));
-      if (slugs.length === 0) continue;
-      const kind = type === "plugins" ? "plugin" : type === "themes" ? "theme" : "translation";
-      await ctx.hooks.doAction("mainwp_before_plugin_theme_translation_update", kind, slugs.join(","), site);
-      let reply: Record<string, unknown> | null = null;
-      try {
-        reply = await callItemsUpdate(ctx, site, type, slugs);
-      } finally {
-        await ctx.hooks.doAction(
-          "mainwp_after_plugin_theme_translation_update",
-          reply,
-          kind,
-          slugs.join(","),
-          site,
-        );
-      }
-      const errors = reply.upgrades_error;
-      if (errors && typeof errors === "object") {
-        for (const [slug, why] of Object.entries(errors as Record<string, unknown>)) {
-          problems.push(`${type}: ${slug}: ${String(why)}`);
-        }
-      }
-      if (reply.error) problems.push(`${type}: ${String(reply.error)}`);
-      await refreshAfterUpdate(ctx, site.id, reply);
-    } catch (error) {
-      problems.push(`${type}: ${messageOf(error)}`);
+  const types = new Set(job.types ?? []);
+  const steps = await applySiteUpdates(ctx, site, {
+    // Resumed: core only when the fresh sync still offers a core update.
+    core: types.has("core") && (!resumed || !!storedUpdates(await getSiteSync(ctx.kv, site.id)).wp),
+    // As MainWP's cron: the stored lists as they are when the step comes (no ignore rules), narrowed to
+    // the specific items.
+    items: async (kind) => {
+      if (!types.has(kind)) return [];
+      const slugs = pendingSlugs({ ...storedUpdates(await getSiteSync(ctx.kv, site.id)), wp: null }, kind);
+      return only.size > 0 ? slugs.filter((s) => only.has(s)) : slugs;
+    },
+  }, "cron");
+  const problems: string[] = [];
+  for (const step of steps) {
+    if (step.error !== null) {
+      problems.push(`${step.kind}: ${messageOf(step.error)}`);
+      continue;
     }
+    const reply = step.reply ?? {};
+    if (step.kind !== "core") {
+      for (const [slug, why] of Object.entries(asMap(reply.upgrades_error))) {
+        problems.push(`${step.kind}: ${slug}: ${String(why)}`);
+      }
+    }
+    if (reply.error) problems.push(`${step.kind}: ${String(reply.error)}`);
+    if (step.refreshError !== null) problems.push(`${step.kind}: ${messageOf(step.refreshError)}`);
   }
   return problems.length ? { code: "update_failed", message: problems.join("; ") } : null;
 }

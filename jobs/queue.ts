@@ -1,7 +1,8 @@
 /**
  * @module
  * When an operation becomes a background job (abilities.md §3.1): when the resolved, accessible sites
- * number more than `mainwp_abilities_batch_threshold` (default 200). Used by the seven batch abilities
+ * number more than `mainwp_abilities_batch_threshold` (default 200). The one "queue above the
+ * threshold, else run now" decision ({@link queueOrRun}), used by the batch abilities, the update runs
  * and the REST bulk routes that MainWP sends through them.
  *
  * @example
@@ -58,4 +59,25 @@ export async function queueAboveThreshold(ctx: AppContext, request: QueueRequest
     const kind = request.type === "sync" ? "sync" : request.type === "update" ? "update" : "batch";
     throw restError("mainwp_queue_failed", `Failed to store ${kind} job data. Please try again.`, 500);
   }
+}
+
+/** What {@link queueOrRun} did: queued a job, or ran the work now. */
+export type QueuedOrRan<T> = { queued: JobRecord } | { ran: T };
+
+/**
+ * Queues the request as a job above the threshold, else runs `now` and returns its result.
+ *
+ * @example
+ * ```ts
+ * const outcome = await queueOrRun(ctx, { type: "check", sites: ids }, () => checkAll(ids));
+ * if ("queued" in outcome) console.log(outcome.queued.job_id);
+ * ```
+ */
+export async function queueOrRun<T>(
+  ctx: AppContext,
+  request: QueueRequest,
+  now: () => Promise<T>,
+): Promise<QueuedOrRan<T>> {
+  const job = await queueAboveThreshold(ctx, request);
+  return job ? { queued: job } : { ran: await now() };
 }

@@ -9,7 +9,7 @@
  * ```
  */
 import { z } from "zod";
-import { UPDATE_TYPES } from "../../services/update-items.ts";
+import { UPDATE_TYPES } from "../../core/updates/items.ts";
 import { optionalInput, page, perPage, siteIdOrDomain, siteIdsOrDomains } from "./fields.ts";
 
 const TYPES_TEXT = '"core", "plugins", "themes" and "translations"';

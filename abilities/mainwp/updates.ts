@@ -1,65 +1,46 @@
 /**
  * @module
  * MainWP's update abilities (abilities.md §2.5, 31–41): list pending and ignored updates, run them for
- * many sites or one site (core, plugins, themes, translations), and ignore or unignore them. The
- * pending lists, the ignore rules and the child calls are the same service functions the `/updates`
- * REST routes use (`services/update-lists.ts`, `services/updates.ts`), and the abilities' own update
- * items and runs live in `services/update-items.ts`; this module holds the schemas and the wiring.
+ * many sites or one site (core, plugins, themes, translations), and ignore or unignore them. Each
+ * ability resolves its sites and calls the update core (`core/updates/`), the same lists, ignore rules
+ * and update pipeline the `/updates` REST routes and the update jobs use; the schemas are in
+ * `update-shapes.ts`.
  *
  * @example
  * ```ts
  * registerUpdateAbilities(sink);
  * ```
  */
-import { jobStatusUrl, queueAboveThreshold } from "../../jobs/queue.ts";
 import { z } from "zod";
 import type { AbilitySink } from "./index.ts";
 import type { AppContext } from "../../lib/context.ts";
 import { basePermission, sitePermission } from "./permissions.ts";
 import { RestError, restError } from "../../rest/errors.ts";
-import { ChildError } from "../../child/errors.ts";
+import { jobStatusUrl } from "../../jobs/queue.ts";
+import type { JobRecord } from "../../jobs/store.ts";
 import {
-  childOutdatedError,
   type DeniedSite,
   requireAccessibleSite,
   type ResolvedSites,
   resolveSiteList,
-  siteOfflineError,
 } from "../../services/site-resolve.ts";
-import { refreshAfterUpdate } from "../../services/updates.ts";
 import {
-  asMap,
-  ignoredCoreVersions,
-  type PendingUpdates,
-  rollbackItems,
-  storedUpdates,
-} from "../../services/update-lists.ts";
-import { UPDATE_ALL_CONCURRENCY } from "../../services/update-run.ts";
-import {
-  applyUpdateItems,
-  availableUpdates,
-  distinctSites,
-  forgetUpdated,
-  ignoredEntries,
-  ignoreSiteItems,
+  ignoredItemsOf,
   ITEM_TYPE,
-  runCoreUpdate,
-  scalarText,
-  setIgnoredCore,
-  type SiteOutcome,
-  type SiteState,
-  unignoreCore,
-  unignoreSiteItems,
+  pendingItemsOf,
+  siteUpdateItems,
   UPDATE_TYPES,
   type UpdateErrorItem,
-  updateErrorItem,
-  updateItemsOf,
-  updateRunResult,
   updateSummary,
   type UpdateType,
-} from "../../services/update-items.ts";
-import { getGlobalIgnoredLists, type IgnoreKind } from "../../store/settings.ts";
-import { getSiteSync } from "../../store/sites.ts";
+} from "../../core/updates/items.ts";
+import {
+  ignoreCoreVersions,
+  ignoreSiteItems,
+  unignoreCore,
+  unignoreSiteItems,
+} from "../../core/updates/ignore.ts";
+import { runUpdates, updateSiteCore, updateSiteKind } from "../../core/updates/outcomes.ts";
 import {
   ErrorItemSchema,
   ignoreCoreInput,
@@ -80,8 +61,6 @@ import {
   UpdatedItemSchema,
   UpdateItemSchema,
 } from "./update-shapes.ts";
-import { mapConcurrent } from "../../lib/concurrency.ts";
-import { isPlainObject } from "../../lib/objects.ts";
 
 const READ = { readonly: true, destructive: false, idempotent: true, instructions: "" };
 const RUN_RULE =
@@ -97,25 +76,8 @@ function selectedTypes(given: readonly string[], emptyMeansAll: boolean): Set<Up
   return new Set(UPDATE_TYPES.filter((t) => given.includes(t)));
 }
 
-/**
- * Queues an update job when the accessible sites exceed the threshold (abilities.md §3.1): MainWP's
- * queued answer, with the resolution errors; `null` to run now. The job updates what the sites report
- * pending, as MainWP's cron does (no ignore rules; see jobs/operations.ts).
- */
-async function queueUpdateJob(
-  ctx: AppContext,
-  resolved: ResolvedSites,
-  types: string[],
-  specificItems: string[],
-  withName: boolean,
-) {
-  const job = await queueAboveThreshold(ctx, {
-    type: "update",
-    sites: resolved.allowed.map((s) => s.id),
-    types: UPDATE_TYPES.filter((t) => types.includes(t)),
-    specificItems: specificItems.filter((s) => s !== ""),
-  });
-  if (!job) return null;
+/** MainWP's queued answer (abilities.md §3.1), with the resolution errors. */
+function queuedAnswer(ctx: AppContext, job: JobRecord, resolved: ResolvedSites, withName: boolean) {
   return {
     queued: true as const,
     job_id: job.job_id,
@@ -147,7 +109,7 @@ function slugList(value: readonly string[]): string[] {
 }
 
 /** "1 plugin ignored." / "2 themes unignored." / "No plugins were ignored." */
-function ignoreMessage(kind: IgnoreKind, action: "add" | "remove", count: number): string {
+function ignoreMessage(kind: "plugins" | "themes", action: "add" | "remove", count: number): string {
   const noun = kind === "plugins" ? "plugin" : "theme";
   const verb = action === "add" ? "ignored" : "unignored";
   if (count === 0) return `No ${noun}s were ${verb}.`;
@@ -157,20 +119,9 @@ function ignoreMessage(kind: IgnoreKind, action: "add" | "remove", count: number
 // ---------------------------------------------------------------------------------------------------
 // Registration
 
-/** Resolves the site of a site-scoped ability and refuses offline or outdated children (update-site-*). */
-async function updatableSite(
-  ctx: AppContext,
-  input: { site_id_or_domain: number | string },
-): Promise<SiteState> {
-  const site = await requireAccessibleSite(
-    ctx,
-    input.site_id_or_domain,
-    input,
-  );
-  const sync = await getSiteSync(ctx.kv, site.id);
-  const refused = siteOfflineError(site) ?? childOutdatedError(site, sync, "4.0");
-  if (refused) throw refused;
-  return { site, sync };
+/** Resolves the site of a site-scoped ability. */
+async function siteOf(ctx: AppContext, input: { site_id_or_domain: number | string }) {
+  return await requireAccessibleSite(ctx, input.site_id_or_domain, input);
 }
 
 /**
@@ -201,13 +152,8 @@ export function registerUpdateAbilities(sink: AbilitySink): void {
     permission: basePermission,
     execute: async ({ ctx, input }) => {
       const { page, per_page: perPage } = input;
-      const types = selectedTypes(input.types, true);
       const resolved = await resolveSiteList(ctx, input.site_ids_or_domains, input);
-      const global = await getGlobalIgnoredLists(ctx.kv);
-      const syncs = await Promise.all(resolved.allowed.map((s) => getSiteSync(ctx.kv, s.id)));
-      const items = resolved.allowed.flatMap((site, i) =>
-        updateItemsOf(site, availableUpdates(site, syncs[i], global), types)
-      );
+      const items = await pendingItemsOf(ctx, resolved.allowed, selectedTypes(input.types, true));
       return {
         updates: items.slice((page - 1) * perPage, page * perPage),
         summary: updateSummary(items),
@@ -230,44 +176,15 @@ export function registerUpdateAbilities(sink: AbilitySink): void {
     annotations: { readonly: false, destructive: false, idempotent: false, instructions: RUN_RULE },
     permission: basePermission,
     execute: async ({ ctx, input }) => {
-      const types = selectedTypes(input.types, true);
-      const only = new Set(input.specific_items);
       const resolved = await resolveSiteList(ctx, input.site_ids_or_domains, input);
-      const queued = await queueUpdateJob(ctx, resolved, [...types], [...only], false);
-      if (queued) return queued;
-      const global = await getGlobalIgnoredLists(ctx.kv);
-      const typeList = [...types];
-      const outcomes = await mapConcurrent(
-        distinctSites(resolved.allowed),
-        UPDATE_ALL_CONCURRENCY,
-        async (site): Promise<SiteOutcome> => {
-          const sync = await getSiteSync(ctx.kv, site.id);
-          const refused = siteOfflineError(site) ?? childOutdatedError(site, sync, "4.0.0");
-          if (refused) {
-            return {
-              updated: [],
-              errors: [updateErrorItem(site, "site", "", refused.code, refused.message, false)],
-            };
-          }
-          let items = updateItemsOf(site, availableUpdates(site, sync, global), types);
-          if (only.size > 0) items = items.filter((i) => only.has(i.slug));
-          if (items.length === 0) return { updated: [], errors: [] };
-          const verdict: unknown = await ctx.hooks.applyFilters(
-            "mainwp_run_update_result",
-            null as unknown,
-            site.id,
-            typeList,
-          );
-          if (verdict instanceof RestError) {
-            return {
-              updated: [],
-              errors: [updateErrorItem(site, "site", "", verdict.code, verdict.message, false)],
-            };
-          }
-          return await applyUpdateItems(ctx, site, items, false);
-        },
-      );
-      return updateRunResult(resolved.denied.map((d) => deniedItem(d, false)), outcomes);
+      const request = {
+        kind: "run" as const,
+        types: selectedTypes(input.types, true),
+        only: new Set(input.specific_items),
+      };
+      const denied = resolved.denied.map((d) => deniedItem(d, false));
+      const outcome = await runUpdates(ctx, resolved.allowed, request, denied);
+      return "queued" in outcome ? queuedAnswer(ctx, outcome.queued, resolved, false) : outcome.ran;
     },
   });
 
@@ -295,31 +212,12 @@ export function registerUpdateAbilities(sink: AbilitySink): void {
     permission: basePermission,
     execute: async ({ ctx, input }) => {
       const given: readonly string[] = input.types;
-      const wants = (t: string) => given.length === 0 || given.includes(t);
       const resolved = await resolveSiteList(ctx, input.site_ids_or_domains, input);
-      const global = await getGlobalIgnoredLists(ctx.kv);
-      const ignored: unknown[] = [];
-      for (const site of resolved.allowed) {
-        const base = { site_id: site.id, site_url: site.url, site_name: site.name };
-        if (wants("core")) {
-          const versions = ignoredCoreVersions(await getSiteSync(ctx.kv, site.id));
-          if (versions.length > 0) {
-            ignored.push({
-              ...base,
-              type: "core",
-              slug: "wordpress",
-              name: "WordPress",
-              ignored_version: versions.join(", "),
-            });
-          }
-        }
-        for (const kind of ["plugins", "themes"] as const) {
-          if (!wants(kind)) continue;
-          for (const entry of ignoredEntries(site, kind, global[kind])) {
-            ignored.push({ ...base, type: ITEM_TYPE[kind], ...entry });
-          }
-        }
-      }
+      const ignored = await ignoredItemsOf(
+        ctx,
+        resolved.allowed,
+        (t) => given.length === 0 || given.includes(t),
+      );
       return {
         ignored,
         total: ignored.length,
@@ -346,12 +244,12 @@ export function registerUpdateAbilities(sink: AbilitySink): void {
     permission: sitePermission,
     execute: async ({ ctx, input }) => {
       const q = input;
-      const site = await requireAccessibleSite(ctx, q.site_id_or_domain, input);
+      const site = await siteOf(ctx, q);
       if (q.type === "core") {
-        if (q.action === "ignore") await setIgnoredCore(ctx, site.id, ["all_versions"]);
+        if (q.action === "ignore") await ignoreCoreVersions(ctx, site.id);
         else await unignoreCore(ctx, site);
       } else {
-        const kind: IgnoreKind = q.type === "plugin" ? "plugins" : "themes";
+        const kind = q.type === "plugin" ? "plugins" : "themes";
         const slug = q.slug.trim();
         if (slug === "") throw restError("mainwp_invalid_input", "A slug is required.", 400);
         if (q.action === "ignore") await ignoreSiteItems(ctx, site, kind, [slug]);
@@ -379,19 +277,14 @@ export function registerUpdateAbilities(sink: AbilitySink): void {
     annotations: READ,
     permission: sitePermission,
     execute: async ({ ctx, input }) => {
-      const q = input;
-      const site = await requireAccessibleSite(ctx, q.site_id_or_domain, input);
-      const [sync, global] = await Promise.all([getSiteSync(ctx.kv, site.id), getGlobalIgnoredLists(ctx.kv)]);
-      const items = updateItemsOf(site, availableUpdates(site, sync, global), selectedTypes(q.types, true));
-      const stored = storedUpdates(sync);
-      const rollback = (kind: IgnoreKind) =>
-        Object.entries(rollbackItems(stored, kind)).map(([slug, entry]) => ({ slug, ...asMap(entry) }));
+      const site = await siteOf(ctx, input);
+      const { items, rollback } = await siteUpdateItems(ctx, site, selectedTypes(input.types, true));
       return {
         site_id: site.id,
         site_url: site.url,
         site_name: site.name,
         updates: items,
-        rollback_items: { plugins: rollback("plugins"), themes: rollback("themes") },
+        rollback_items: rollback,
         summary: updateSummary(items),
       };
     },
@@ -407,24 +300,11 @@ export function registerUpdateAbilities(sink: AbilitySink): void {
     annotations: { readonly: false, destructive: false, idempotent: false, instructions: SITE_UPDATE_RULE },
     permission: sitePermission,
     execute: async ({ ctx, input }) => {
-      const { site, sync } = await updatableSite(ctx, input);
-      const wp = storedUpdates(sync).wp;
-      if (!wp || !scalarText(wp.current) || !scalarText(wp.new)) {
+      const result = await updateSiteCore(ctx, await siteOf(ctx, input));
+      if ("none" in result) {
         throw restError("mainwp_no_updates", "No core updates available for this site.", 404);
       }
-      const [item] = updateItemsOf(
-        site,
-        { wp, plugins: {}, themes: {}, translations: [] },
-        new Set(["core"]),
-      );
-      const result = await runCoreUpdate(ctx, site, item);
       if (!("item" in result)) throw new RestError(result.code, result.message, null);
-      await forgetUpdated(ctx, site.id, [result.item]);
-      try {
-        await refreshAfterUpdate(ctx, site.id, isPlainObject(result.reply.sync) ? result.reply : null);
-      } catch (error) {
-        if (!(error instanceof ChildError)) throw error;
-      }
       return { updated: result.item };
     },
   });
@@ -443,17 +323,7 @@ export function registerUpdateAbilities(sink: AbilitySink): void {
       annotations: { readonly: false, destructive: false, idempotent: false, instructions: SITE_UPDATE_RULE },
       permission: sitePermission,
       execute: async ({ ctx, input }) => {
-        const q = input;
-        const { site, sync } = await updatableSite(ctx, input);
-        const pending: PendingUpdates = kind === "translations"
-          ? { wp: null, plugins: {}, themes: {}, translations: storedUpdates(sync).translations }
-          : availableUpdates(site, sync, await getGlobalIgnoredLists(ctx.kv));
-        const wanted = new Set(slugList(q.slugs));
-        const items = updateItemsOf(site, pending, new Set([kind]))
-          .filter((i) => wanted.size === 0 || wanted.has(i.slug));
-        const outcome = items.length > 0
-          ? await applyUpdateItems(ctx, site, items, true)
-          : { updated: [], errors: [] };
+        const outcome = await updateSiteKind(ctx, await siteOf(ctx, input), kind, slugList(input.slugs));
         return {
           updated: outcome.updated,
           errors: outcome.errors,
@@ -473,11 +343,10 @@ export function registerUpdateAbilities(sink: AbilitySink): void {
     annotations: { readonly: false, destructive: false, idempotent: true, instructions: IGNORE_RULE },
     permission: sitePermission,
     execute: async ({ ctx, input }) => {
-      const q = input;
-      const site = await requireAccessibleSite(ctx, q.site_id_or_domain, input);
-      const remove = q.action === "remove";
+      const site = await siteOf(ctx, input);
+      const remove = input.action === "remove";
       if (remove) await unignoreCore(ctx, site);
-      else await setIgnoredCore(ctx, site.id, ["all_versions"]);
+      else await ignoreCoreVersions(ctx, site.id);
       return {
         success: true,
         message: remove ? "Core updates unignored for this site." : "Core updates ignored for this site.",
@@ -498,13 +367,14 @@ export function registerUpdateAbilities(sink: AbilitySink): void {
       annotations: { readonly: false, destructive: false, idempotent: true, instructions: IGNORE_RULE },
       permission: sitePermission,
       execute: async ({ ctx, input }) => {
-        const q = input;
-        const site = await requireAccessibleSite(ctx, q.site_id_or_domain, input);
-        const slugs = slugList(q.slugs);
-        const action = q.action;
-        const count = action === "add"
-          ? await ignoreSiteItems(ctx, site, kind, slugs)
-          : (await unignoreSiteItems(ctx, site, kind, slugs)).length;
+        const site = await siteOf(ctx, input);
+        const slugs = slugList(input.slugs);
+        const action = input.action;
+        const count = action === "remove"
+          ? (await unignoreSiteItems(ctx, site, kind, slugs)).length
+          : slugs.length === 0
+          ? 0
+          : (await ignoreSiteItems(ctx, site, kind, slugs)).added.length;
         return { success: count > 0, message: ignoreMessage(kind, action, count), ignored_count: count };
       },
     });
@@ -522,38 +392,15 @@ export function registerUpdateAbilities(sink: AbilitySink): void {
     permission: basePermission,
     execute: async ({ ctx, input }) => {
       // Absent `types` defaults to all four; an explicit empty list selects nothing (abilities.md §2.5, 41).
-      const types = selectedTypes(input.types, false);
       const resolved = await resolveSiteList(ctx, input.site_ids_or_domains, input);
-      const queued = resolved.allowed.length > 0 && await queueUpdateJob(ctx, resolved, [...types], [], true);
-      if (queued) return queued;
-      const global = await getGlobalIgnoredLists(ctx.kv);
-      const outcomes = await mapConcurrent(
-        distinctSites(resolved.allowed),
-        UPDATE_ALL_CONCURRENCY,
-        async (site): Promise<SiteOutcome> => {
-          const offline = siteOfflineError(site);
-          if (offline) {
-            return {
-              updated: [],
-              errors: [updateErrorItem(site, "site", "", offline.code, offline.message, true)],
-            };
-          }
-          const sync = await getSiteSync(ctx.kv, site.id);
-          const items = updateItemsOf(site, availableUpdates(site, sync, global), types);
-          if (items.length === 0) return { updated: [], errors: [] };
-          const outdated = childOutdatedError(site, sync, "4.0");
-          if (outdated) {
-            return {
-              updated: [],
-              errors: items.map((i) =>
-                updateErrorItem(site, i.type, i.slug, outdated.code, outdated.message, true)
-              ),
-            };
-          }
-          return await applyUpdateItems(ctx, site, items, true);
-        },
-      );
-      return updateRunResult(resolved.denied.map((d) => deniedItem(d, true)), outcomes);
+      const request = {
+        kind: "all" as const,
+        types: selectedTypes(input.types, false),
+        only: new Set<string>(),
+      };
+      const denied = resolved.denied.map((d) => deniedItem(d, true));
+      const outcome = await runUpdates(ctx, resolved.allowed, request, denied);
+      return "queued" in outcome ? queuedAnswer(ctx, outcome.queued, resolved, true) : outcome.ran;
     },
   });
 }

@@ -10,7 +10,7 @@ import { JobEngine } from "../../jobs/engine.ts";
 import { type ChunkRecord, getJob } from "../../jobs/store.ts";
 import { ChunkStarts } from "../../jobs/starts.ts";
 import { jobStatus } from "../../jobs/status.ts";
-import { callCoreUpdate } from "../../services/updates.ts";
+import { callCoreUpdate } from "../../core/updates/apply.ts";
 import { getSite, type SiteRecord } from "../../store/sites.ts";
 import type { AppContext } from "../../lib/context.ts";
 

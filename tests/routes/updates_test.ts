@@ -2,8 +2,8 @@ import { assert, assertEquals } from "@std/assert";
 import { getSite, getSiteSync, updateSite } from "../../store/sites.ts";
 import { keys } from "../../store/keys.ts";
 import { getGlobalIgnored, updateGlobalIgnored } from "../../store/settings.ts";
-import { setGlobalIgnored } from "../../services/updates.ts";
-import { acquireLease, releaseLease } from "../../services/update-run.ts";
+import { setGlobalIgnored } from "../../core/updates/ignore.ts";
+import { acquireLease, releaseLease } from "../../core/updates/run.ts";
 import { storedSite, updatesApp, upgradeEntry } from "../updates_fixtures.ts";
 
 const V2 = "/wp-json/mainwp/v2";

@@ -2,21 +2,17 @@ import { assert, assertEquals } from "@std/assert";
 import {
   hasPending,
   isIgnoredVersion,
-  parseUpdateTypes,
   pendingSlugs,
   pendingUpdates,
   rollbackAfterUpdate,
   rollbackItems,
-  searchCore,
-  searchMap,
-  searchTranslations,
   storedUpdates,
   updateCounts,
-  updatesInfo,
   withoutIgnored,
-} from "../../services/update-lists.ts";
-import { coreUpdateBody, ignoreSlugs } from "../../services/updates.ts";
-import { acquireLease, releaseLease } from "../../services/update-run.ts";
+} from "../../core/updates/pending.ts";
+import { searchCore, searchMap, searchTranslations } from "../../core/updates/lists.ts";
+import { coreUpdateBody, ignoreSlugs, parseUpdateTypes, updatesInfo } from "../../routes/present/updates.ts";
+import { acquireLease, releaseLease } from "../../core/updates/run.ts";
 import { defaultSite, type SiteSyncData } from "../../store/sites.ts";
 import { getGlobalIgnored, updateGlobalIgnored } from "../../store/settings.ts";
 
