@@ -48,6 +48,23 @@ export function deleteSiteIndexes(op: Deno.AtomicOperation, site: SiteRecord): v
 }
 
 /**
+ * Adds the removal of every index entry of a site to `op`, its legacy domain key included.
+ *
+ * @example
+ * ```ts
+ * await removeSiteIndexes(kv, op, site);
+ * ```
+ */
+export async function removeSiteIndexes(
+  kv: Deno.Kv,
+  op: Deno.AtomicOperation,
+  site: SiteRecord,
+): Promise<void> {
+  deleteSiteIndexes(op, site);
+  await dropLegacyIndex(kv, op, site);
+}
+
+/**
  * Moves a site's index entries from `previous` to `next` in `op` (the legacy domain key included).
  *
  * @example
@@ -61,8 +78,7 @@ export async function moveSiteIndexes(
   previous: SiteRecord,
   next: SiteRecord,
 ): Promise<void> {
-  deleteSiteIndexes(op, previous);
-  await dropLegacyIndex(kv, op, previous);
+  await removeSiteIndexes(kv, op, previous);
   setSiteIndexes(op, next);
 }
 

@@ -13,8 +13,8 @@
  */
 import { keys } from "./keys.ts";
 import { allocateId, atomicRetry, bumpFleetRev, getManyChunked, listValues } from "./kv.ts";
-import { dropLegacyIndex, indexedSiteId, siteIdentity } from "./site-identity.ts";
-import { claimSiteDomain, deleteSiteIndexes, moveSiteIndexes, setSiteIndexes } from "./site-indexes.ts";
+import { indexedSiteId, siteIdentity } from "./site-identity.ts";
+import { claimSiteDomain, moveSiteIndexes, removeSiteIndexes, setSiteIndexes } from "./site-indexes.ts";
 import { readSyncChunkEntries } from "./site-sync-data.ts";
 import { assertFitsKey, fitsKey } from "../lib/limits.ts";
 
@@ -261,8 +261,7 @@ export async function deleteSite(kv: Deno.Kv, id: number): Promise<SiteRecord | 
     const entry = await kv.get<SiteRecord>(keys.site(id));
     if (!entry.value) return null;
     op.check(entry).delete(keys.site(id));
-    deleteSiteIndexes(op, entry.value);
-    await dropLegacyIndex(kv, op, entry.value);
+    await removeSiteIndexes(kv, op, entry.value);
     // The site's stored sync data goes with it (chunk 0 is checked: a racing sync write retries us).
     const chunks = await readSyncChunkEntries(kv, id);
     op.check({ key: keys.siteSyncChunk(id, 0), versionstamp: chunks[0]?.versionstamp ?? null });
