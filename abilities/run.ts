@@ -19,7 +19,7 @@ import { type Ability, expectedMethod } from "./registry.ts";
 import { validateWpSchema } from "./schema-validate.ts";
 import { parseAbilityInput } from "./input.ts";
 import { abilityErrorOf } from "./errors.ts";
-import { isKvSizeError, kvSizeError } from "../lib/limits.ts";
+import { storeRestErrorOf } from "../rest/store-errors.ts";
 
 const METHOD_MESSAGES = {
   GET: "Read-only abilities require GET method.",
@@ -110,7 +110,8 @@ export async function runAbility(ctx: AppContext, ability: Ability, options: Run
     if (error instanceof RestError) throw error;
     const mapped = abilityErrorOf(error);
     if (mapped) throw mapped;
-    if (isKvSizeError(error)) throw kvSizeError();
+    const stored = storeRestErrorOf(error);
+    if (stored) throw stored;
     console.error(`[fleetpress] ability ${ability.name} failed:`, error);
     throw new RestError(
       "ability_callback_exception",

@@ -12,8 +12,6 @@
  * checkParamBounds({ name: "x".repeat(300) }); // { param: "name", max: 255, nested: false }
  * ```
  */
-import { RestError } from "../rest/errors.ts";
-
 /** Names, titles, logins, e-mail addresses, colours, slugs, search strings (WordPress columns are 255 wide). */
 export const NAME_MAX = 255;
 /** URLs (site addresses, links). */
@@ -117,26 +115,23 @@ export function fitsKey(text: string): boolean {
 }
 
 /**
- * WordPress's `400 rest_invalid_param` for one over-long parameter.
+ * A string too long to be a KV key part, refused before anything is written. Plain data, no HTTP: each
+ * surface answers it as an over-long parameter (REST: `400 rest_invalid_param`).
  *
  * @example
  * ```ts
- * throw tooLong("name", 255);
+ * new KeyTooLong("url", 500).param; // "url"
  * ```
  */
-export function tooLong(param: string, max: number, nested = false): RestError {
-  const message = nested
-    ? `${param} holds a value or key longer than ${max} characters, or nests too deeply.`
-    : `${param} must be at most ${max} characters long.`;
-  return new RestError("rest_invalid_param", `Invalid parameter(s): ${param}`, {
-    status: 400,
-    params: { [param]: message },
-    details: { [param]: { code: "rest_too_long", message, data: { param } } },
-  });
+export class KeyTooLong extends Error {
+  override name = "KeyTooLong";
+  constructor(readonly param: string, readonly max: number) {
+    super(`${param} must be at most ${max} characters long.`);
+  }
 }
 
 /**
- * Refuses a string that cannot be a KV key part (a `400`, thrown before anything is written).
+ * Refuses a string that cannot be a KV key part: throws {@link KeyTooLong} before anything is written.
  *
  * @example
  * ```ts
@@ -144,7 +139,7 @@ export function tooLong(param: string, max: number, nested = false): RestError {
  * ```
  */
 export function assertFitsKey(text: string, param: string): void {
-  if (!fitsKey(text)) throw tooLong(param, Math.floor(KEY_TEXT_BYTES / 3));
+  if (!fitsKey(text)) throw new KeyTooLong(param, Math.floor(KEY_TEXT_BYTES / 3));
 }
 
 /**
@@ -158,20 +153,6 @@ export function assertFitsKey(text: string, param: string): void {
  */
 export function isKvSizeError(error: unknown): boolean {
   return error instanceof TypeError && /too large|too many (checks|mutations|keys)/i.test(error.message);
-}
-
-/**
- * The `400` a KV size error becomes.
- *
- * @example
- * ```ts
- * kvSizeError(); // RestError rest_invalid_param, status 400
- * ```
- */
-export function kvSizeError(): RestError {
-  return new RestError("rest_invalid_param", "A value in the request is too large to store or look up.", {
-    status: 400,
-  });
 }
 
 /**

@@ -14,7 +14,8 @@
  */
 import { z } from "zod";
 import { RestError } from "./errors.ts";
-import { checkParamBounds, tooLong } from "../lib/limits.ts";
+import { checkParamBounds } from "../lib/limits.ts";
+import { tooLong } from "./store-errors.ts";
 
 /** `%s` in a message is replaced by the parameter name when an issue is reported. */
 const typeMsg = (type: string) => `%s is not of type ${type}.`;

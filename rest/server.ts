@@ -20,7 +20,7 @@ import { assertParamBounds, validateArgs } from "./args.ts";
 import { isDatabaseLocked } from "../store/kv.ts";
 import { filterFields, parseFieldsParam } from "./fields.ts";
 import { encodeWpJson, isJsonObject, parseRequestJson } from "./json.ts";
-import { isKvSizeError, kvSizeError } from "../lib/limits.ts";
+import { storeRestErrorOf } from "./store-errors.ts";
 import { parsePhpParams, type PhpValue } from "./php-params.ts";
 import { readCappedBody } from "./body.ts";
 import type { AppContext } from "../lib/context.ts";
@@ -225,9 +225,9 @@ export interface RestResult {
 }
 
 function errorResult(error: unknown): RestResult {
-  // Input is bounded before it reaches KV; should anything still be too large, the atomic commit failed
-  // whole, so the caller gets the 400 it would have had from validation.
-  if (isKvSizeError(error)) return { status: 400, body: kvSizeError().toJSON(), allow: [] };
+  // The store's own refusals (a write that kept conflicting, an over-long key, KV's size limits).
+  const stored = storeRestErrorOf(error);
+  if (stored) return { status: stored.status, body: stored.toJSON(), allow: [] };
   if (isDatabaseLocked(error)) {
     const busy = restError("fleetpress_store_busy", "The data store is busy; please try again.", 503);
     return { status: 503, body: busy.toJSON(), allow: [] };

@@ -15,7 +15,6 @@
  * ```
  */
 import { FLEET_REV, keys } from "./keys.ts";
-import { RestError } from "../rest/errors.ts";
 
 /** Most conflicts resolve in a few rounds; past this many, the write is reported as failed. */
 const MAX_ATTEMPTS = 64;
@@ -32,12 +31,29 @@ export function isDatabaseLocked(error: unknown): boolean {
   return error instanceof Error && /database is locked/i.test(error.message);
 }
 
+/**
+ * Thrown by {@link atomicRetry} when a write kept conflicting with concurrent writes and gave up (nothing
+ * was written). A store error, no HTTP: each surface answers it (REST: `409 fleetpress_write_conflict`).
+ *
+ * @example
+ * ```ts
+ * new WriteConflict() instanceof Error; // true
+ * ```
+ */
+export class WriteConflict extends Error {
+  override name = "WriteConflict";
+  constructor() {
+    super("The record is busy; please try again.");
+  }
+}
+
 /** Thrown by a step to abort without committing; `atomicRetry` rethrows it unchanged. */
 export class AbortCommit extends Error {}
 
 /**
  * Runs `step` against a fresh `AtomicOperation` until its commit succeeds. `step` returns the result,
- * or `undefined` after adding nothing to skip the commit. A thrown error aborts (nothing is written).
+ * or `undefined` after adding nothing to skip the commit. A thrown error aborts (nothing is written);
+ * after too many conflicts it throws {@link WriteConflict}.
  *
  * @example
  * ```ts
@@ -68,7 +84,7 @@ export async function atomicRetry<T>(
     // Back off a little, with jitter, so racing writers spread out.
     await new Promise((r) => setTimeout(r, Math.random() * Math.min(50, 2 ** attempt)));
   }
-  throw new RestError("fleetpress_write_conflict", "The record is busy; please try again.", { status: 409 });
+  throw new WriteConflict();
 }
 
 /** A caller of {@link allocateId} waiting for its id. */

@@ -8,7 +8,7 @@
  * ```
  */
 import { isRemoteKv } from "../lib/config.ts";
-import { markRemoteKv } from "./sites.ts";
+import { markRemoteKv } from "./commit-scheduler.ts";
 
 /**
  * Opens the store, creating the parent folder of a file path.

@@ -4,7 +4,8 @@ import { createSite, findSiteByDomain, updateSite } from "../../store/sites.ts";
 import { createClient, findClientByEmail } from "../../store/clients.ts";
 import { createClientField, findClientFieldByName } from "../../store/client-fields.ts";
 import { createUser, findUserByLogin } from "../../store/users.ts";
-import { RestError } from "../../rest/errors.ts";
+import { KeyTooLong } from "../../lib/limits.ts";
+import { storeRestErrorOf } from "../../rest/store-errors.ts";
 
 const LONG = "a".repeat(3000);
 
@@ -12,9 +13,11 @@ async function refused(fn: () => Promise<unknown>): Promise<string> {
   try {
     await fn();
   } catch (error) {
-    assert(error instanceof RestError, String(error));
-    assertEquals(error.status, 400);
-    return error.code;
+    // The store throws a plain error; the REST surface answers it as an over-long parameter.
+    assert(error instanceof KeyTooLong, String(error));
+    const wire = storeRestErrorOf(error);
+    assertEquals(wire?.status, 400);
+    return wire!.code;
   }
   throw new Error("not refused");
 }

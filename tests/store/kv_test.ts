@@ -1,5 +1,5 @@
 import { assert, assertEquals } from "@std/assert";
-import { allocateId, atomicRetry, isDatabaseLocked } from "../../store/kv.ts";
+import { allocateId, atomicRetry, isDatabaseLocked, WriteConflict } from "../../store/kv.ts";
 
 Deno.test("two KV handles on one file: concurrent read-modify-writes lose nothing and ids stay unique", async () => {
   const dir = await Deno.makeTempDir();
@@ -28,4 +28,28 @@ Deno.test("two KV handles on one file: concurrent read-modify-writes lose nothin
 Deno.test("a locked database is recognised", () => {
   assertEquals(isDatabaseLocked(new TypeError("database is locked")), true);
   assertEquals(isDatabaseLocked(new Error("other")), false);
+});
+
+Deno.test("a write that always conflicts gives up with WriteConflict (a store error) and writes nothing", async () => {
+  const kv = await Deno.openKv(":memory:");
+  try {
+    let attempts = 0;
+    let thrown: unknown;
+    try {
+      await atomicRetry(kv, async (op) => {
+        attempts++;
+        const entry = await kv.get<number>(["counter"]);
+        op.check(entry).set(["result"], true);
+        // Someone else writes the checked key before every commit.
+        await kv.set(["counter"], attempts);
+      });
+    } catch (error) {
+      thrown = error;
+    }
+    assert(thrown instanceof WriteConflict, String(thrown));
+    assertEquals(attempts, 64);
+    assertEquals((await kv.get(["result"])).value, null);
+  } finally {
+    kv.close();
+  }
 });
