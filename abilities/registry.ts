@@ -12,7 +12,7 @@
  * ```
  */
 import { z } from "zod";
-import type { AppContext } from "../lib/context.ts";
+import type { AppContext } from "../app-context.ts";
 import type { RestError } from "../rest/errors.ts";
 import type { RestRequest } from "../rest/server.ts";
 import { withStringLimits } from "../lib/limits.ts";

@@ -12,7 +12,7 @@
  * const result = await runAbility(ctx, ability, { method: "GET", input: { page: 1 }, req });
  * ```
  */
-import type { AppContext } from "../lib/context.ts";
+import type { AppContext } from "../app-context.ts";
 import { RestError, restError } from "../rest/errors.ts";
 import type { RestRequest } from "../rest/server.ts";
 import { type Ability, expectedMethod } from "./registry.ts";

@@ -30,7 +30,7 @@ import {
 } from "../store/costs.ts";
 import { type ClientRecord, getClients } from "../store/clients.ts";
 import { getSites } from "../store/sites.ts";
-import { compareClientsByName } from "../services/clients.ts";
+import { compareClientsByName } from "./clients.ts";
 import { sanitizeHexColor, sanitizeTextField } from "../wp/format.ts";
 
 /** Payment types (`type`). */

@@ -9,7 +9,7 @@
  * const outcome = await runSiteOperation(ctx, job, 3); // null on success, else {code, message}
  * ```
  */
-import type { AppContext } from "../lib/context.ts";
+import type { AppContext } from "../app-context.ts";
 import { getSite, type SiteRecord } from "../store/sites.ts";
 import { syncSite } from "../core/sync/sync.ts";
 import { checkSite, markSiteDisconnected, reconnectSite } from "../core/sites/connection.ts";

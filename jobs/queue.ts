@@ -11,7 +11,7 @@
  * if (job) return { queued: true, job_id: job.job_id, status_url: jobStatusUrl(ctx, job.job_id) };
  * ```
  */
-import type { AppContext } from "../lib/context.ts";
+import type { AppContext } from "../app-context.ts";
 import { restError } from "../rest/errors.ts";
 import type { QueueRequest } from "./engine.ts";
 import type { JobRecord } from "./store.ts";

@@ -13,7 +13,7 @@
  * }
  * ```
  */
-import type { AppContext } from "../lib/context.ts";
+import type { AppContext } from "../app-context.ts";
 import type { HookRegistry } from "../hooks/registry.ts";
 import type { Endpoint } from "../rest/server.ts";
 import {

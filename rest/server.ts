@@ -23,7 +23,7 @@ import { encodeWpJson, isJsonObject, parseRequestJson } from "./json.ts";
 import { storeRestErrorOf } from "./store-errors.ts";
 import { parsePhpParams, type PhpValue } from "./php-params.ts";
 import { readCappedBody } from "./body.ts";
-import type { AppContext } from "../lib/context.ts";
+import type { AppContext } from "../app-context.ts";
 import type { AuthState } from "../auth/state.ts";
 
 /** WordPress method groups. */

@@ -17,7 +17,7 @@
 import { z } from "zod";
 import { listArgs, opt, parseIdList, parseList, wp } from "../rest/args.ts";
 import { DELETABLE, EDITABLE, READABLE, type RestRequest, type RestServer } from "../rest/server.ts";
-import { clientView } from "../services/client-view.ts";
+import { clientView } from "./present/clients.ts";
 import {
   addCost,
   type Cost,

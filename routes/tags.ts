@@ -25,7 +25,7 @@ import {
 } from "../rest/server.ts";
 import { InvalidInput, NotFound } from "../core/errors.ts";
 import { deleteTag, editTag, getTag, getTagClients, listTags, saveTag } from "../core/tags.ts";
-import { clientView } from "../services/client-view.ts";
+import { clientView } from "./present/clients.ts";
 import { entriesByIds, fleetSnapshot, pageOf, presentSites } from "../services/site-list.ts";
 import {
   editedName,

@@ -37,7 +37,7 @@ import {
   siteEverythingBody,
   siteUpdatesBody,
 } from "./present/updates.ts";
-import { isoNoZone } from "../services/dates.ts";
+import { isoNoZone } from "../wp/dates.ts";
 
 const NS = "mainwp/v2";
 /** `{id_domain}` of the ignored/update/ignore routes (no underscore, as MainWP). */

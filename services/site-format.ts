@@ -12,7 +12,7 @@
  * ```
  */
 import type { SiteRecord, SiteSyncData } from "../store/sites.ts";
-import { isoNoZone } from "./dates.ts";
+import { isoNoZone } from "../wp/dates.ts";
 import { escHtml } from "../wp/format.ts";
 
 /** `SITE_MINI`, MainWP's `simple_view`. */

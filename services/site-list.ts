@@ -17,7 +17,7 @@
  * const body = await listSiteViews(ctx, parseSiteListQuery({ page: "1", per_page: "20" }, LIST_DEFAULTS));
  * ```
  */
-import type { AppContext } from "../lib/context.ts";
+import type { AppContext } from "../app-context.ts";
 import { parseIdList, parseList } from "../rest/args.ts";
 import { restError } from "../rest/errors.ts";
 import { projectFields } from "../rest/fields.ts";

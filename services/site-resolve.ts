@@ -9,7 +9,7 @@
  * const site = await resolveSite(ctx, "https://www.example.com");
  * ```
  */
-import type { AppContext } from "../lib/context.ts";
+import type { AppContext } from "../app-context.ts";
 import { type RestError, restError } from "../rest/errors.ts";
 import type { SiteRecord, SiteSyncData } from "../store/sites.ts";
 import { listedSiteRecords } from "./site-list.ts";

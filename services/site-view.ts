@@ -15,7 +15,7 @@
  * const views = await siteViewsByIds(ctx, [3, 7], { blank: ["ip", "is_staging"] });
  * ```
  */
-import type { AppContext } from "../lib/context.ts";
+import type { AppContext } from "../app-context.ts";
 import { projectFields } from "../rest/fields.ts";
 import { getSiteSync, type SiteRecord, type SiteSyncData } from "../store/sites.ts";
 import { getTags } from "../store/tags.ts";

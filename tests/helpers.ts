@@ -12,7 +12,7 @@
  */
 import { createApp } from "../app.ts";
 import { loadConfig } from "../lib/config.ts";
-import type { AppContext } from "../lib/context.ts";
+import type { AppContext } from "../app-context.ts";
 import type { PluginModule } from "../plugins/host.ts";
 import type { ChildConnectorOptions } from "../child/connector.ts";
 import { type ChildSimulator, startChildSimulator } from "../sim/server.ts";

@@ -12,7 +12,7 @@
  */
 import { z } from "zod";
 import type { AbilitySink } from "./index.ts";
-import type { AppContext } from "../../lib/context.ts";
+import type { AppContext } from "../../app-context.ts";
 import { basePermission, sitePermission } from "./permissions.ts";
 import {
   clientAbilityObject,

@@ -15,7 +15,7 @@ import { basePermission, sitePermission } from "./permissions.ts";
 import { resolveSite } from "../../core/sites/resolve.ts";
 import { siteItemSources } from "../../core/sync/items.ts";
 import { getSiteSync, type SiteRecord, type SiteSyncData } from "../../store/sites.ts";
-import type { AppContext } from "../../lib/context.ts";
+import type { AppContext } from "../../app-context.ts";
 import { siteBasicObject, siteBasicSchema } from "./objects.ts";
 import { fleetSnapshot, type SiteEntry } from "../../services/site-list.ts";
 import { optionalInput, page, perPage, siteIdOrDomain } from "./fields.ts";

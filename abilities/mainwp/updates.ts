@@ -13,7 +13,7 @@
  */
 import { z } from "zod";
 import type { AbilitySink } from "./index.ts";
-import type { AppContext } from "../../lib/context.ts";
+import type { AppContext } from "../../app-context.ts";
 import { basePermission, sitePermission } from "./permissions.ts";
 import { RestError, restError } from "../../rest/errors.ts";
 import { jobStatusUrl } from "../../jobs/queue.ts";

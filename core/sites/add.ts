@@ -11,7 +11,7 @@
  * const site = await addSite(ctx, { ...NEW_SITE, url: "https://shop.example", wpadmin: "admin" });
  * ```
  */
-import type { AppContext } from "../../lib/context.ts";
+import type { AppContext } from "../../app-context.ts";
 import { encryptPrivateKey, parseSiteUrl, type SiteKeyPair } from "../../child/index.ts";
 import { ChildError } from "../../child/errors.ts";
 import type { ChildReply } from "../../child/envelope.ts";
@@ -21,7 +21,7 @@ import { createSite, findSiteByDomain, normalizeSiteUrl, type SiteRecord } from 
 import type { StoreDeps } from "../deps.ts";
 import { recordSyncValues } from "../sync/sync.ts";
 import { resolveTagRefs } from "../tags.ts";
-import { nowSeconds } from "../../services/dates.ts";
+import { nowSeconds } from "../../wp/dates.ts";
 import { childErrorMessage } from "../sync/child.ts";
 import { ChildUnavailable, Conflict, InvalidInput } from "../errors.ts";
 import { findSameSite } from "./duplicates.ts";

@@ -11,7 +11,7 @@
  * const results = await reconnectSites(ctx, sites); // [{ site, ok }]
  * ```
  */
-import type { AppContext } from "../../lib/context.ts";
+import type { AppContext } from "../../app-context.ts";
 import { mapUntilDeadline } from "../../lib/bulk-deadline.ts";
 import { getSite, type SiteRecord } from "../../store/sites.ts";
 import { includeExclude, listedSiteRecords } from "../../services/site-list.ts";

@@ -12,15 +12,15 @@
  * const { online, httpCode } = await checkSite(ctx, site);
  * ```
  */
-import type { AppContext } from "../../lib/context.ts";
+import type { AppContext } from "../../app-context.ts";
 import { encryptPrivateKey, type SiteKeyPair } from "../../child/index.ts";
 import { ChildError } from "../../child/errors.ts";
 import type { ChildReply } from "../../child/envelope.ts";
 import { syncValuesFromReply } from "../../child/sync.ts";
 import { getSiteSync, type SiteRecord, updateSite } from "../../store/sites.ts";
-import { recordSyncValues, syncSite } from "../../services/sync.ts";
-import { callSiteChild, childErrorMessage, isChildAnswer } from "../../services/site-child.ts";
-import { nowSeconds } from "../../services/dates.ts";
+import { recordSyncValues, syncSite } from "../sync/sync.ts";
+import { callSiteChild, childErrorMessage, isChildAnswer } from "../sync/child.ts";
+import { nowSeconds } from "../../wp/dates.ts";
 import type { ChildDeps, StoreDeps } from "../deps.ts";
 import { ChildUnavailable } from "../errors.ts";
 import { ADD_FAILED_ERROR } from "./add.ts";

@@ -11,9 +11,9 @@
  * const { site } = await editSite(ctx, site, { name: "Blog", groupids: "4,9" });
  * ```
  */
-import { childSiteOf } from "../../services/sync.ts";
+import { childSiteOf } from "../sync/sync.ts";
 import { ChildError } from "../../child/errors.ts";
-import type { AppContext } from "../../lib/context.ts";
+import type { AppContext } from "../../app-context.ts";
 import { keys } from "../../store/keys.ts";
 import { deleteSite, type SiteRecord, updateSite, updateSiteGuarded } from "../../store/sites.ts";
 import { isPhpEmpty, phpIntval } from "../../wp/php.ts";

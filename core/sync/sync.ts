@@ -15,7 +15,7 @@
  * if (outcome && !outcome.ok) console.log(outcome.error.message);
  * ```
  */
-import type { AppContext } from "../../lib/context.ts";
+import type { AppContext } from "../../app-context.ts";
 import { type ChildSite, decryptPrivateKey } from "../../child/index.ts";
 import { ChildError } from "../../child/errors.ts";
 import { syncErrorText, type SyncValues } from "../../child/sync.ts";

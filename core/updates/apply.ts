@@ -11,14 +11,14 @@
  * steps[0].reply?.upgrade; // "SUCCESS"
  * ```
  */
-import type { AppContext } from "../../lib/context.ts";
+import type { AppContext } from "../../app-context.ts";
 import { ChildError } from "../../child/errors.ts";
 import { syncValuesFromReply } from "../../child/sync.ts";
 import { encodeWpJson } from "../../wp/json.ts";
 import { getSiteSync, type SiteSyncData, writeSiteSync } from "../../store/sites.ts";
 import type { SiteRecord } from "../../store/sites.ts";
-import { childSiteOf, recordSyncValues, syncSite } from "../../services/sync.ts";
-import { nowSeconds } from "../../services/dates.ts";
+import { childSiteOf, recordSyncValues, syncSite } from "../sync/sync.ts";
+import { nowSeconds } from "../../wp/dates.ts";
 import { isPlainObject } from "../../lib/objects.ts";
 import {
   asMap,

@@ -11,13 +11,13 @@
  * outcome.updated.length;
  * ```
  */
-import type { AppContext } from "../../lib/context.ts";
+import type { AppContext } from "../../app-context.ts";
 import { ChildError } from "../../child/errors.ts";
 import { type QueuedOrRan, queueOrRun } from "../../jobs/queue.ts";
 import { mapConcurrent } from "../../lib/concurrency.ts";
 import { getGlobalIgnoredLists } from "../../store/settings.ts";
 import { getSiteSync, type SiteRecord, type SiteSyncData } from "../../store/sites.ts";
-import { childErrorMessage } from "../../services/site-child.ts";
+import { childErrorMessage } from "../sync/child.ts";
 import { childOutdatedError, siteOfflineError } from "../../services/site-resolve.ts";
 import { applySiteUpdates, CHILD_TYPE, isUpdated, type UpdateStep } from "./apply.ts";
 import { UPDATE_ALL_CONCURRENCY } from "./run.ts";

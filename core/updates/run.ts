@@ -13,7 +13,7 @@
  * if (result.state === "done") result.summary.total_updated;
  * ```
  */
-import type { AppContext } from "../../lib/context.ts";
+import type { AppContext } from "../../app-context.ts";
 import { ChildError } from "../../child/errors.ts";
 import { ChildUnavailable } from "../errors.ts";
 import type { JobRecord } from "../../jobs/store.ts";
@@ -24,7 +24,7 @@ import { atomicRetry } from "../../store/kv.ts";
 import { getGlobalIgnoredLists } from "../../store/settings.ts";
 import { getSite, getSiteSync, type SiteRecord } from "../../store/sites.ts";
 import { fleetSnapshot } from "../../services/site-list.ts";
-import { nowSeconds } from "../../services/dates.ts";
+import { nowSeconds } from "../../wp/dates.ts";
 import { applySiteUpdates } from "./apply.ts";
 import {
   hasPending,

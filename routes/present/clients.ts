@@ -18,7 +18,7 @@ import {
   type ClientListQuery,
 } from "../../core/clients.ts";
 import type { ClientFieldRecord } from "../../core/client-fields.ts";
-import { isoNoZone } from "../../services/dates.ts";
+import { isoNoZone } from "../../wp/dates.ts";
 import { parseIdList, parseList } from "../../rest/args.ts";
 import { isPhpEmpty, PHP_NUMERIC } from "../../wp/php.ts";
 import { isPlainObject } from "../../lib/objects.ts";

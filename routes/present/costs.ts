@@ -12,7 +12,7 @@
 import type { Cost } from "../../core/costs.ts";
 import { formatPrice } from "../../core/cost-values.ts";
 import type { HookDeps } from "../../core/deps.ts";
-import { mysqlDate } from "../../services/dates.ts";
+import { mysqlDate } from "../../wp/dates.ts";
 import { escHtml } from "../../wp/format.ts";
 
 /** The cost list object (§6.4): escaped text, `id` an integer, dates as text or integer 0. */

@@ -8,7 +8,7 @@
  * await presentCheck(ctx, site); // { success: 1, data: { id: "3", …, status: 1, http_code: 200 } }
  * ```
  */
-import type { AppContext } from "../../lib/context.ts";
+import type { AppContext } from "../../app-context.ts";
 import { RestError, restError } from "../../rest/errors.ts";
 import { siteViewOf, type SiteViewOptions } from "../../services/site-view.ts";
 import { type SiteMini, siteMini } from "../../services/site-format.ts";

@@ -9,7 +9,7 @@
  * return await presentItemList(ctx, site, "plugins", req.args);
  * ```
  */
-import type { AppContext } from "../../lib/context.ts";
+import type { AppContext } from "../../app-context.ts";
 import { ChildUnavailable, InvalidInput } from "../../core/errors.ts";
 import { childErrorMessage } from "../../core/sync/child.ts";
 import {

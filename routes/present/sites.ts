@@ -12,7 +12,7 @@
 import type { SiteRecord } from "../../core/sites/resolve.ts";
 import { isTruthyFlag, parseIdList, parseList } from "../../rest/args.ts";
 import { restError } from "../../rest/errors.ts";
-import { stripTags } from "../../services/site-child.ts";
+import { stripTags } from "../../core/sync/child.ts";
 import type { SiteInsertItem } from "../../core/sites/add.ts";
 import { orderedMap } from "../../wp/ordered-map.ts";
 import { type SiteMini, siteMini } from "../../services/site-format.ts";

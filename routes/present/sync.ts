@@ -10,7 +10,7 @@
  * return await presentSyncOne(ctx, site, { fields: null, params: req.params });
  * ```
  */
-import type { AppContext } from "../../lib/context.ts";
+import type { AppContext } from "../../app-context.ts";
 import { deadlineMessage } from "../../lib/bulk-deadline.ts";
 import { type BulkSyncEntry, syncOrQueueSites, syncSite } from "../../core/sync/sync.ts";
 import type { SiteRecord } from "../../store/sites.ts";

@@ -17,7 +17,7 @@ import { asMap, type Json } from "../../core/updates/pending.ts";
 import type { SiteUpdateLists } from "../../core/updates/lists.ts";
 import type { FleetRunSummary, SiteRunSummary } from "../../core/updates/run.ts";
 import { siteMini } from "../../services/site-format.ts";
-import { isoNoZone } from "../../services/dates.ts";
+import { isoNoZone } from "../../wp/dates.ts";
 
 /**
  * The `type` filter: `null` = all kinds (empty or containing `all`), else the named kinds (unknown

@@ -4,7 +4,7 @@ import { mainwpRestErrorOf } from "../../routes/errors.ts";
 import { abilityErrorOf } from "../../abilities/errors.ts";
 import { RestServer } from "../../rest/server.ts";
 import { loadConfig } from "../../lib/config.ts";
-import type { AppContext } from "../../lib/context.ts";
+import type { AppContext } from "../../app-context.ts";
 
 Deno.test("each surface maps domain errors in its own words", () => {
   const tag = new NotFound("tag", 7);

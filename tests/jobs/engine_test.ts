@@ -3,7 +3,7 @@ import { simulatedApp, testApp, withDeadline } from "../helpers.ts";
 import { abilityClient } from "../abilities/_helpers.ts";
 import { createSite } from "../../store/sites.ts";
 import { keys } from "../../store/keys.ts";
-import type { AppContext } from "../../lib/context.ts";
+import type { AppContext } from "../../app-context.ts";
 import { getJob, type JobRecord } from "../../jobs/store.ts";
 import { jobStatus, statusView } from "../../jobs/status.ts";
 

@@ -12,7 +12,7 @@ import { ChunkStarts } from "../../jobs/starts.ts";
 import { jobStatus } from "../../jobs/status.ts";
 import { callCoreUpdate } from "../../core/updates/apply.ts";
 import { getSite, type SiteRecord } from "../../store/sites.ts";
-import type { AppContext } from "../../lib/context.ts";
+import type { AppContext } from "../../app-context.ts";
 
 /** No delays, one chunk for the whole job. */
 function fastJobs(ctx: AppContext): void {

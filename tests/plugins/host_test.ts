@@ -31,5 +31,5 @@ Deno.test("PLUGINS loads the example plugin by specifier; its filter changes sit
 Deno.test("plugin specifiers: relative paths resolve against the working directory; a module without register fails", async () => {
   assertEquals(resolvePluginSpecifier("./plugins/x.ts", "/srv/app"), "file:///srv/app/plugins/x.ts");
   assertEquals(resolvePluginSpecifier("npm:some-plugin"), "npm:some-plugin");
-  await assertRejects(() => testApp({ env: { PLUGINS: "./lib/context.ts" } }));
+  await assertRejects(() => testApp({ env: { PLUGINS: "./lib/objects.ts" } }));
 });
