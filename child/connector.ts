@@ -74,19 +74,7 @@ export const CHILD_HOOKS = Object.freeze(
   } as const,
 );
 
-export type {
-  CheckSiteOptions,
-  CheckSiteResult,
-  ChildConnectorOptions,
-  ChildRequestInfo,
-  ChildRequestOutcome,
-  ChildSite,
-  RegisterOptions,
-  RegisterResult,
-  RequestOptions,
-  SiteAccess,
-  SyncResult,
-} from "./connector-types.ts";
+export type * from "./connector-types.ts";
 import type {
   CheckSiteOptions,
   CheckSiteResult,
