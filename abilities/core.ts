@@ -10,7 +10,7 @@
  */
 import { z } from "zod";
 import { restError } from "../rest/errors.ts";
-import { roleCan } from "../store/users.ts";
+import { userCan } from "../core/users.ts";
 import { type AbilityCall, type AbilityDefinition, type AbilityRegistry, defineAbility } from "./registry.ts";
 
 /** Categories in WordPress's and MainWP's registration order. */
@@ -58,7 +58,7 @@ export const BUILT_IN_CATEGORIES = [
 /** WordPress core's permission for these abilities: `manage_options`. */
 function canManageOptions({ req }: AbilityCall) {
   const user = req?.auth.user;
-  return user && roleCan(user.role ?? "subscriber", "manage_options")
+  return user && userCan(user.role, "manage_options")
     ? true as const
     : restError("rest_ability_cannot_execute", "Sorry, you are not allowed to execute this ability.", 403);
 }

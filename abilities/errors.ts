@@ -18,6 +18,7 @@ import {
   InvalidInput,
   NotFound,
   OperationFailed,
+  SiteOffline,
 } from "../core/errors.ts";
 import { type RestError, restError } from "../rest/errors.ts";
 
@@ -62,6 +63,7 @@ export function abilityErrorOf(error: unknown): RestError | undefined {
     return restError("mainwp_child_outdated", error.message, 400, { site_id: error.siteId });
   }
   if (error instanceof ChildUnavailable) return restError("mainwp_site_offline", error.message, 503);
+  if (error instanceof SiteOffline) return restError("mainwp_site_offline", error.message, 400);
   if (error instanceof OperationFailed) return restError("mainwp_operation_failed", error.message, 500);
   return undefined;
 }

@@ -107,6 +107,21 @@ export class ChildOutdated extends DomainError {
 }
 
 /**
+ * The site's last uptime check found it offline, so the operation refuses it without calling the child.
+ *
+ * @example
+ * ```ts
+ * new SiteOffline(4).message; // "Site is known to be offline."
+ * ```
+ */
+export class SiteOffline extends DomainError {
+  override name = "SiteOffline";
+  constructor(readonly siteId: number, message = "Site is known to be offline.") {
+    super(message);
+  }
+}
+
+/**
  * An operation ran and failed for a reason that is none of the above (`operation` names it, e.g.
  * `"client.delete"`).
  *

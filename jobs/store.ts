@@ -148,6 +148,20 @@ export async function getJobEntry(kv: Deno.Kv, id: string): Promise<Deno.KvEntry
 }
 
 /**
+ * A stream that yields each time the job's record is written (KV `watch`), for live status readers;
+ * cancel its reader when done.
+ *
+ * @example
+ * ```ts
+ * const reader = watchJob(kv, "sync_…").getReader();
+ * await reader.read(); // the current record, then one per write
+ * ```
+ */
+export function watchJob(kv: Deno.Kv, id: string): ReadableStream<unknown> {
+  return kv.watch([keys.job(id)]);
+}
+
+/**
  * Every chunk of a job, in order.
  *
  * @example

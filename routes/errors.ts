@@ -19,6 +19,7 @@ import {
   InvalidInput,
   NotFound,
   OperationFailed,
+  SiteOffline,
 } from "../core/errors.ts";
 import { type RestError, restError } from "../rest/errors.ts";
 
@@ -63,6 +64,7 @@ export function mainwpRestErrorOf(error: unknown): RestError | undefined {
   if (error instanceof AccessDenied) return restError("mainwp_access_denied", error.message, 403);
   if (error instanceof ChildOutdated) return restError("mainwp_child_outdated", error.message, 400);
   if (error instanceof ChildUnavailable) return restError("mainwp_site_offline", error.message, 503);
+  if (error instanceof SiteOffline) return restError("mainwp_site_offline", error.message, 400);
   if (error instanceof OperationFailed) return restError("mainwp_operation_failed", error.message, 400);
   return undefined;
 }

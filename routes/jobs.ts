@@ -16,9 +16,8 @@
 import { z } from "zod";
 import { READABLE, RestResponse, type RestServer } from "../rest/server.ts";
 import { wp } from "../rest/args.ts";
-import { listJobs } from "../jobs/store.ts";
+import { listJobs, watchJob } from "../jobs/store.ts";
 import { jobNotFound, jobStatus, type JobStatusView, statusView } from "../jobs/status.ts";
-import { keys } from "../store/keys.ts";
 
 const NS = "mainwp/v2";
 const JOB_ID = "(?P<job_id>[a-z]+_[0-9a-fA-F-]+)";
@@ -44,7 +43,7 @@ export function jobEvents(kv: Deno.Kv, id: string): ReadableStream<Uint8Array> {
       const send = (event: string, data: unknown) =>
         controller.enqueue(encoder.encode(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`));
       let last = "";
-      reader = kv.watch([keys.job(id)]).getReader();
+      reader = watchJob(kv, id).getReader();
       try {
         while (!stop) {
           const status: JobStatusView | null = await jobStatus(kv, id);

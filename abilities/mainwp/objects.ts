@@ -8,8 +8,8 @@
  * ```
  */
 import { z } from "zod";
-import type { SiteRecord } from "../../store/sites.ts";
-import type { ClientRecord } from "../../store/clients.ts";
+import type { SiteRecord } from "../../core/sites/resolve.ts";
+import type { ClientRecord } from "../../core/clients.ts";
 import type { Cost } from "../../core/costs.ts";
 
 /** Unix seconds as ISO 8601 with `+00:00`, or `null` for 0 / missing. */

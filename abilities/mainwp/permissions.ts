@@ -9,7 +9,7 @@
  * ```
  */
 import { restError } from "../../rest/errors.ts";
-import { roleCan } from "../../store/users.ts";
+import { userCan } from "../../core/users.ts";
 import type { AbilityCall } from "../registry.ts";
 import type { RestError } from "../../rest/errors.ts";
 import { requireAccessibleSite } from "../../core/sites/resolve.ts";
@@ -28,7 +28,7 @@ export function basePermission({ req }: AbilityCall): true | RestError {
   if (!user) {
     return restError("mainwp_permission_denied", "You must be logged in to access this ability.", 401);
   }
-  if (!roleCan(user.role ?? "subscriber", "manage_options")) {
+  if (!userCan(user.role, "manage_options")) {
     return restError("mainwp_permission_denied", "You do not have permission to perform this action.", 403);
   }
   return true;

@@ -15,18 +15,15 @@ import type { AppContext } from "../../app-context.ts";
 import { RestError, restError } from "../../rest/errors.ts";
 import { basePermission } from "./permissions.ts";
 import { siteBasicObject } from "./objects.ts";
-import {
-  childOutdatedError,
-  type DeniedSite,
-  resolveSiteList,
-  siteOfflineError,
-} from "../../services/site-resolve.ts";
+import { type DeniedSite, resolveSiteList } from "./site-lists.ts";
+import { siteRefusal } from "../../core/sites/gates.ts";
 import { checkSite, markSiteDisconnected, reconnectSite } from "../../core/sites/connection.ts";
 import { setSiteSuspended } from "../../core/sites/edit.ts";
 import { BULK_CONCURRENCY, queueOrRun } from "../../core/sites/bulk.ts";
 import { ChildUnavailable } from "../../core/errors.ts";
-import { syncSite } from "../../core/sync/sync.ts";
-import { getSiteSync, type SiteRecord } from "../../store/sites.ts";
+import { abilityErrorOf } from "../errors.ts";
+import { siteSyncData, syncSite } from "../../core/sync/sync.ts";
+import type { SiteRecord } from "../../core/sites/resolve.ts";
 import { jobStatusUrl, queueAboveThreshold } from "../../jobs/queue.ts";
 import type { JobType } from "../../jobs/store.ts";
 import { idList, optionalInput, siteIdsOrDomains } from "./fields.ts";
@@ -163,8 +160,11 @@ async function syncForAbility(
   ctx: AppContext,
   site: SiteRecord,
 ): Promise<{ code: string; message: string } | null> {
-  const refused = siteOfflineError(site) ?? childOutdatedError(site, await getSiteSync(ctx.kv, site.id));
-  if (refused) return { code: refused.code, message: refused.message };
+  const refused = siteRefusal(site, await siteSyncData(ctx, site.id));
+  if (refused) {
+    const { code, message } = abilityErrorOf(refused)!;
+    return { code, message };
+  }
   let result: unknown;
   try {
     result = (await syncSite(ctx, site))?.ok === true;

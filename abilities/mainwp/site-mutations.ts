@@ -17,9 +17,9 @@ import { RestError, restError } from "../../rest/errors.ts";
 import { basePermission } from "./permissions.ts";
 import { siteFullObject } from "./sites.ts";
 import { siteBasicObject, siteBasicSchema } from "./objects.ts";
-import { childOutdatedError } from "../../services/site-resolve.ts";
-import { getSiteSync, type SiteRecord } from "../../store/sites.ts";
-import { requireAccessibleSite } from "../../core/sites/resolve.ts";
+import { outdatedRefusal } from "../../core/sites/gates.ts";
+import { siteSyncData } from "../../core/sync/sync.ts";
+import { requireAccessibleSite, type SiteRecord } from "../../core/sites/resolve.ts";
 import { addSite, findManagedSite, QUERY_ERROR } from "../../core/sites/add.ts";
 import { stripTags } from "../../core/sync/child.ts";
 import { editSite, removeSite, setSiteSuspended, type SiteEditFields } from "../../core/sites/edit.ts";
@@ -63,7 +63,7 @@ const SlugError = z.object({ slug: z.string(), code: z.string(), message: z.stri
 
 /** A site's full object as it is stored now. */
 async function fullSite(ctx: AppContext, site: SiteRecord) {
-  return siteFullObject(site, await getSiteSync(ctx.kv, site.id), false);
+  return siteFullObject(site, await siteSyncData(ctx, site.id), false);
 }
 
 /** `{id, url, name}` of a site. */
@@ -86,7 +86,7 @@ const siteOf = (ctx: AppContext, input: SiteInput) =>
 /** Resolves the site and refuses children older than 4.0.0. */
 async function childSiteOf(ctx: AppContext, input: SiteInput): Promise<SiteRecord> {
   const site = await siteOf(ctx, input);
-  const outdated = childOutdatedError(site, await getSiteSync(ctx.kv, site.id));
+  const outdated = outdatedRefusal(site, await siteSyncData(ctx, site.id));
   if (outdated) throw outdated;
   return site;
 }
@@ -142,7 +142,7 @@ async function activeSlugs(
   site: SiteRecord,
   kind: "plugins" | "themes",
 ): Promise<Set<string>> {
-  const sync = await getSiteSync(ctx.kv, site.id);
+  const sync = await siteSyncData(ctx, site.id);
   if (kind === "themes") return new Set([activeTheme(sync?.themes)].filter((s) => s !== ""));
   return new Set(
     parseStoredList(sync?.plugins).filter((p) => p.active === true || Number(p.active) === 1).map((p) =>

@@ -22,14 +22,13 @@ import {
   siteBasicObject,
 } from "./objects.ts";
 import { idList, optionalInput, page, perPage, siteIdOrDomain } from "./fields.ts";
-import { resolveSite } from "../../core/sites/resolve.ts";
+import { resolveSite, type SiteRecord } from "../../core/sites/resolve.ts";
 import { abandonedItems, siteJsonOption } from "../../core/sync/items.ts";
 import { siteChangeItems } from "../../core/sync/change-list.ts";
 import { parseList } from "../../rest/args.ts";
 import { costsOfSite } from "../../core/costs.ts";
 import { findClient } from "../../core/clients.ts";
 import { fleetSnapshot, selectSites, type SiteEntry } from "../../services/site-list.ts";
-import type { SiteRecord } from "../../store/sites.ts";
 import { isPlainObject } from "../../lib/objects.ts";
 
 const READ = { readonly: true, destructive: false, idempotent: true, instructions: "" };

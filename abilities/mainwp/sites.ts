@@ -12,9 +12,9 @@
 import { z } from "zod";
 import type { AbilitySink } from "./index.ts";
 import { basePermission, sitePermission } from "./permissions.ts";
-import { resolveSite } from "../../core/sites/resolve.ts";
+import { resolveSite, type SiteRecord } from "../../core/sites/resolve.ts";
 import { siteItemSources } from "../../core/sync/items.ts";
-import { getSiteSync, type SiteRecord, type SiteSyncData } from "../../store/sites.ts";
+import { type SiteSyncData, siteSyncData } from "../../core/sync/sync.ts";
 import type { AppContext } from "../../app-context.ts";
 import { siteBasicObject, siteBasicSchema } from "./objects.ts";
 import { fleetSnapshot, type SiteEntry } from "../../services/site-list.ts";
@@ -162,7 +162,7 @@ export function registerSiteAbilities(registry: AbilitySink): void {
     permission: sitePermission,
     execute: async ({ ctx, input }) => {
       const site = await resolveSite(ctx, input.site_id_or_domain);
-      return siteFullObject(site, await getSiteSync(ctx.kv, site.id), input.include_stats);
+      return siteFullObject(site, await siteSyncData(ctx, site.id), input.include_stats);
     },
   });
   registry.register({

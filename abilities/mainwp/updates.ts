@@ -18,12 +18,8 @@ import { basePermission, sitePermission } from "./permissions.ts";
 import { RestError, restError } from "../../rest/errors.ts";
 import { jobStatusUrl } from "../../jobs/queue.ts";
 import type { JobRecord } from "../../jobs/store.ts";
-import {
-  type DeniedSite,
-  requireAccessibleSite,
-  type ResolvedSites,
-  resolveSiteList,
-} from "../../services/site-resolve.ts";
+import { type DeniedSite, type ResolvedSites, resolveSiteList } from "./site-lists.ts";
+import { requireAccessibleSite } from "../../core/sites/resolve.ts";
 import {
   ignoredItemsOf,
   ITEM_TYPE,

@@ -40,6 +40,19 @@ export const BULK_SYNC_CONCURRENCY = 128;
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 /**
+ * What the site's last successful sync stored (site info, plugins, themes, pending updates, …), or
+ * `null` for a site never synced.
+ *
+ * @example
+ * ```ts
+ * (await siteSyncData(ctx, 3))?.version; // the child's version, e.g. "6.1"
+ * ```
+ */
+export async function siteSyncData({ kv }: StoreDeps, siteId: number): Promise<SiteSyncData | null> {
+  return await getSiteSync(kv, siteId);
+}
+
+/**
  * The connector's view of a stored site (private key decrypted with the secret key).
  *
  * @example
@@ -287,3 +300,6 @@ export async function syncOrQueueSites<R>(
   if (job) return { queued: true, jobId: job.job_id, total: sites.length };
   return { queued: false, results: await syncManySites(ctx, sites, each) };
 }
+
+/** What a site's sync stored, as the core answers it. */
+export type { SiteSyncData };

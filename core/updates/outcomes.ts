@@ -18,7 +18,8 @@ import { mapConcurrent } from "../../lib/concurrency.ts";
 import { getGlobalIgnoredLists } from "../../store/settings.ts";
 import { getSiteSync, type SiteRecord, type SiteSyncData } from "../../store/sites.ts";
 import { childErrorMessage } from "../sync/child.ts";
-import { childOutdatedError, siteOfflineError } from "../../services/site-resolve.ts";
+import { offlineRefusal, outdatedRefusal, siteRefusal } from "../sites/gates.ts";
+import { ChildOutdated, SiteOffline } from "../errors.ts";
 import { applySiteUpdates, CHILD_TYPE, isUpdated, type UpdateStep } from "./apply.ts";
 import { UPDATE_ALL_CONCURRENCY } from "./run.ts";
 import {
@@ -167,6 +168,12 @@ const siteError = (site: SiteRecord, error: { code: string; message: string }, w
   errors: [updateErrorItem(site, "site", "", error.code, error.message, withName)],
 });
 
+/** A site refused before updating, as its update error item's code and message (abilities.md §2.5). */
+const refusalOf = (error: SiteOffline | ChildOutdated) => ({
+  code: error instanceof SiteOffline ? "mainwp_site_offline" : "mainwp_child_outdated",
+  message: error.message,
+});
+
 /** A filter verdict that refuses the run: a WordPress-style error object (`code` and `message`). */
 function refusal(verdict: unknown): { code: string; message: string } | null {
   if (!(verdict instanceof Error) || !("code" in verdict) || typeof verdict.code !== "string") return null;
@@ -183,18 +190,19 @@ async function runOneSite(
 ): Promise<SiteOutcome> {
   const withName = request.kind === "all";
   if (request.kind === "run") {
-    const refused = siteOfflineError(site) ?? childOutdatedError(site, sync, "4.0.0");
-    if (refused) return siteError(site, refused, false);
+    const refused = siteRefusal(site, sync, "4.0.0");
+    if (refused) return siteError(site, refusalOf(refused), false);
   } else {
-    const offline = siteOfflineError(site);
-    if (offline) return siteError(site, offline, true);
+    const offline = offlineRefusal(site);
+    if (offline) return siteError(site, refusalOf(offline), true);
   }
   let items = updateItemsOf(site, availableUpdates(site, sync, global), request.types);
   if (request.only.size > 0) items = items.filter((i) => request.only.has(i.slug));
   if (items.length === 0) return { updated: [], errors: [] };
   if (request.kind === "all") {
-    const outdated = childOutdatedError(site, sync, "4.0");
-    if (outdated) {
+    const refused = outdatedRefusal(site, sync, "4.0");
+    if (refused) {
+      const outdated = refusalOf(refused);
       return {
         updated: [],
         errors: items.map((i) =>
@@ -262,7 +270,7 @@ export async function runUpdates(
 
 /**
  * The site's stored sync data, after refusing an offline site or a child older than 4.0 (the site-scoped
- * update abilities' check). Throws the refusal.
+ * update abilities' check). Throws the refusal (`SiteOffline` / `ChildOutdated`).
  *
  * @example
  * ```ts
@@ -271,7 +279,7 @@ export async function runUpdates(
  */
 export async function updatableSync(ctx: AppContext, site: SiteRecord): Promise<SiteSyncData | null> {
   const sync = await getSiteSync(ctx.kv, site.id);
-  const refused = siteOfflineError(site) ?? childOutdatedError(site, sync, "4.0");
+  const refused = siteRefusal(site, sync, "4.0");
   if (refused) throw refused;
   return sync;
 }

@@ -13,7 +13,7 @@
 import type { AppContext } from "../../app-context.ts";
 import { deadlineMessage } from "../../lib/bulk-deadline.ts";
 import { type BulkSyncEntry, syncOrQueueSites, syncSite } from "../../core/sync/sync.ts";
-import type { SiteRecord } from "../../store/sites.ts";
+import type { SiteRecord } from "../../core/sites/resolve.ts";
 import { siteViewOf, type SiteViewOptions } from "../../services/site-view.ts";
 import { orderedMap } from "../../wp/ordered-map.ts";
 
