@@ -12,7 +12,7 @@
 import type { AppContext } from "../app-context.ts";
 import { type RestError, restError } from "../rest/errors.ts";
 import type { SiteRecord, SiteSyncData } from "../store/sites.ts";
-import { listedSiteRecords } from "./site-list.ts";
+import { listedSiteRecords } from "../core/sites/fleet.ts";
 import { compareVersions, MIN_CHILD_VERSION } from "../child/version.ts";
 import * as core from "../core/sites/resolve.ts";
 import { abilityErrorOf } from "../abilities/errors.ts";
