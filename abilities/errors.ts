@@ -20,6 +20,7 @@ import {
   OperationFailed,
   SiteOffline,
 } from "../core/errors.ts";
+import { JOB_NOT_FOUND } from "../jobs/status.ts";
 import { type RestError, restError } from "../rest/errors.ts";
 
 /** The abilities' "not found" answer per entity: code and message for the id (404). */
@@ -31,6 +32,12 @@ const NOT_FOUND: Partial<Record<Entity, readonly [string, (id: unknown) => strin
   ],
   tag: ["mainwp_tag_not_found", (id) => `No tag found with ID ${id}.`],
   client: ["mainwp_client_not_found", (id) => `No client found with ID ${id}.`],
+  job: ["mainwp_job_not_found", () => JOB_NOT_FOUND],
+};
+
+/** Failed operations with a code of their own, by `OperationFailed.operation` (HTTP 500). */
+const FAILED_OPERATIONS: Record<string, string> = {
+  "job.queue": "mainwp_queue_failed",
 };
 
 /** Conflicts whose status is not 409 (abilities.md §2.5: a taken tag name answers 400). */
@@ -64,6 +71,11 @@ export function abilityErrorOf(error: unknown): RestError | undefined {
   }
   if (error instanceof ChildUnavailable) return restError("mainwp_site_offline", error.message, 503);
   if (error instanceof SiteOffline) return restError("mainwp_site_offline", error.message, 400);
-  if (error instanceof OperationFailed) return restError("mainwp_operation_failed", error.message, 500);
+  if (error instanceof OperationFailed) {
+    const code = Object.hasOwn(FAILED_OPERATIONS, error.operation)
+      ? FAILED_OPERATIONS[error.operation]
+      : null;
+    return restError(code ?? "mainwp_operation_failed", error.message, 500);
+  }
   return undefined;
 }

@@ -21,7 +21,7 @@ import * as store from "../store/tags.ts";
 import type { TagRecord } from "../store/tags.ts";
 import { type ClientRecord, getClients } from "../store/clients.ts";
 import type { SiteRecord } from "../store/sites.ts";
-import { type FleetSnapshot, fleetSnapshot } from "../services/site-list.ts";
+import { type FleetSnapshot, fleetSnapshot } from "./sites/fleet.ts";
 import { NAME_MAX } from "../lib/limits.ts";
 import { escHtml, sanitizeHexColor } from "../wp/format.ts";
 import { isPhpEmpty } from "../wp/php.ts";

@@ -12,7 +12,7 @@
  * ```
  */
 import type { AppContext } from "../app-context.ts";
-import { restError } from "../rest/errors.ts";
+import { OperationFailed } from "../core/errors.ts";
 import type { QueueRequest } from "./engine.ts";
 import type { JobRecord } from "./store.ts";
 
@@ -57,7 +57,7 @@ export async function queueAboveThreshold(ctx: AppContext, request: QueueRequest
   } catch (error) {
     console.error("[fleetpress] could not queue a job:", error);
     const kind = request.type === "sync" ? "sync" : request.type === "update" ? "update" : "batch";
-    throw restError("mainwp_queue_failed", `Failed to store ${kind} job data. Please try again.`, 500);
+    throw new OperationFailed("job.queue", `Failed to store ${kind} job data. Please try again.`);
   }
 }
 

@@ -9,7 +9,7 @@
  * const status = await jobStatus(kv, "sync_…"); // null when unknown or expired
  * ```
  */
-import { type RestError, restError } from "../rest/errors.ts";
+import { NotFound } from "../core/errors.ts";
 import { getJob, type JobError, type JobRecord, listChunks } from "./store.ts";
 
 /** The status body (abilities.md §3.5). */
@@ -84,18 +84,19 @@ export async function jobStatus(kv: Deno.Kv, id: string): Promise<JobStatusView 
   return statusView(job, errors);
 }
 
+/** What a job id that names no job (or an expired one) answers, on every surface. */
+export const JOB_NOT_FOUND = "Batch job not found. Job may have expired (jobs are kept for 24 hours).";
+
 /**
- * MainWP's 404 for an unknown or expired job.
+ * A job's status, or `NotFound("job")` when there is none (or it expired).
  *
  * @example
  * ```ts
- * throw jobNotFound();
+ * const status = await requireJobStatus(kv, "sync_abc");
  * ```
  */
-export function jobNotFound(): RestError {
-  return restError(
-    "mainwp_job_not_found",
-    "Batch job not found. Job may have expired (jobs are kept for 24 hours).",
-    404,
-  );
+export async function requireJobStatus(kv: Deno.Kv, id: string): Promise<JobStatusView> {
+  const status = await jobStatus(kv, id);
+  if (!status) throw new NotFound("job", id, JOB_NOT_FOUND);
+  return status;
 }

@@ -61,7 +61,7 @@ import {
 } from "./present/clients.ts";
 import { costsOfClient } from "../core/costs.ts";
 import { costListMap } from "./present/costs.ts";
-import { siteViewsByIds } from "../services/site-view.ts";
+import { siteViewsByIds } from "./present/site-view.ts";
 
 const NS = "mainwp/v2";
 

@@ -37,7 +37,7 @@ import {
 import { MAX_PRICE, parseRenewalDate } from "../core/cost-values.ts";
 import { Conflict, NotFound } from "../core/errors.ts";
 import { costListMap, costRawRow } from "./present/costs.ts";
-import { siteViewsByIds } from "../services/site-view.ts";
+import { siteViewsByIds } from "./present/site-view.ts";
 
 const NS = "mainwp/v2";
 

@@ -21,6 +21,7 @@ import {
   OperationFailed,
   SiteOffline,
 } from "../core/errors.ts";
+import { JOB_NOT_FOUND } from "../jobs/status.ts";
 import { type RestError, restError } from "../rest/errors.ts";
 
 /** MainWP's "not found" answer per entity: code and message (404). */
@@ -30,6 +31,12 @@ const NOT_FOUND: Partial<Record<Entity, readonly [string, string]>> = {
   client: ["mainwp_rest_invalid_client_id", "Invalid or not found ID."],
   client_field: ["invalid_field_id", "Invalid client field."],
   cost: ["mainwp_rest_invalid_costs_id", "Invalid or not found ID."],
+  job: ["mainwp_job_not_found", JOB_NOT_FOUND],
+};
+
+/** Failed operations with a code and status of their own, by `OperationFailed.operation`. */
+const FAILED_OPERATIONS: Record<string, readonly [string, number]> = {
+  "job.queue": ["mainwp_queue_failed", 500],
 };
 
 /** MainWP's code for an invalid input, by `entity.field`, where it is not `mainwp_rest_invalid_param` (400). */
@@ -65,6 +72,11 @@ export function mainwpRestErrorOf(error: unknown): RestError | undefined {
   if (error instanceof ChildOutdated) return restError("mainwp_child_outdated", error.message, 400);
   if (error instanceof ChildUnavailable) return restError("mainwp_site_offline", error.message, 503);
   if (error instanceof SiteOffline) return restError("mainwp_site_offline", error.message, 400);
-  if (error instanceof OperationFailed) return restError("mainwp_operation_failed", error.message, 400);
+  if (error instanceof OperationFailed) {
+    const [code, status] = Object.hasOwn(FAILED_OPERATIONS, error.operation)
+      ? FAILED_OPERATIONS[error.operation]
+      : ["mainwp_operation_failed", 400];
+    return restError(code, error.message, status);
+  }
   return undefined;
 }

@@ -17,7 +17,7 @@ import { z } from "zod";
 import { READABLE, RestResponse, type RestServer } from "../rest/server.ts";
 import { wp } from "../rest/args.ts";
 import { listJobs, watchJob } from "../jobs/store.ts";
-import { jobNotFound, jobStatus, type JobStatusView, statusView } from "../jobs/status.ts";
+import { jobStatus, type JobStatusView, requireJobStatus, statusView } from "../jobs/status.ts";
 
 const NS = "mainwp/v2";
 const JOB_ID = "(?P<job_id>[a-z]+_[0-9a-fA-F-]+)";
@@ -94,16 +94,14 @@ export function registerJobsRoutes(rest: RestServer): void {
   rest.register(NS, `/jobs/${JOB_ID}`, {
     methods: READABLE,
     handler: async (req) => {
-      const status = await jobStatus(req.ctx.kv, String(req.urlParams.job_id));
-      if (!status) throw jobNotFound();
-      return status;
+      return await requireJobStatus(req.ctx.kv, String(req.urlParams.job_id));
     },
   });
   rest.register(NS, `/jobs/${JOB_ID}/events`, {
     methods: READABLE,
     handler: async (req) => {
       const id = String(req.urlParams.job_id);
-      if (!(await jobStatus(req.ctx.kv, id))) throw jobNotFound();
+      await requireJobStatus(req.ctx.kv, id);
       return new RestResponse(null, 200, {
         text: jobEvents(req.ctx.kv, id),
         contentType: "text/event-stream",

@@ -34,10 +34,10 @@ import {
   listSiteMinis,
   listSiteViews,
   parseSiteListQuery,
-} from "../services/site-list.ts";
+} from "./present/site-list.ts";
 import { RestError } from "../rest/errors.ts";
-import { siteViewsByIds } from "../services/site-view.ts";
-import { siteMini } from "../services/site-format.ts";
+import { siteViewsByIds } from "./present/site-view.ts";
+import { siteMini } from "./present/site-format.ts";
 import { findSite, parseSiteRef } from "../core/sites/resolve.ts";
 import { removeSite, setSiteSuspended, SITE_EDIT_FIELDS } from "../core/sites/edit.ts";
 import {

@@ -26,7 +26,8 @@ import {
 import { InvalidInput, NotFound } from "../core/errors.ts";
 import { deleteTag, editTag, getTag, getTagClients, listTags, saveTag } from "../core/tags.ts";
 import { clientView } from "./present/clients.ts";
-import { entriesByIds, fleetSnapshot, pageOf, presentSites } from "../services/site-list.ts";
+import { entriesByIds, fleetSnapshot, pageOf } from "../core/sites/fleet.ts";
+import { presentSites } from "./present/site-list.ts";
 import {
   editedName,
   parseTagListQuery,
@@ -95,7 +96,10 @@ async function removeTagRoute(req: RestRequest) {
 async function tagSitesRoute(req: RestRequest) {
   const { siteIds } = await getTag(req.ctx, tagIdOf(req));
   const snap = await fleetSnapshot(req.ctx.kv);
-  const data = await presentSites(req.ctx, entriesByIds(snap, siteIds), { fields: null, params: req.args });
+  const data = await presentSites(req.ctx, snap, entriesByIds(snap, siteIds), {
+    fields: null,
+    params: req.args,
+  });
   return { success: 1, total: data.length, data };
 }
 

@@ -15,7 +15,7 @@ import { RestError, restError } from "../rest/errors.ts";
 import { EDITABLE, READABLE, type RestRequest, type RestServer } from "../rest/server.ts";
 import { ChildUnavailable } from "../core/errors.ts";
 import { findSite, parseSiteRef } from "../core/sites/resolve.ts";
-import { parseSiteListQuery } from "../services/site-list.ts";
+import { parseSiteListQuery } from "./present/site-list.ts";
 import { fleetUpdateLists, ignoreListsOf, searchText, siteUpdateListsOf } from "../core/updates/lists.ts";
 import { ignoreAllUpdates, ignoreSiteItems } from "../core/updates/ignore.ts";
 import {

@@ -11,7 +11,7 @@
 import { z } from "zod";
 import type { AbilitySink } from "./index.ts";
 import { basePermission } from "./permissions.ts";
-import { jobNotFound, jobStatus } from "../../jobs/status.ts";
+import { requireJobStatus } from "../../jobs/status.ts";
 
 const JobErrorItem = z.object({ site_id: z.int(), code: z.string(), message: z.string() });
 
@@ -59,9 +59,7 @@ export function registerBatchAbilities(sink: AbilitySink): void {
     },
     permission: basePermission,
     execute: async ({ ctx, input }) => {
-      const status = await jobStatus(ctx.kv, input.job_id);
-      if (!status) throw jobNotFound();
-      return status;
+      return await requireJobStatus(ctx.kv, input.job_id);
     },
   });
 }

@@ -28,7 +28,7 @@ import { ChildUnavailable, Conflict, DomainError, InvalidInput } from "../../cor
 import { parseStoredList, pluginAction, themeAction } from "../../core/sync/items.ts";
 import { childErrorMessage } from "../../core/sync/child.ts";
 import { escHtml } from "../../wp/format.ts";
-import { activeTheme } from "../../services/site-format.ts";
+import { activeTheme } from "../../routes/present/site-format.ts";
 import { confirm, dryRun, idList, siteIdOrDomain } from "./fields.ts";
 
 const siteOnly = z.looseObject({ site_id_or_domain: siteIdOrDomain });

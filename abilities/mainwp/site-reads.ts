@@ -28,7 +28,7 @@ import { siteChangeItems } from "../../core/sync/change-list.ts";
 import { parseList } from "../../rest/args.ts";
 import { costsOfSite } from "../../core/costs.ts";
 import { findClient } from "../../core/clients.ts";
-import { fleetSnapshot, selectSites, type SiteEntry } from "../../services/site-list.ts";
+import { fleetSnapshot, selectSites, type SiteEntry } from "../../core/sites/fleet.ts";
 import { isPlainObject } from "../../lib/objects.ts";
 
 const READ = { readonly: true, destructive: false, idempotent: true, instructions: "" };

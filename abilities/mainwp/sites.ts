@@ -17,7 +17,7 @@ import { siteItemSources } from "../../core/sync/items.ts";
 import { type SiteSyncData, siteSyncData } from "../../core/sync/sync.ts";
 import type { AppContext } from "../../app-context.ts";
 import { siteBasicObject, siteBasicSchema } from "./objects.ts";
-import { fleetSnapshot, type SiteEntry } from "../../services/site-list.ts";
+import { fleetSnapshot, type SiteEntry } from "../../core/sites/fleet.ts";
 import { optionalInput, page, perPage, siteIdOrDomain } from "./fields.ts";
 
 const STATUSES = ["any", "connected", "disconnected", "suspended", "available_update"] as const;

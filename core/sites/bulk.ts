@@ -14,7 +14,7 @@
 import type { AppContext } from "../../app-context.ts";
 import { mapUntilDeadline } from "../../lib/bulk-deadline.ts";
 import { getSite, type SiteRecord } from "../../store/sites.ts";
-import { includeExclude, listedSiteRecords } from "../../services/site-list.ts";
+import { includeExclude, listedSiteRecords } from "./fleet.ts";
 import { queueAboveThreshold } from "../../jobs/queue.ts";
 import type { JobRecord, JobType } from "../../jobs/store.ts";
 import type { HookDeps, StoreDeps } from "../deps.ts";

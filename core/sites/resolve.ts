@@ -12,7 +12,7 @@
 import type { HookDeps, StoreDeps } from "../deps.ts";
 import { AccessDenied, type DomainError, NotFound } from "../errors.ts";
 import { findSiteByDomain, getSite, type SiteRecord } from "../../store/sites.ts";
-import { listedSiteRecords } from "../../services/site-list.ts";
+import { listedSiteRecords } from "./fleet.ts";
 import { PHP_NUMERIC } from "../../wp/php.ts";
 
 /** How a caller names a site: by id (numeric) or by domain / URL. */

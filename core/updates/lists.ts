@@ -12,7 +12,7 @@
 import type { StoreDeps } from "../deps.ts";
 import { getGlobalIgnoredLists, type IgnoreKind, type IgnoreList } from "../../store/settings.ts";
 import { getSiteSync, type SiteRecord, type SiteSyncData } from "../../store/sites.ts";
-import { fleetSnapshot } from "../../services/site-list.ts";
+import { fleetSnapshot } from "../sites/fleet.ts";
 import {
   asMap,
   type Json,

@@ -23,7 +23,7 @@ import { keys } from "../../store/keys.ts";
 import { atomicRetry } from "../../store/kv.ts";
 import { getGlobalIgnoredLists } from "../../store/settings.ts";
 import { getSite, getSiteSync, type SiteRecord } from "../../store/sites.ts";
-import { fleetSnapshot } from "../../services/site-list.ts";
+import { fleetSnapshot } from "../sites/fleet.ts";
 import { nowSeconds } from "../../wp/dates.ts";
 import { applySiteUpdates } from "./apply.ts";
 import {

@@ -10,8 +10,8 @@
  */
 import type { AppContext } from "../../app-context.ts";
 import { RestError, restError } from "../../rest/errors.ts";
-import { siteViewOf, type SiteViewOptions } from "../../services/site-view.ts";
-import { type SiteMini, siteMini } from "../../services/site-format.ts";
+import { siteViewOf, type SiteViewOptions } from "./site-view.ts";
+import { type SiteMini, siteMini } from "./site-format.ts";
 import { clientRawRow } from "./clients.ts";
 import { findClient } from "../../core/clients.ts";
 import { costsOfSite } from "../../core/costs.ts";

@@ -27,7 +27,7 @@ import { SITE_CHANGE_COLUMNS } from "../../core/sync/changes.ts";
 import { isTruthyFlag, parseList } from "../../rest/args.ts";
 import { RestError } from "../../rest/errors.ts";
 import type { SiteRecord } from "../../core/sites/resolve.ts";
-import { type SiteMini, siteMini } from "../../services/site-format.ts";
+import { type SiteMini, siteMini } from "./site-format.ts";
 import { escHtml } from "../../wp/format.ts";
 import { isPhpEmpty } from "../../wp/php.ts";
 

@@ -15,7 +15,7 @@ import { restError } from "../../rest/errors.ts";
 import { stripTags } from "../../core/sync/child.ts";
 import type { SiteInsertItem } from "../../core/sites/add.ts";
 import { orderedMap } from "../../wp/ordered-map.ts";
-import { type SiteMini, siteMini } from "../../services/site-format.ts";
+import { type SiteMini, siteMini } from "./site-format.ts";
 import { isPhpEmpty, phpIntval } from "../../wp/php.ts";
 import type { BulkSelection, SiteResult } from "../../core/sites/bulk.ts";
 import { SITE_EDIT_FIELDS, type SiteEditFields } from "../../core/sites/edit.ts";

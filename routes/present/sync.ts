@@ -14,7 +14,7 @@ import type { AppContext } from "../../app-context.ts";
 import { deadlineMessage } from "../../lib/bulk-deadline.ts";
 import { type BulkSyncEntry, syncOrQueueSites, syncSite } from "../../core/sync/sync.ts";
 import type { SiteRecord } from "../../core/sites/resolve.ts";
-import { siteViewOf, type SiteViewOptions } from "../../services/site-view.ts";
+import { siteViewOf, type SiteViewOptions } from "./site-view.ts";
 import { orderedMap } from "../../wp/ordered-map.ts";
 
 /** How each synced site is shown: `_fields` and the request parameters for `mainwp_rest_prepare_site`. */

@@ -16,7 +16,7 @@ import { orderedMap } from "../../wp/ordered-map.ts";
 import { asMap, type Json } from "../../core/updates/pending.ts";
 import type { SiteUpdateLists } from "../../core/updates/lists.ts";
 import type { FleetRunSummary, SiteRunSummary } from "../../core/updates/run.ts";
-import { siteMini } from "../../services/site-format.ts";
+import { siteMini } from "./site-format.ts";
 import { isoNoZone } from "../../wp/dates.ts";
 
 /**

@@ -1,5 +1,5 @@
 import { assertEquals } from "@std/assert";
-import { Conflict, InvalidInput, NotFound } from "../../core/errors.ts";
+import { Conflict, InvalidInput, NotFound, OperationFailed } from "../../core/errors.ts";
 import { mainwpRestErrorOf } from "../../routes/errors.ts";
 import { abilityErrorOf } from "../../abilities/errors.ts";
 import { RestServer } from "../../rest/server.ts";
@@ -21,6 +21,15 @@ Deno.test("each surface maps domain errors in its own words", () => {
   assertEquals(mainwpRestErrorOf(new InvalidInput("name", "Missing name."))?.status, 400);
   assertEquals(abilityErrorOf(new Conflict("site", 3, "Already there."))?.status, 409);
   assertEquals([mainwpRestErrorOf(new Error("x")), abilityErrorOf("x")], [undefined, undefined]);
+  const queue = new OperationFailed("job.queue", "Failed to store sync job data. Please try again.");
+  for (const mapped of [mainwpRestErrorOf(queue), abilityErrorOf(queue)]) {
+    assertEquals([mapped?.code, mapped?.status], ["mainwp_queue_failed", 500]);
+  }
+  const job = new NotFound("job", "sync_x");
+  assertEquals([mainwpRestErrorOf(job)?.code, abilityErrorOf(job)?.code], [
+    "mainwp_job_not_found",
+    "mainwp_job_not_found",
+  ]);
 });
 
 Deno.test("a namespace's error mapper turns a handler's domain error into its wire error", async () => {

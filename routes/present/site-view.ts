@@ -1,35 +1,27 @@
 /**
  * @module
  * Site response objects (rest-v2.md §6.1) for every route that returns sites: `siteMini` (MainWP's
- * `simple_view`), `siteViewsByIds` (the site lists of tags, clients and costs) and `siteViewOf` (one
- * site straight from the store, e.g. after an edit). The formatting itself lives in `site-format.ts`;
- * listings come from the fleet snapshot in `site-list.ts`.
- *
- * Sync data (site_info, plugins, themes, upgrades…) is read from the `["site_sync", id, n]` chunks
- * written by `writeSiteSync` (store/sites.ts); a site never synced shows `""` (or `"0"` for the numeric
- * sync columns `database_size` and `last_post_time`, as MainWP's column defaults) there.
+ * `simple_view`, in `site-format.ts`), `siteViewsByIds` (the site lists of tags, clients and costs, from
+ * the fleet snapshot in core/sites/fleet.ts) and `siteViewOf` (one site straight from the store, e.g.
+ * after an edit). A site never synced shows `""` (or `"0"` for the numeric sync columns `database_size`
+ * and `last_post_time`, as MainWP's column defaults) for its sync data.
  *
  * @example
  * ```ts
- * siteMini(record); // { id: "3", name: "Blog", url: "https://blog.example.com/", client_id: "0" }
  * const views = await siteViewsByIds(ctx, [3, 7], { blank: ["ip", "is_staging"] });
  * ```
  */
-import type { AppContext } from "../app-context.ts";
-import { projectFields } from "../rest/fields.ts";
-import { getSiteSync, type SiteRecord, type SiteSyncData } from "../store/sites.ts";
-import { getTags } from "../store/tags.ts";
+import type { AppContext } from "../../app-context.ts";
+import {
+  entriesByIds,
+  fleetSnapshot,
+  siteDetails,
+  type SiteRecord,
+  type SiteSyncData,
+} from "../../core/sites/fleet.ts";
+import { projectFields } from "../../rest/fields.ts";
 import { formatSiteView, presentView, type SitePresentation } from "./site-format.ts";
-import { entriesByIds, fleetSnapshot, presentSites } from "./site-list.ts";
-
-export {
-  formatSiteView,
-  SITE_VIEW_KEYS,
-  type SiteMini,
-  siteMini,
-  type SitePresentation,
-  type SiteView,
-} from "./site-format.ts";
+import { presentSites } from "./site-list.ts";
 
 /** Options for site view objects. */
 export interface SiteViewOptions {
@@ -73,7 +65,7 @@ export async function siteViewsByIds(
   options: SiteViewOptions = {},
 ): Promise<Record<string, unknown>[]> {
   const snap = await fleetSnapshot(ctx.kv);
-  return await presentSites(ctx, entriesByIds(snap, ids), {
+  return await presentSites(ctx, snap, entriesByIds(snap, ids), {
     presentation: presentationOf(options),
     fields: options.fields ?? null,
     params: options.params,
@@ -95,11 +87,7 @@ export async function siteViewOf(
   site: SiteRecord,
   options: SiteViewOptions = {},
 ): Promise<Record<string, unknown>> {
-  const [tags, sync] = await Promise.all([
-    site.tag_ids.length ? getTags(ctx.kv, site.tag_ids) : [],
-    options.sync !== undefined ? options.sync : getSiteSync(ctx.kv, site.id),
-  ]);
-  const names = new Map(tags.map((t) => [t.id, t.name]));
+  const { tagNames: names, sync } = await siteDetails(ctx.kv, site, options.sync);
   let view: Record<string, unknown> = presentView(
     formatSiteView(site, sync, names),
     site,

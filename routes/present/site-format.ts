@@ -11,9 +11,9 @@
  * view.status; // "connected"
  * ```
  */
-import type { SiteRecord, SiteSyncData } from "../store/sites.ts";
-import { isoNoZone } from "../wp/dates.ts";
-import { escHtml } from "../wp/format.ts";
+import type { SiteRecord, SiteSyncData } from "../../core/sites/fleet.ts";
+import { isoNoZone } from "../../wp/dates.ts";
+import { escHtml } from "../../wp/format.ts";
 
 /** `SITE_MINI`, MainWP's `simple_view`. */
 export interface SiteMini {
@@ -172,28 +172,6 @@ export function httpStatusText(code: number): string {
 export function siteStatus(site: Pick<SiteRecord, "suspended" | "sync_errors">): string {
   if (site.suspended) return "suspended";
   return site.sync_errors ? "disconnected" : "connected";
-}
-
-/** Whether a stored JSON column holds at least one entry (`""`, `"[]"`, `"{}"`, `"null"` are empty). */
-function hasEntries(json: string | undefined): boolean {
-  if (!json) return false;
-  const t = json.trim();
-  return t !== "" && t !== "[]" && t !== "{}" && t !== "null" && t !== '""';
-}
-
-/**
- * Whether any core, plugin, theme, translation or premium update is pending (status `available_update`).
- *
- * @example
- * ```ts
- * hasAvailableUpdate({ plugin_upgrades: '{"akismet/akismet.php":{}}' }); // true
- * ```
- */
-export function hasAvailableUpdate(sync: SiteSyncData | null): boolean {
-  if (!sync) return false;
-  return hasEntries(sync.wp_upgrades) || hasEntries(sync.plugin_upgrades) ||
-    hasEntries(sync.theme_upgrades) || hasEntries(sync.translation_upgrades) ||
-    hasEntries(sync.premium_upgrades);
 }
 
 /**

@@ -1,29 +1,22 @@
-import { assert, assertEquals, assertInstanceOf, assertStrictEquals, assertThrows } from "@std/assert";
-import { testApp } from "../helpers.ts";
-import { RestError } from "../../rest/errors.ts";
-import { createSite, defaultSite, type SiteRecord, writeSiteSync } from "../../store/sites.ts";
-import { createTag, updateTag } from "../../store/tags.ts";
+import { assert, assertEquals, assertInstanceOf, assertThrows } from "@std/assert";
+import { testApp } from "../../helpers.ts";
+import { RestError } from "../../../rest/errors.ts";
+import { createSite, defaultSite, type SiteRecord } from "../../../store/sites.ts";
 import {
   activeTheme,
   customFieldValue,
   formatSiteView,
   FULL_PRESENTATION,
-  hasAvailableUpdate,
   httpStatusText,
   presentView,
   SITE_VIEW_KEYS,
   siteStatus,
-} from "../../services/site-format.ts";
-import {
-  fleetSnapshot,
-  LIST_DEFAULTS,
-  parseSiteListQuery,
-  selectSites,
-  siteSortKey,
-} from "../../services/site-list.ts";
-import { siteViewsByIds } from "../../services/site-view.ts";
-import { escHtml } from "../../wp/format.ts";
-import { isPhpEmpty, phpIntval } from "../../wp/php.ts";
+} from "../../../routes/present/site-format.ts";
+import { hasAvailableUpdate } from "../../../core/sites/fleet.ts";
+import { LIST_DEFAULTS, parseSiteListQuery } from "../../../routes/present/site-list.ts";
+import { siteViewsByIds } from "../../../routes/present/site-view.ts";
+import { escHtml } from "../../../wp/format.ts";
+import { isPhpEmpty, phpIntval } from "../../../wp/php.ts";
 
 const site = (input: Partial<SiteRecord> = {}): SiteRecord =>
   defaultSite(input.id ?? 1, { url: "https://shop.example", name: "Shop", ...input });
@@ -130,35 +123,6 @@ Deno.test("PHP helpers: intval, !empty", () => {
   ]);
 });
 
-Deno.test("sort key strips scheme and www., keeps the trailing slash", () => {
-  assertEquals(siteSortKey("https://www.Example.com/"), "example.com/");
-  assertEquals(siteSortKey("http://wwwx.example/"), "wwwx.example/");
-  const keys = ["https://a.com-x/", "https://a.com/", "http://www.a.com/blog/"].map(siteSortKey).sort();
-  assertEquals(keys, ["a.com-x/", "a.com/", "a.com/blog/"]);
-});
-
-Deno.test("fleet snapshot: reused while the revision stands, rebuilt once per change, shared by concurrent readers", async () => {
-  const t = await testApp();
-  const kv = t.ctx.kv;
-  const a = await fleetSnapshot(kv);
-  assertStrictEquals(await fleetSnapshot(kv), a);
-  await createSite(kv, { url: "https://b.example", name: "B" });
-  const [b1, b2] = await Promise.all([fleetSnapshot(kv), fleetSnapshot(kv)]);
-  assertStrictEquals(b1, b2);
-  assert(b1 !== a);
-  assertEquals(b1.listed.map((e) => e.site.name), ["B"]);
-  await createTag(kv, { name: "T" });
-  const c = await fleetSnapshot(kv);
-  assertEquals(c.tagsByName.map((x) => x.name), ["T"]);
-  await writeSiteSync(kv, 1, { plugin_upgrades: '{"a":1}' });
-  const d = await fleetSnapshot(kv);
-  assertEquals(
-    selectSites(d, { include: [], exclude: [], search: "", status: ["available_update"] }).length,
-    1,
-  );
-  await t.close();
-});
-
 Deno.test("siteViewsByIds: URL order, staging and unknown ids left out, blanks and fields", async () => {
   const t = await testApp();
   await createSite(t.ctx.kv, { url: "https://z.example", name: "Z", ip: "1.2.3.4" });
@@ -169,30 +133,5 @@ Deno.test("siteViewsByIds: URL order, staging and unknown ids left out, blanks a
   const blanked = await siteViewsByIds(t.ctx, [1], { blank: ["ip", "tags"], fields: ["ip", "tags", "name"] });
   assertEquals(blanked, [{ id: "1", name: "Z", tags: "", ip: "" }]);
   assertEquals(await siteViewsByIds(t.ctx, []), []);
-  await t.close();
-});
-
-Deno.test("fleet snapshot rebuild reuses unchanged site entries; changed records, sync data and tag names rebuild", async () => {
-  const t = await testApp();
-  const kv = t.ctx.kv;
-  const tag = await createTag(kv, { name: "T" });
-  await createSite(kv, { url: "https://a.example", name: "A", tag_ids: [tag.id] });
-  await createSite(kv, { url: "https://b.example", name: "B" });
-  await writeSiteSync(kv, 2, { dbsize: 1 });
-  const s1 = await fleetSnapshot(kv);
-  await createTag(kv, { name: "Unrelated" });
-  const s2 = await fleetSnapshot(kv);
-  assert(s2 !== s1);
-  assertStrictEquals(s2.byId.get(1), s1.byId.get(1));
-  assertStrictEquals(s2.byId.get(2), s1.byId.get(2));
-  assertStrictEquals(s2.syncs.get(2), s1.syncs.get(2));
-  await writeSiteSync(kv, 2, { dbsize: 2 });
-  const s3 = await fleetSnapshot(kv);
-  assertStrictEquals(s3.byId.get(1), s2.byId.get(1));
-  assertEquals(s3.byId.get(2)!.view.database_size, "2");
-  await updateTag(kv, tag.id, { name: "Renamed" });
-  const s4 = await fleetSnapshot(kv);
-  assertEquals(s4.byId.get(1)!.view.tags, { "1": "Renamed" });
-  assertStrictEquals(s4.byId.get(2), s3.byId.get(2));
   await t.close();
 });
