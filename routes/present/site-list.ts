@@ -62,6 +62,45 @@ function stringToBool(v: unknown): boolean {
   return typeof v === "string" && ["1", "true", "yes"].includes(v.toLowerCase());
 }
 
+/** The list parameters every MainWP list route reads the same way. */
+export interface CommonListQuery {
+  /** 1-based page, or `null` when the list is not paged (`page`/`paged` and `per_page` both needed). */
+  page: number | null;
+  perPage: number | null;
+  search: string;
+  include: number[];
+  exclude: number[];
+}
+
+/**
+ * Reads `page`/`paged` + `per_page` (both needed to page), `search`, `include` and `exclude` as MainWP's
+ * list routes do (PHP `empty()`, `intval`).
+ *
+ * @example
+ * ```ts
+ * parseCommonListQuery({ paged: "2", per_page: "5", include: "3,4" }); // page 2, perPage 5, include [3, 4]
+ * ```
+ */
+export function parseCommonListQuery(params: Record<string, unknown>): CommonListQuery {
+  const pageRaw = !isPhpEmpty(params.page) ? params.page : params.paged;
+  let page: number | null = null;
+  let perPage: number | null = null;
+  if (!isPhpEmpty(pageRaw) && !isPhpEmpty(params.per_page)) {
+    page = Math.max(1, phpIntval(pageRaw));
+    perPage = phpIntval(params.per_page);
+    if (perPage < 1) page = perPage = null;
+  }
+  return {
+    page,
+    perPage,
+    search: !isPhpEmpty(params.search) && typeof params.search !== "object"
+      ? String(params.search).trim()
+      : "",
+    include: !isPhpEmpty(params.include) ? parseIdList(params.include) : [],
+    exclude: !isPhpEmpty(params.exclude) ? parseIdList(params.exclude) : [],
+  };
+}
+
 /**
  * Parses and validates the list parameters; throws MainWP's 400 `mainwp_rest_invalid_param` when every
  * `status` value is unknown. `page` accepts the alias `paged`.
@@ -76,14 +115,6 @@ export function parseSiteListQuery(
   defaults: { withTags: boolean; fullData: boolean },
   fieldsParam: string[] | null = null,
 ): SiteListQuery {
-  const pageRaw = !isPhpEmpty(params.page) ? params.page : params.paged;
-  let page: number | null = null;
-  let perPage: number | null = null;
-  if (!isPhpEmpty(pageRaw) && !isPhpEmpty(params.per_page)) {
-    page = Math.max(1, phpIntval(pageRaw));
-    perPage = phpIntval(params.per_page);
-    if (perPage < 1) page = perPage = null;
-  }
   const status = !isPhpEmpty(params.status) ? parseList(params.status) : [];
   if (status.length > 0 && !status.some((s) => (SITE_STATUSES as readonly string[]).includes(s))) {
     throw restError(
@@ -93,13 +124,7 @@ export function parseSiteListQuery(
     );
   }
   return {
-    page,
-    perPage,
-    search: !isPhpEmpty(params.search) && typeof params.search !== "object"
-      ? String(params.search).trim()
-      : "",
-    include: !isPhpEmpty(params.include) ? parseIdList(params.include) : [],
-    exclude: !isPhpEmpty(params.exclude) ? parseIdList(params.exclude) : [],
+    ...parseCommonListQuery(params),
     status: status.filter(isSiteStatusFilter),
     withTags: present(params.with_tags) ? stringToBool(params.with_tags) : defaults.withTags,
     fullData: present(params.full_data) ? stringToBool(params.full_data) : defaults.fullData,

@@ -15,9 +15,9 @@
 import { z } from "zod";
 import type { TagRecord, TagWithSites } from "../../core/tags.ts";
 import { tagNameOf } from "../../core/tags.ts";
-import { parseIdList } from "../../rest/args.ts";
 import { isPhpEmpty, phpIntval } from "../../wp/php.ts";
 import { orderedMap } from "../../wp/ordered-map.ts";
+import { type CommonListQuery, parseCommonListQuery } from "./site-list.ts";
 
 /** The tag object of rest-v2.md §6.3. */
 export interface TagObject {
@@ -93,13 +93,7 @@ export function tagListBody(
 }
 
 /** A parsed `GET /tags` query (the value `mainwp_rest_object_object_query` filters). */
-export interface TagListQuery {
-  page: number | null;
-  perPage: number | null;
-  search: string;
-  include: number[];
-  exclude: number[];
-}
+export type TagListQuery = CommonListQuery;
 
 /**
  * Parses `GET /tags` parameters (`page`/`paged` + `per_page` both needed to page).
@@ -110,23 +104,7 @@ export interface TagListQuery {
  * ```
  */
 export function parseTagListQuery(params: Record<string, unknown>): TagListQuery {
-  const pageRaw = !isPhpEmpty(params.page) ? params.page : params.paged;
-  let page: number | null = null;
-  let perPage: number | null = null;
-  if (!isPhpEmpty(pageRaw) && !isPhpEmpty(params.per_page)) {
-    page = Math.max(1, phpIntval(pageRaw));
-    perPage = phpIntval(params.per_page);
-    if (perPage < 1) page = perPage = null;
-  }
-  return {
-    page,
-    perPage,
-    search: !isPhpEmpty(params.search) && typeof params.search !== "object"
-      ? String(params.search).trim()
-      : "",
-    include: !isPhpEmpty(params.include) ? parseIdList(params.include) : [],
-    exclude: !isPhpEmpty(params.exclude) ? parseIdList(params.exclude) : [],
-  };
+  return parseCommonListQuery(params);
 }
 
 /** A name as PHP reads it: text or a number; anything else is no name. */
