@@ -11,6 +11,7 @@
  * content.plugins.filter((p) => p.version !== p.latest).length; // pending plugin updates of site 3
  * ```
  */
+import { generatedPlugins, generatedThemes, MAX_SIZED_ITEMS } from "./sized.ts";
 
 /** A plugin installed on a simulated site. */
 export interface SimPlugin {
@@ -382,30 +383,40 @@ export class Prng {
   }
 }
 
-function pluginsFor(rng: Prng): SimPlugin[] {
-  return rng.sample(PLUGINS, rng.int(4, 12)).map(([file, name, author, description, latest, older]) => ({
-    file,
-    name,
-    author,
-    description,
-    latest,
-    version: rng.next() < 0.4 ? older : latest,
-    active: rng.next() < 0.7,
-  }));
+function pluginsFor(rng: Prng, count?: number): SimPlugin[] {
+  const known = count === undefined ? rng.int(4, 12) : Math.min(count, PLUGINS.length);
+  const extra = count === undefined ? [] : generatedPlugins(rng, count - known, PLUGINS.length + 1);
+  return [
+    ...rng.sample(PLUGINS, known).map(([file, name, author, description, latest, older]) => ({
+      file,
+      name,
+      author,
+      description,
+      latest,
+      version: rng.next() < 0.4 ? older : latest,
+      active: rng.next() < 0.7,
+    })),
+    ...extra,
+  ];
 }
 
-function themesFor(rng: Prng): SimTheme[] {
-  const themes = rng.sample(THEMES, rng.int(2, 4)).map((
-    [stylesheet, name, author, description, latest, older],
-  ) => ({
-    stylesheet,
-    name,
-    author,
-    description,
-    latest,
-    version: rng.next() < 0.35 ? older : latest,
-    active: false,
-  }));
+function themesFor(rng: Prng, count?: number): SimTheme[] {
+  const known = count === undefined ? rng.int(2, 4) : Math.min(count, THEMES.length);
+  const extra = count === undefined ? [] : generatedThemes(rng, count - known, THEMES.length + 1);
+  const themes = [
+    ...rng.sample(THEMES, known).map((
+      [stylesheet, name, author, description, latest, older],
+    ) => ({
+      stylesheet,
+      name,
+      author,
+      description,
+      latest,
+      version: rng.next() < 0.35 ? older : latest,
+      active: false,
+    })),
+    ...extra,
+  ];
   themes[rng.int(0, themes.length - 1)].active = true;
   return themes;
 }
@@ -450,17 +461,37 @@ function commentsFor(rng: Prng, posts: SimPost[]): SimComment[] {
   }));
 }
 
+/** How many plugins and themes a site carries (default: a few of the catalog's, varying by site). */
+export interface SiteSizes {
+  /** Plugins in the site's stats reply, MainWP Child included (1 – {@link MAX_SIZED_ITEMS}). */
+  plugins?: number;
+  /** Installed themes (1 – {@link MAX_SIZED_ITEMS}). */
+  themes?: number;
+}
+
+function sizeOption(name: string, value: number | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!Number.isInteger(value) || value < 1 || value > MAX_SIZED_ITEMS) {
+    throw new RangeError(`${name} must be an integer from 1 to ${MAX_SIZED_ITEMS}`);
+  }
+  return value;
+}
+
 /**
- * The starting content of simulated site `index` (1-based), the same on every run.
+ * The starting content of simulated site `index` (1-based), the same on every run. With `sizes`, the
+ * site carries exactly that many plugins (MainWP Child counted) and themes.
  *
  * @example
  * ```ts
  * siteContent(1).wpVersion; // e.g. "6.6.2"
+ * siteContent(1, { plugins: 40 }).plugins.length; // 39, plus MainWP Child in the stats reply
  * ```
  */
-export function siteContent(index: number): SiteContent {
+export function siteContent(index: number, sizes: SiteSizes = {}): SiteContent {
+  const pluginCount = sizeOption("plugins", sizes.plugins);
+  const themeCount = sizeOption("themes", sizes.themes);
   const rng = new Prng(index);
-  const plugins = pluginsFor(rng);
+  const plugins = pluginsFor(rng, pluginCount === undefined ? undefined : pluginCount - 1);
   const siteLang = rng.pick(LANGUAGES);
   const posts = postsFor(rng, rng.int(1, 5), 10);
   return {
@@ -470,7 +501,7 @@ export function siteContent(index: number): SiteContent {
     memoryLimit: rng.pick(MEMORY_LIMITS),
     siteLang,
     plugins,
-    themes: themesFor(rng),
+    themes: themesFor(rng, themeCount),
     translations: translationsFor(rng, plugins, siteLang),
     security: Object.fromEntries(SECURITY_CHECKS.map((key) => [key, rng.next() < 0.75 ? "Y" : "N"])),
     posts,

@@ -3,8 +3,11 @@
  * Command line for the child-site simulator:
  *
  * ```sh
- * deno run --allow-net sim/main.ts --count 100 --port 8090 [--latency-ms 50]
+ * deno run --allow-net sim/main.ts --count 100 --port 8090 [--latency-ms 50] [--plugins 40] [--themes 5]
  * ```
+ *
+ * `--plugins N` / `--themes N` give every site exactly that many (MainWP Child counted among the
+ * plugins; 40 plugins ≈ the 24 KB of sync data a real site stores); by default sites vary.
  *
  * Prints the first and last site URL, then serves until SIGINT/SIGTERM. A plugin change made "in
  * wp-admin" (reported at the next sync as a non-MainWP change):
@@ -17,6 +20,7 @@
  */
 import { parseArgs } from "node:util";
 import { startChildSimulator } from "./server.ts";
+import { MAX_SIZED_ITEMS } from "./sized.ts";
 
 /** Parsed command-line options. */
 export interface SimCliOptions {
@@ -26,17 +30,21 @@ export interface SimCliOptions {
   port: number;
   /** Latency added to every request, in ms. */
   latencyMs: number;
+  /** Plugins per site, MainWP Child included (undefined: a few, varying by site). */
+  plugins?: number;
+  /** Themes per site (undefined: 2–4, varying by site). */
+  themes?: number;
 }
 
-const USAGE = "usage: sim/main.ts --count N [--port P] [--latency-ms L]";
+const USAGE = "usage: sim/main.ts --count N [--port P] [--latency-ms L] [--plugins N] [--themes N]";
 
-function integerOption(
+function integerOption<F extends number | undefined>(
   name: string,
   value: string | undefined,
-  fallback: number,
+  fallback: F,
   min: number,
   max: number,
-): number {
+): number | F {
   if (value === undefined) return fallback;
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
@@ -46,7 +54,7 @@ function integerOption(
 }
 
 /**
- * Parses `--count`, `--port` and `--latency-ms`.
+ * Parses `--count`, `--port`, `--latency-ms`, `--plugins` and `--themes`.
  *
  * @example
  * ```ts
@@ -60,15 +68,22 @@ export function parseSimArgs(args: string[]): SimCliOptions {
       count: { type: "string" },
       port: { type: "string" },
       "latency-ms": { type: "string" },
+      plugins: { type: "string" },
+      themes: { type: "string" },
     },
     strict: true,
   });
   if (values.count === undefined) throw new RangeError("--count is required");
-  return {
+  const options: SimCliOptions = {
     count: integerOption("count", values.count, 1, 1, 10_000),
     port: integerOption("port", values.port, 0, 0, 65_535),
     latencyMs: integerOption("latency-ms", values["latency-ms"], 0, 0, 600_000),
   };
+  const plugins = integerOption("plugins", values.plugins, undefined, 1, MAX_SIZED_ITEMS);
+  const themes = integerOption("themes", values.themes, undefined, 1, MAX_SIZED_ITEMS);
+  if (plugins !== undefined) options.plugins = plugins;
+  if (themes !== undefined) options.themes = themes;
+  return options;
 }
 
 if (import.meta.main) {

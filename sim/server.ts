@@ -24,6 +24,7 @@
 import { encodeEnvelope } from "../child/envelope.ts";
 import { readBodyCapped } from "../child/http.ts";
 import { type GarbageMode, type SimAnswer, SimSite, type SimSiteOptions } from "./site.ts";
+import { siteContent } from "./catalog.ts";
 
 export type { GarbageMode, SimAnswer, SimSite, SimSiteOptions, SiteControls } from "./site.ts";
 
@@ -177,6 +178,7 @@ export async function startChildSimulator(options: ChildSimulatorOptions): Promi
   if (!Number.isInteger(count) || count < 1 || count > MAX_SITES) {
     throw new RangeError(`count must be an integer from 1 to ${MAX_SITES}`);
   }
+  siteContent(1, { plugins: options.plugins, themes: options.themes }); // throws on bad sizes, before listening
   const stopping = new AbortController();
   const metrics: SimulatorMetrics = { inFlight: 0, maxInFlight: 0, requests: 0 };
   const sites: SimSite[] = [];

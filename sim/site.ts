@@ -72,6 +72,10 @@ export interface SimSiteOptions {
   uniqueId?: string;
   /** Child plugin version (default `"6.1"`). */
   childVersion?: string;
+  /** Plugins in the stats reply, MainWP Child included (default: a few, varying by site). */
+  plugins?: number;
+  /** Installed themes (default: 2–4, varying by site). */
+  themes?: number;
 }
 
 interface SimUser {
@@ -137,7 +141,7 @@ export class SimSite {
   constructor(index: number, url: string, options: SimSiteOptions = {}) {
     this.index = index;
     this.url = url;
-    this.#content = siteContent(index);
+    this.#content = siteContent(index, { plugins: options.plugins, themes: options.themes });
     this.#adminUser = options.adminUser ?? "admin";
     this.#uniqueId = options.uniqueId ?? "";
     this.#users.set(this.#adminUser, {

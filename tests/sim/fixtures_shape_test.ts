@@ -8,6 +8,7 @@
 import { assertEquals } from "@std/assert";
 import { encodePhpForm, type FormFields, parseEnvelope, signRequest } from "../../child/index.ts";
 import { siteContent } from "../../sim/catalog.ts";
+import { sampleStatsReply } from "../../sim/sample.ts";
 import type { ChildSimulator } from "../../sim/server.ts";
 import { testKeys, withSimulator } from "../child/_fixtures.ts";
 
@@ -190,4 +191,19 @@ Deno.test("the simulator answers every recorded call of a simulated function in 
     }
     assertEquals(problems, []);
   });
+});
+
+Deno.test("real-sized sites (generated plugins and themes) keep the recorded item shapes", async () => {
+  const stats = (await loadFixtures()).filter((fx) => fx.function === "stats" && isObject(fx.reply));
+  const problems: string[] = [];
+  for (const key of ["plugins", "themes", "plugin_updates", "theme_updates"]) {
+    // The fullest recording of the key, so generated items are compared with real ones.
+    const recorded = stats.map((fx) => (fx.reply as Record<string, unknown>)[key])
+      .sort((a, b) => JSON.stringify(b).length - JSON.stringify(a).length)[0];
+    for (const i of [1, 2, 3]) {
+      const reply = sampleStatsReply(i, `https://site-${i}.example.test/`, { plugins: 60, themes: 12 });
+      problems.push(...shapeDiff(recorded, reply[key], `site ${i} ${key}`, key));
+    }
+  }
+  assertEquals(problems, []);
 });
