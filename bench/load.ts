@@ -19,6 +19,8 @@ export interface LoadOptions {
   headers?: Record<string, string>;
   /** Short warm-up before measuring (not counted). */
   warmupMs?: number;
+  /** Ends the run early (e.g. when the server died); requests in flight are aborted. */
+  signal?: AbortSignal;
 }
 
 /** Load results. */
@@ -51,18 +53,22 @@ async function worker(
   latencies: number[] | null,
 ): Promise<{ ok: number; errors: number }> {
   const client = Deno.createHttpClient({ poolMaxIdlePerHost: 1 });
+  // A server that stops answering must not hold the run past its end.
+  const guard = AbortSignal.timeout(Math.max(0, until - performance.now()) + 5_000);
+  const signal = options.signal ? AbortSignal.any([options.signal, guard]) : guard;
   let ok = 0;
   let errors = 0;
   try {
-    while (performance.now() < until) {
+    while (performance.now() < until && !signal.aborted) {
       const start = performance.now();
       try {
-        const res = await fetch(options.url, { headers: options.headers, client });
+        const res = await fetch(options.url, { headers: options.headers, client, signal });
         await res.arrayBuffer();
         if (res.status === 200) ok++;
         else errors++;
       } catch {
         errors++;
+        if (signal.aborted) break;
       }
       latencies?.push(performance.now() - start);
     }
@@ -92,7 +98,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const results = await Promise.all(
     Array.from({ length: options.connections }, () => worker(options, until, latencies)),
   );
-  const elapsed = (performance.now() - start) / 1000;
+  const elapsed = (Math.min(performance.now(), until) - start) / 1000;
   latencies.sort((a, b) => a - b);
   const requests = results.reduce((n, r) => n + r.ok, 0);
   return {

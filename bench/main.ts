@@ -1,12 +1,14 @@
 /**
  * @module
- * `deno task bench [scenario…] [--duration-ms N]`: runs the shipped benchmarks and prints their figures.
- * Scenarios: `sites-list`, `fanout`, `batch-sync`, `sync-fanout`, `abilities-list`, `sync-job`. With no
- * scenario, all run.
+ * `deno task bench [scenario…] [--duration-ms N] [--sites N] [--plugins N] [--writes]`: runs the shipped
+ * benchmarks and prints their figures. Scenarios: `sites-list`, `fanout`, `batch-sync`, `sync-fanout`,
+ * `abilities-list`, `sync-job`. With no scenario, all run. `--sites` (default 1,000), `--plugins`
+ * (default 40; 0 = sites without sync data) and `--writes` (a writer rewrites sync data at 100 sites/s
+ * during the load) apply to `sites-list`.
  *
  * @example
  * ```sh
- * deno task bench sites-list --duration-ms 3000
+ * deno task bench sites-list --sites 5000 --writes --duration-ms 3000
  * ```
  */
 import { parseArgs } from "node:util";
@@ -17,12 +19,20 @@ import { benchSyncFanout } from "./sync_fanout.ts";
 import { benchAbilitiesList } from "./abilities_list.ts";
 import { benchSyncJob } from "./sync_job.ts";
 
-const SCENARIOS: Record<string, (durationMs?: number) => Promise<void>> = {
-  "sites-list": (durationMs) => benchSitesList({ durationMs }),
+/** Command-line settings a scenario may use. */
+interface BenchArgs {
+  durationMs?: number;
+  sites?: number;
+  plugins?: number;
+  writes: boolean;
+}
+
+const SCENARIOS: Record<string, (args: BenchArgs) => Promise<void>> = {
+  "sites-list": (args) => benchSitesList(args),
   "fanout": () => benchFanout(),
   "batch-sync": () => benchBatchSync(),
   "sync-fanout": () => benchSyncFanout(),
-  "abilities-list": (durationMs) => benchAbilitiesList({ durationMs }),
+  "abilities-list": ({ durationMs }) => benchAbilitiesList({ durationMs }),
   "sync-job": () => benchSyncJob(),
 };
 
@@ -30,9 +40,28 @@ if (import.meta.main) {
   const { positionals, values } = parseArgs({
     args: Deno.args,
     allowPositionals: true,
-    options: { "duration-ms": { type: "string" } },
+    options: {
+      "duration-ms": { type: "string" },
+      sites: { type: "string" },
+      plugins: { type: "string" },
+      writes: { type: "boolean" },
+    },
   });
-  const durationMs = values["duration-ms"] ? Number(values["duration-ms"]) : undefined;
+  const integer = (name: string, value: string | undefined, min: number, max: number) => {
+    if (value === undefined) return undefined;
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      console.error(`--${name} must be an integer from ${min} to ${max}`);
+      Deno.exit(2);
+    }
+    return n;
+  };
+  const args: BenchArgs = {
+    durationMs: integer("duration-ms", values["duration-ms"], 100, 600_000),
+    sites: integer("sites", values.sites, 1, 10_000),
+    plugins: integer("plugins", values.plugins, 0, 500),
+    writes: values.writes ?? false,
+  };
   const names = positionals.length ? positionals : Object.keys(SCENARIOS);
   for (const name of names) {
     const run = SCENARIOS[name];
@@ -40,6 +69,6 @@ if (import.meta.main) {
       console.error(`Unknown scenario ${name}; known: ${Object.keys(SCENARIOS).join(", ")}`);
       Deno.exit(2);
     }
-    await run(durationMs);
+    await run(args);
   }
 }

@@ -32,8 +32,12 @@ export interface ServerProcess extends AsyncDisposable {
   /** `http://127.0.0.1:PORT/wp-json` */
   base: string;
   pid: number;
-  /** Peak RSS (VmHWM) in MiB, or NaN where `/proc` is unavailable. */
+  /** Peak RSS (VmHWM) in MiB, or NaN where `/proc` is unavailable; after the process died, the last sample. */
   peakRssMb(): Promise<number>;
+  /** Settles when the process ends (for whatever reason). */
+  exited: Promise<Deno.CommandStatus>;
+  /** The exit status once the process has ended, `null` while it runs. */
+  readonly exitStatus: Deno.CommandStatus | null;
   /** Sends a signal (e.g. `SIGKILL` for a crash) and waits for the process to end. */
   kill(signal: Deno.Signal): Promise<void>;
 }
@@ -67,6 +71,19 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
     child.kill();
     throw new Error(`server did not start: ${banner}`);
   }
+  let exitStatus: Deno.CommandStatus | null = null;
+  const exited = child.status.then((status) => exitStatus = status);
+  // Sampled while the process lives, so a process that died still has a peak to report.
+  let sampledHwmKb = Number.NaN;
+  const readHwmKb = async () => {
+    const status = await Deno.readTextFile(`/proc/${child.pid}/status`);
+    return Number(status.match(/VmHWM:\s+(\d+) kB/)?.[1]);
+  };
+  const sampler = setInterval(() => {
+    if (exitStatus) return;
+    readHwmKb().then((kb) => sampledHwmKb = kb, () => {});
+  }, 200);
+  exited.finally(() => clearInterval(sampler));
   // Keep draining stdout so the process never blocks on a full pipe.
   (async () => {
     try {
@@ -76,12 +93,16 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
   return {
     base: `http://127.0.0.1:${port}/wp-json`,
     pid: child.pid,
+    exited,
+    get exitStatus() {
+      return exitStatus;
+    },
     async peakRssMb() {
+      if (exitStatus) return sampledHwmKb / 1024;
       try {
-        const status = await Deno.readTextFile(`/proc/${child.pid}/status`);
-        const kb = Number(status.match(/VmHWM:\s+(\d+) kB/)?.[1]);
-        return kb / 1024;
+        return await readHwmKb() / 1024;
       } catch (error) {
+        if (!Number.isNaN(sampledHwmKb)) return sampledHwmKb / 1024;
         console.error(`peak RSS unavailable: ${error}`);
         return Number.NaN;
       }
@@ -96,7 +117,13 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
       try {
         child.kill("SIGTERM");
       } catch { /* already gone */ }
+      const timer = setTimeout(() => {
+        try {
+          child.kill("SIGKILL");
+        } catch { /* already gone */ }
+      }, 10_000);
       await child.status;
+      clearTimeout(timer);
     },
   };
 }

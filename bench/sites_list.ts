@@ -1,20 +1,24 @@
 /**
  * @module
- * Benchmark: `GET /wp-json/mainwp/v2/sites?page=1&per_page=20` and `…per_page=100` with 1,000 sites
- * stored, a Bearer key, 4 connections for 10 s each; prints requests/s, p50/p99 and the server's peak
- * RSS. Target (issue 2) for per_page=20 on 2 cores: ≥ 3,000 req/s, p99 ≤ 10 ms, RSS ≤ 150 MB.
+ * Benchmark (issue 14): `GET /wp-json/mainwp/v2/sites?page=1&per_page=20` (and `per_page=100`) against a
+ * server started exactly as `deno task start` (512 MB heap cap), on a fleet of `sites` sites each stored
+ * with a realistic sync payload (`plugins` plugins, default 40 ≈ 24 KB), a read key, 4 connections for
+ * 10 s each. With `writes`, a writer in this process rewrites sites' sync data through the store at
+ * 100 sites/s while the load runs. Prints the cold first page, req/s, p50/p99, errors and the server's
+ * peak RSS next to the issue's targets; a server that dies is reported as such, and the run ends.
  *
  * @example
  * ```sh
- * deno task bench sites-list
+ * deno task bench sites-list --sites 5000 --writes
  * ```
  */
 import { createApiKey } from "../store/api-keys.ts";
 import { createSite } from "../store/sites.ts";
 import { runLoad } from "./load.ts";
-import { startServerProcess } from "./server.ts";
+import { seedRealisticSites, startSyncWriter } from "./realistic.ts";
+import { type ServerProcess, startServerProcess } from "./server.ts";
 
-/** Seeds `count` sites (spread over 10 clients' ids and 5 tag ids) and returns a read key's token. */
+/** Seeds `count` sites without sync data and returns a read key's token (other scenarios' light fleets). */
 export async function seedSites(kvPath: string, count: number): Promise<string> {
   const kv = await Deno.openKv(kvPath);
   try {
@@ -34,45 +38,135 @@ export async function seedSites(kvPath: string, count: number): Promise<string> 
 
 /** Options for the scenario. */
 export interface SitesListBenchOptions {
+  /** Sites stored (default 1,000). */
   sites?: number;
+  /** Plugins per site, MainWP Child included (default 40; 0 = no sync data at all, as before issue 14). */
+  plugins?: number;
+  /** Rewrite sync data at 100 sites/s while the load runs. */
+  writes?: boolean;
   connections?: number;
   durationMs?: number;
 }
 
+/** The issue's targets for `per_page=20`. */
+export const TARGETS = {
+  coldMs: 1000,
+  idle: { rps: 1000, p99Ms: 25, rssMb: 300 },
+  writes: { rps: 300, p99Ms: 100, rssMb: 300 },
+} as const;
+
+const WRITES_PER_SECOND = 100;
+
+const mark = (ok: boolean) => ok ? "ok" : "MISSED";
+
+function deathText(server: ServerProcess): string {
+  const s = server.exitStatus;
+  if (!s) return "";
+  return `SERVER DIED (exit code ${s.code}${s.signal ? `, signal ${s.signal}` : ""})`;
+}
+
+/** Fetches one page, bounded in time; returns its latency or the failure. */
+async function timedGet(url: string, token: string): Promise<{ ms: number; status: number | string }> {
+  const start = performance.now();
+  try {
+    const res = await fetch(url, {
+      headers: { Authorization: `Bearer ${token}` },
+      signal: AbortSignal.timeout(60_000),
+    });
+    await res.arrayBuffer();
+    return { ms: performance.now() - start, status: res.status };
+  } catch (error) {
+    return { ms: performance.now() - start, status: error instanceof Error ? error.name : String(error) };
+  }
+}
+
 /**
- * Runs the scenario and prints one line per page size.
+ * Runs the scenario and prints its figures with the targets.
  *
  * @example
  * ```ts
- * await benchSitesList({ durationMs: 2000 });
+ * await benchSitesList({ sites: 1000, durationMs: 2000 });
  * ```
  */
 export async function benchSitesList(options: SitesListBenchOptions = {}): Promise<void> {
   const sites = options.sites ?? 1000;
+  const plugins = options.plugins ?? 40;
   const connections = options.connections ?? 4;
   const durationMs = options.durationMs ?? 10_000;
+  const writes = options.writes ?? false;
   const dir = await Deno.makeTempDir({ prefix: "fleetpress-bench-" });
   try {
     const kvPath = `${dir}/bench.kv`;
-    const token = await seedSites(kvPath, sites);
+    const seedStart = performance.now();
+    const fleet = plugins > 0
+      ? await seedRealisticSites(kvPath, { sites, plugins })
+      : { token: await seedSites(kvPath, sites), siteIds: [], syncBytes: 0 };
+    console.log(
+      `sites-list: ${sites} sites, ${plugins} plugins each (${
+        (fleet.syncBytes / 1024).toFixed(1)
+      } KB sync data), ` +
+        `${writes ? `writer at ${WRITES_PER_SECOND} sites/s, ` : ""}${connections} connections, ` +
+        `${durationMs / 1000} s per run (seeded in ${((performance.now() - seedStart) / 1000).toFixed(1)} s)`,
+    );
+    const spawned = performance.now();
     await using server = await startServerProcess({ KV_PATH: kvPath });
-    console.log(`sites-list: ${sites} sites, ${connections} connections, ${durationMs / 1000} s per run`);
+    const listening = performance.now() - spawned;
+    const page = (perPage: number) => `${server.base}/mainwp/v2/sites?page=1&per_page=${perPage}`;
+    const cold = await timedGet(page(20), fleet.token);
+    const coldOk = cold.status === 200 && cold.ms <= TARGETS.coldMs;
+    console.log(
+      `  server listening after ${listening.toFixed(0)} ms; cold first page (per_page=20): ${
+        cold.ms.toFixed(0)
+      } ms, ` +
+        `status ${cold.status} [target ≤ ${TARGETS.coldMs} ms: ${mark(coldOk)}]`,
+    );
+    const died = new AbortController();
+    server.exited.then(() => died.abort());
+    const target = writes ? TARGETS.writes : TARGETS.idle;
     for (const perPage of [20, 100]) {
+      if (server.exitStatus) break;
+      const sync = writes
+        ? await startSyncWriter(kvPath, fleet.siteIds, {
+          perSecond: WRITES_PER_SECOND,
+          plugins: Math.max(plugins, 1),
+          maxMs: durationMs + 5_000,
+        })
+        : null;
       const r = await runLoad({
-        url: `${server.base}/mainwp/v2/sites?page=1&per_page=${perPage}`,
+        url: page(perPage),
         connections,
         durationMs,
         warmupMs: 1000,
-        headers: { Authorization: `Bearer ${token}` },
+        headers: { Authorization: `Bearer ${fleet.token}` },
+        signal: died.signal,
       });
-      console.log(
-        `  GET /sites?page=1&per_page=${perPage}: ${r.requestsPerSecond.toFixed(0)} req/s, p50 ${
-          r.p50Ms.toFixed(2)
-        } ms, ` +
-          `p99 ${r.p99Ms.toFixed(2)} ms, max ${r.maxMs.toFixed(1)} ms, errors ${r.errors}`,
-      );
+      const w = await sync?.stop();
+      const line = `  GET /sites?page=1&per_page=${perPage}: ${r.requestsPerSecond.toFixed(0)} req/s, ` +
+        `p50 ${r.p50Ms.toFixed(2)} ms, p99 ${r.p99Ms.toFixed(2)} ms, max ${r.maxMs.toFixed(1)} ms, ` +
+        `errors ${r.errors}`;
+      const verdict = perPage !== 20
+        ? ""
+        : ` [target ≥ ${target.rps} req/s: ${mark(r.requestsPerSecond >= target.rps)}, ` +
+          `p99 ≤ ${target.p99Ms} ms: ${mark(r.p99Ms <= target.p99Ms)}` +
+          `${writes ? `, no errors: ${mark(r.errors === 0 && !server.exitStatus)}` : ""}]`;
+      console.log(line + verdict);
+      if (w) {
+        console.log(
+          `    writer: ${w.written} sites rewritten (${
+            w.sitesPerSecond.toFixed(0)
+          } sites/s), ${w.failed} failed, ` +
+            `${w.lateTicks} late ticks [target ≥ ${WRITES_PER_SECOND} sites/s: ${
+              mark(w.sitesPerSecond >= WRITES_PER_SECOND * 0.95)
+            }]`,
+        );
+      }
+      if (server.exitStatus) console.log(`  ${deathText(server)} during per_page=${perPage}`);
     }
-    console.log(`  server peak RSS: ${(await server.peakRssMb()).toFixed(1)} MB`);
+    const rss = await server.peakRssMb();
+    console.log(
+      `  server peak RSS: ${rss.toFixed(1)} MB [target ≤ ${target.rssMb} MB: ${mark(rss <= target.rssMb)}]` +
+        (server.exitStatus ? `; ${deathText(server)}` : ""),
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
