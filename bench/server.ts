@@ -81,7 +81,11 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
   };
   const sampler = setInterval(() => {
     if (exitStatus) return;
-    readHwmKb().then((kb) => sampledHwmKb = kb, () => {});
+    // A dying (zombie) process has no VmHWM line: keep the last real sample.
+    readHwmKb().then(
+      (kb) => Number.isFinite(kb) && (sampledHwmKb = Math.max(kb, sampledHwmKb || 0)),
+      () => {},
+    );
   }, 200);
   exited.finally(() => clearInterval(sampler));
   // Keep draining stdout so the process never blocks on a full pipe.
@@ -100,7 +104,8 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
     async peakRssMb() {
       if (exitStatus) return sampledHwmKb / 1024;
       try {
-        return await readHwmKb() / 1024;
+        const kb = await readHwmKb();
+        return (Number.isFinite(kb) ? kb : sampledHwmKb) / 1024;
       } catch (error) {
         if (!Number.isNaN(sampledHwmKb)) return sampledHwmKb / 1024;
         console.error(`peak RSS unavailable: ${error}`);
