@@ -27,6 +27,8 @@ export interface LoadOptions {
 export interface LoadResult {
   requests: number;
   errors: number;
+  /** Failed requests during the warm-up (not in `errors`). */
+  warmupErrors: number;
   requestsPerSecond: number;
   p50Ms: number;
   p90Ms: number;
@@ -88,9 +90,13 @@ async function worker(
  */
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   assertLoopback(options.url);
+  let warmupErrors = 0;
   if (options.warmupMs) {
     const until = performance.now() + options.warmupMs;
-    await Promise.all(Array.from({ length: options.connections }, () => worker(options, until, null)));
+    const warm = await Promise.all(
+      Array.from({ length: options.connections }, () => worker(options, until, null)),
+    );
+    warmupErrors = warm.reduce((n, r) => n + r.errors, 0);
   }
   const latencies: number[] = [];
   const start = performance.now();
@@ -104,6 +110,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   return {
     requests,
     errors: results.reduce((n, r) => n + r.errors, 0),
+    warmupErrors,
     requestsPerSecond: requests / elapsed,
     p50Ms: quantile(latencies, 0.5),
     p90Ms: quantile(latencies, 0.9),
