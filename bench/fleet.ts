@@ -31,17 +31,25 @@ export interface SimulatedFleet extends AsyncDisposable {
 }
 
 /**
- * Starts the simulator with `sites` sites and registers them all.
+ * Starts the simulator with `sites` sites (each with `plugins` plugins and `themes` themes when given,
+ * see `deno task child-sim --plugins`) and registers them all.
  *
  * @example
  * ```ts
  * const fleet = await simulatedFleet({ sites: 1000, latencyMs: 50 });
  * ```
  */
-export async function simulatedFleet(options: { sites: number; latencyMs: number }): Promise<SimulatedFleet> {
+export async function simulatedFleet(
+  options: { sites: number; latencyMs: number; plugins?: number; themes?: number },
+): Promise<SimulatedFleet> {
   const dir = await Deno.makeTempDir({ prefix: "fleetpress-fleet-" });
   const kvPath = `${dir}/bench.kv`;
-  const sim = await startChildSimulator({ count: options.sites, latencyMs: options.latencyMs });
+  const sim = await startChildSimulator({
+    count: options.sites,
+    latencyMs: options.latencyMs,
+    plugins: options.plugins,
+    themes: options.themes,
+  });
   const kv = await Deno.openKv(kvPath);
   try {
     const keys = await generateSiteKeys();
