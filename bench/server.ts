@@ -105,7 +105,8 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
       if (exitStatus) return sampledHwmKb / 1024;
       try {
         const kb = await readHwmKb();
-        return (Number.isFinite(kb) ? kb : sampledHwmKb) / 1024;
+        if (Number.isFinite(kb)) sampledHwmKb = Math.max(kb, sampledHwmKb || 0);
+        return sampledHwmKb / 1024;
       } catch (error) {
         if (!Number.isNaN(sampledHwmKb)) return sampledHwmKb / 1024;
         console.error(`peak RSS unavailable: ${error}`);

@@ -10,11 +10,10 @@ Deno.test("a killed benchmark server is reported, with its last RSS, and stops t
     assertEquals(server.exitStatus, null);
     const died = new AbortController();
     server.exited.then(() => died.abort());
-    // Let the RSS sampler (every 200 ms) take a sample; bounded wait.
+    // A live reading is also kept as a sample (the sampler runs every 200 ms besides); bounded wait.
     for (let i = 0; i < 50 && !Number.isFinite(await server.peakRssMb()); i++) {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    await new Promise((resolve) => setTimeout(resolve, 500));
     const load = runLoad({
       url: `${server.base}/`,
       connections: 2,
@@ -23,11 +22,10 @@ Deno.test("a killed benchmark server is reported, with its last RSS, and stops t
     });
     await new Promise((resolve) => setTimeout(resolve, 300));
     await server.kill("SIGKILL");
-    const r = await load; // ends with the server, not after 60 s
+    await load; // ends with the server, not after 60 s
     assert(died.signal.aborted);
     assertEquals((await server.exited).signal, "SIGKILL");
     assertGreater(await server.peakRssMb(), 10);
-    assertGreater(r.requests, 0);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
