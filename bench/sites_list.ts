@@ -103,9 +103,10 @@ export async function benchSitesList(options: SitesListBenchOptions = {}): Promi
       ? await seedRealisticSites(kvPath, { sites, plugins })
       : { token: await seedSites(kvPath, sites), siteIds: [], syncBytes: 0 };
     console.log(
-      `sites-list: ${sites} sites, ${plugins} plugins each (${
-        (fleet.syncBytes / 1024).toFixed(1)
-      } KB sync data), ` +
+      `sites-list: ${sites} sites, ` +
+        (plugins > 0
+          ? `${plugins} plugins each (${(fleet.syncBytes / 1024).toFixed(1)} KB sync data), `
+          : "no sync data, ") +
         `${writes ? `writer at ${WRITES_PER_SECOND} sites/s, ` : ""}${connections} connections, ` +
         `${durationMs / 1000} s per run (seeded in ${((performance.now() - seedStart) / 1000).toFixed(1)} s)`,
     );
