@@ -4,6 +4,7 @@
  * the request, so Deno.serve never prints its legacy request.signal notice.
  */
 import { assert, assertEquals } from "@std/assert";
+import { readServerPort } from "./helpers.ts";
 import { createApp } from "../app.ts";
 import { loadConfig } from "../lib/config.ts";
 import { MAX_BODY_BYTES } from "../rest/body.ts";
@@ -71,16 +72,7 @@ Deno.test("the real server reads bodies and overrides methods without Deno.serve
   }).spawn();
   const stderr = new Response(server.stderr).text();
   try {
-    const reader = server.stdout.pipeThrough(new TextDecoderStream()).getReader();
-    let banner = "";
-    for (let i = 0; i < 50 && !banner.includes("\n"); i++) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      banner += value;
-    }
-    reader.releaseLock();
-    const port = Number(banner.match(/:(\d+)\/wp-json/)?.[1]);
-    assert(port > 0, `no port in banner: ${banner}`);
+    const port = await readServerPort(server.stdout);
     const url = `http://127.0.0.1:${port}/wp-json/mainwp/v2/sites/sync`;
     const json = { "Content-Type": "application/json" };
     // Chunked bodies (a stream has no Content-Length), with and without a method override.

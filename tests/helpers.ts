@@ -10,6 +10,7 @@
  * const res = await t.call("GET", "/wp-json/mainwp/v2/tags", { token });
  * ```
  */
+import { assert } from "@std/assert";
 import { createApp } from "../app.ts";
 import { loadConfig } from "../lib/config.ts";
 import type { AppContext } from "../app-context.ts";
@@ -167,4 +168,22 @@ export async function withDeadline<T>(promise: Promise<T>, ms: number, what: str
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * Reads a started server's banner line from its stdout and returns the port it listens on (asserted);
+ * reads at most 50 chunks, and releases the reader so the caller may go on draining the stream.
+ */
+export async function readServerPort(stdout: ReadableStream<Uint8Array>): Promise<number> {
+  const reader = stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let banner = "";
+  for (let i = 0; i < 50 && !banner.includes("\n"); i++) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    banner += value;
+  }
+  reader.releaseLock();
+  const port = Number(banner.match(/:(\d+)\/wp-json/)?.[1]);
+  assert(port > 0, `no port in banner: ${banner}`);
+  return port;
 }

@@ -3,6 +3,7 @@
  * and a configuration error at start.
  */
 import { assert, assertEquals, assertMatch } from "@std/assert";
+import { readServerPort } from "./helpers.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 
@@ -35,16 +36,7 @@ Deno.test("server and CLI share one KV file: a key created while the server runs
   const kvPath = `${dir}/fp.kv`;
   const server = deno(["run", "-A", "main.ts"], { PORT: "0", KV_PATH: kvPath }).spawn();
   try {
-    const reader = server.stdout.pipeThrough(new TextDecoderStream()).getReader();
-    let banner = "";
-    for (let i = 0; i < 50 && !banner.includes("\n"); i++) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      banner += value;
-    }
-    reader.releaseLock();
-    const port = Number(banner.match(/:(\d+)\/wp-json/)?.[1]);
-    assert(port > 0, `no port in banner: ${banner}`);
+    const port = await readServerPort(server.stdout);
     const base = `http://127.0.0.1:${port}/wp-json`;
     const created = await cli(["key", "create", "--permissions", "read", "--description", "e2e"], kvPath);
     assertEquals(created.code, 0);

@@ -2,24 +2,10 @@
 import { assert, assertEquals } from "@std/assert";
 import { keys } from "../../store/keys.ts";
 import { listIds } from "../../store/kv.ts";
-import { createSite, deleteSite, findSiteByDomain, type SiteRecord, updateSite } from "../../store/sites.ts";
+import { deleteSite, findSiteByDomain, updateSite } from "../../store/sites.ts";
 import { claimSiteDomain } from "../../store/site-indexes.ts";
 import { KeyTooLong } from "../../lib/limits.ts";
-
-async function withKv(fn: (kv: Deno.Kv) => Promise<void>) {
-  const kv = await Deno.openKv(":memory:");
-  try {
-    await fn(kv);
-  } finally {
-    kv.close();
-  }
-}
-
-async function newSite(kv: Deno.Kv, url: string, extra: Partial<SiteRecord> = {}): Promise<SiteRecord> {
-  const r = await createSite(kv, { url, ...extra });
-  assert("site" in r);
-  return r.site;
-}
+import { newSiteRecord as newSite, withKv } from "./_helpers.ts";
 
 Deno.test("a write moves the domain, client and tag indexes with the record; a delete removes them", async () => {
   await withKv(async (kv) => {

@@ -10,21 +10,7 @@ import {
   SYNC_CHUNK_CHARS,
   writeSiteSync,
 } from "../../store/site-sync-data.ts";
-
-async function withKv(fn: (kv: Deno.Kv) => Promise<void>) {
-  const kv = await Deno.openKv(":memory:");
-  try {
-    await fn(kv);
-  } finally {
-    kv.close();
-  }
-}
-
-async function newSite(kv: Deno.Kv, url: string, extra: Record<string, unknown> = {}): Promise<number> {
-  const r = await createSite(kv, { url, ...extra });
-  assert("site" in r);
-  return r.site.id;
-}
+import { newSite, withKv } from "./_helpers.ts";
 
 Deno.test("sync data splits into chunks below the value limit and joins back; torn sets are refused", () => {
   const big = {

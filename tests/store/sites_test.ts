@@ -2,7 +2,6 @@ import { assert, assertEquals, assertNotEquals } from "@std/assert";
 import { FLEET_REV, keys } from "../../store/keys.ts";
 import { listIds } from "../../store/kv.ts";
 import {
-  createSite,
   deleteSite,
   getSite,
   listSiteEntries,
@@ -11,21 +10,7 @@ import {
   updateSiteGuarded,
   writeSiteSync,
 } from "../../store/sites.ts";
-
-async function withKv(fn: (kv: Deno.Kv) => Promise<void>) {
-  const kv = await Deno.openKv(":memory:");
-  try {
-    await fn(kv);
-  } finally {
-    kv.close();
-  }
-}
-
-async function newSite(kv: Deno.Kv, url: string, extra: Record<string, unknown> = {}): Promise<number> {
-  const r = await createSite(kv, { url, ...extra });
-  assert("site" in r);
-  return r.site.id;
-}
+import { newSite, withKv } from "./_helpers.ts";
 
 Deno.test("listSiteSyncs returns every synced site; deleteSite removes the sync chunks with the record", async () => {
   await withKv(async (kv) => {

@@ -14,15 +14,7 @@ import {
   tagSiteIds,
   updateTag,
 } from "../../store/tags.ts";
-
-async function withKv(fn: (kv: Deno.Kv) => Promise<void>) {
-  const kv = await Deno.openKv(":memory:");
-  try {
-    await fn(kv);
-  } finally {
-    kv.close();
-  }
-}
+import { withKv } from "./_helpers.ts";
 
 Deno.test("tag name keys: lower case; long names hashed below the key limit", () => {
   assertEquals(tagNameKey("VIP"), "vip");
