@@ -205,6 +205,19 @@ export const CATALOGUE = [
     args: ["site record", "success: boolean", 'error text ("" on success)'],
     description: "A reconnect (sync, else re-register with the stored verify key) ended.",
   },
+  // Monitors
+  {
+    name: "fleetpress_incident_opened",
+    kind: "action",
+    args: ["IncidentEvent"],
+    description: "An uptime monitor found a site down (after its retries): an incident opened.",
+  },
+  {
+    name: "fleetpress_incident_closed",
+    kind: "action",
+    args: ["IncidentEvent (with endedAt)"],
+    description: "An uptime monitor found a site up again: its open incident closed.",
+  },
   // Abilities
   {
     name: "wp_abilities_api_categories_init",

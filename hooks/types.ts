@@ -24,6 +24,22 @@ import type { ChildError } from "../child/errors.ts";
 import type { SyncValues } from "../child/sync.ts";
 import type { AbilityRegistry } from "../abilities/registry.ts";
 
+/** An uptime incident as monitors report it: opened when a site goes down, closed when it is up again. */
+export interface IncidentEvent {
+  /** The monitored site. */
+  siteId: number;
+  /** The site's URL as checked. */
+  url: string;
+  /** Incident id (unique per site). */
+  incidentId: string;
+  /** When the site was found down (ISO 8601). */
+  startedAt: string;
+  /** When it was found up again (ISO 8601), `null` while open. */
+  endedAt: string | null;
+  /** Why it is down: the HTTP code, the network error or the missing keyword. */
+  cause: string;
+}
+
 /** Request parameters as a route parsed them. */
 type Params = Record<string, unknown>;
 /** A child's reply object (its `information`, sync values…). */
@@ -94,6 +110,9 @@ export interface ActionHooks {
   mainwp_site_sync_failed: (site: SiteRecord, error: ChildError) => void;
   mainwp_added_new_site: (siteId: number, site: SiteRecord) => void;
   mainwp_site_reconnected: (site: SiteRecord, success: boolean, error: string) => void;
+  // Monitors
+  fleetpress_incident_opened: (incident: IncidentEvent) => void;
+  fleetpress_incident_closed: (incident: IncidentEvent) => void;
   // Abilities
   wp_abilities_api_categories_init: (registry: AbilityRegistry) => void;
   wp_abilities_api_init: (registry: AbilityRegistry) => void;

@@ -27,6 +27,7 @@
  * await engine.queue({ type: "sync", sites: [1, 2, 3] });
  * ```
  */
+import { onQueueMessage } from "./queue-listener.ts";
 import type { HookRegistry } from "../hooks/registry.ts";
 import { keys } from "../store/keys.ts";
 import { ChunkStarts, type SiteStarts } from "./starts.ts";
@@ -382,6 +383,7 @@ export class JobEngine {
   }
 
   #watcher: ReadableStreamDefaultReader<unknown> | undefined;
+  #unlisten: (() => void) | undefined;
 
   /**
    * Poll mode on Deno Deploy, where instances sleep when idle: `Deno.cron` wakes one every minute to pump.
@@ -415,8 +417,8 @@ export class JobEngine {
     this.#stopped = false;
     const kv = this.deps.kv;
     if (this.#options.mode === "queue") {
-      kv.listenQueue(async (message: unknown) => {
-        if (!isLaneMessage(message) || this.#stopped) return;
+      this.#unlisten = onQueueMessage(kv, isLaneMessage, async (message) => {
+        if (this.#stopped) return;
         const key = `${message.fleetpress_job}/${message.lane}/${message.seq}`;
         if (this.#inFlight.has(key)) return; // the same step is running here already
         this.#inFlight.add(key);
@@ -425,7 +427,7 @@ export class JobEngine {
         } finally {
           this.#inFlight.delete(key);
         }
-      }).catch(() => {});
+      });
     }
     const period = this.#options.mode === "queue" ? this.#options.recoveryMs : this.#options.tickMs;
     const timer = setInterval(() => {
@@ -441,6 +443,7 @@ export class JobEngine {
     }
     return async () => {
       this.#stopped = true;
+      this.#unlisten?.();
       clearInterval(timer);
       clearTimeout(this.#kickTimer);
       this.#kickTimer = undefined;
