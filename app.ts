@@ -35,6 +35,9 @@ import { mainwpAbilityDefinitions } from "./abilities/mainwp/index.ts";
 import { JobEngine } from "./jobs/engine.ts";
 import { runSiteOperation } from "./jobs/operations.ts";
 import { reindexSites } from "./store/site-identity.ts";
+import { registerOpenApiRoute } from "./openapi/route.ts";
+import { buildOpenApiDocument } from "./openapi/document.ts";
+import { docsApp } from "./openapi/docs.ts";
 
 /** Bindings passed to `app.fetch` by the server: the peer address. */
 export interface Bindings {
@@ -150,7 +153,10 @@ export async function createApp(
     await registerAbilityFiltered(ctx, definition);
   }
   await hooks.doAction("wp_abilities_api_init", ctx.abilities);
+  const openApi = registerOpenApiRoute(rest);
   registerDiscoveryRoutes(rest);
+  // Once, now that every route (plugins' included) and ability is registered.
+  openApi.publish(buildOpenApiDocument({ rest, abilities: ctx.abilities, publicUrl: config.publicUrl }));
 
   const app = new Hono<{ Bindings: Bindings }>();
   app.use(requestId());
@@ -174,6 +180,7 @@ export async function createApp(
   app.use("/wp-json/*", methodOverride(app));
   const serve = (c: { req: { raw: Request }; env: Bindings | undefined }) =>
     rest.dispatch(ctx, c.req.raw, { remoteAddr: peerAddress(c.req.raw, c.env, ctx.config.trustProxy) });
+  app.route("/docs", docsApp("/wp-json/fleetpress/v1/openapi.json"));
   app.all("/wp-json", serve);
   app.all("/wp-json/*", serve);
   app.notFound(() => wpJson(noRoute().toJSON(), 404));

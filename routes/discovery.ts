@@ -33,7 +33,7 @@ function describeRoutes(req: RestRequest, namespace?: string): Record<string, un
 }
 
 /** Allows anyone: discovery is public, as in WordPress. */
-const publicAccess = () => {};
+export const publicAccess = (): void => {};
 
 /**
  * Registers `/` and one index route per namespace known so far.
