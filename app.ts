@@ -38,6 +38,8 @@ import { reindexSites } from "./store/site-identity.ts";
 import { registerOpenApiRoute } from "./openapi/route.ts";
 import { buildOpenApiDocument } from "./openapi/document.ts";
 import { docsApp } from "./openapi/docs.ts";
+import { MCP_PATH, mcpEndpoint } from "./mcp/endpoint.ts";
+import { mcpPathItem } from "./mcp/openapi-path.ts";
 
 /** Bindings passed to `app.fetch` by the server: the peer address. */
 export interface Bindings {
@@ -156,7 +158,12 @@ export async function createApp(
   const openApi = registerOpenApiRoute(rest);
   registerDiscoveryRoutes(rest);
   // Once, now that every route (plugins' included) and ability is registered.
-  openApi.publish(buildOpenApiDocument({ rest, abilities: ctx.abilities, publicUrl: config.publicUrl }));
+  openApi.publish(buildOpenApiDocument({
+    rest,
+    abilities: ctx.abilities,
+    publicUrl: config.publicUrl,
+    extraPaths: { [MCP_PATH]: mcpPathItem() },
+  }));
 
   const app = new Hono<{ Bindings: Bindings }>();
   app.use(requestId());
@@ -181,6 +188,8 @@ export async function createApp(
   const serve = (c: { req: { raw: Request }; env: Bindings | undefined }) =>
     rest.dispatch(ctx, c.req.raw, { remoteAddr: peerAddress(c.req.raw, c.env, ctx.config.trustProxy) });
   app.route("/docs", docsApp("/wp-json/fleetpress/v1/openapi.json"));
+  // MCP beside the route table: its own transport, the Abilities API's credentials.
+  app.all(MCP_PATH, mcpEndpoint(ctx, (c) => peerAddress(c.req.raw, c.env, ctx.config.trustProxy)));
   app.all("/wp-json", serve);
   app.all("/wp-json/*", serve);
   app.notFound(() => wpJson(noRoute().toJSON(), 404));

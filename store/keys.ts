@@ -33,6 +33,7 @@
  * | `["job_chunks", jobId, n]` | `ChunkRecord`: chunk `n`'s sites, claim lease, update start marks and results |
  * | `["idx", "jobs_active", jobId]` | `true` while a job is queued or processing (what workers scan) |
  * | `["rev", "jobs"]` | `Deno.KvU64` bumped when a lane is scheduled without queues (pollers watch it) |
+ * | `["mcp_confirmations", tokenHash]` | `ConfirmationRecord`: a pending MCP confirmation (SHA-256 of its token; expires after 5 minutes) |
  * | `["meta", "site_identity_v2"]` | `true` once site index keys were moved to canonical identities (`reindexSites`) |
  *
  * @example
@@ -103,4 +104,5 @@ export const keys = {
   activeJob: (id: string): Deno.KvKey => ["idx", "jobs_active", id],
   activeJobs: (): Deno.KvKey => ["idx", "jobs_active"],
   jobsRev: (): Deno.KvKey => ["rev", "jobs"],
+  mcpConfirmation: (tokenHash: string): Deno.KvKey => ["mcp_confirmations", tokenHash],
 } as const;
