@@ -3,7 +3,7 @@
  * `POST|GET|DELETE /wp-json/fleetpress/v1/mcp`: the Model Context Protocol over Streamable HTTP
  * (`@modelcontextprotocol/sdk`'s web-standard transport, stateless). Callers authenticate as on the
  * Abilities API — an application password (HTTP Basic) or a Bearer API key acting as its owner — and get
- * 401 without credentials. POST carries the JSON-RPC messages; as a stateless server it offers no
+ * 401 without credentials; a browser request from another origin is refused (403). POST carries the JSON-RPC messages; as a stateless server it offers no
  * standalone event stream and no sessions, so GET and DELETE answer 405 (what the transport's
  * specification asks of such a server).
  *
@@ -15,7 +15,7 @@
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
 import type { Context } from "hono";
 import type { AppContext } from "../app-context.ts";
-import { RestError } from "../rest/errors.ts";
+import { RestError, restError } from "../rest/errors.ts";
 import { RestRequest } from "../rest/server.ts";
 import { parsePhpParams } from "../rest/php-params.ts";
 import { encodeWpJson } from "../rest/json.ts";
@@ -28,9 +28,8 @@ export const MCP_PATH = "/wp-json/fleetpress/v1/mcp";
 
 function wpError(error: RestError): Response {
   const headers: Record<string, string> = { "Content-Type": "application/json; charset=UTF-8" };
-  if (error.status === 401) {
-    headers["WWW-Authenticate"] = 'Basic realm="Fleetpress", Bearer realm="Fleetpress"';
-  }
+  // A Bearer challenge only: a Basic one would make browsers prompt for, and then replay, credentials.
+  if (error.status === 401) headers["WWW-Authenticate"] = 'Bearer realm="Fleetpress"';
   return new Response(encodeWpJson(error.toJSON()), { status: error.status, headers });
 }
 
@@ -40,6 +39,27 @@ function methodNotAllowed(): Response {
     status: 405,
     headers: { "Content-Type": "application/json", "Allow": "POST" },
   });
+}
+
+/**
+ * Whether a browser's `Origin` (when sent) is this server itself — the public URL's or the request's own
+ * host — as MCP asks servers to check against DNS rebinding. Clients outside a browser send none.
+ *
+ * @example
+ * ```ts
+ * sameOrigin(new Request("http://127.0.0.1:8080/x", { headers: { Origin: "https://evil.example" } }), "http://127.0.0.1:8080"); // false
+ * ```
+ */
+export function sameOrigin(raw: Request, publicUrl: string): boolean {
+  const origin = raw.headers.get("origin");
+  if (origin === null) return true;
+  try {
+    const host = new URL(origin).host.toLowerCase();
+    return host === new URL(publicUrl).host.toLowerCase() ||
+      host === (raw.headers.get("host") ?? "").toLowerCase();
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -77,6 +97,11 @@ export async function authenticateMcp(
 export function mcpEndpoint(ctx: AppContext, peerOf: (c: Context<any>) => string | null) {
   // deno-lint-ignore no-explicit-any
   return async (c: Context<any>): Promise<Response> => {
+    if (!sameOrigin(c.req.raw, ctx.config.publicUrl)) {
+      return wpError(
+        restError("rest_forbidden", "Cross-origin requests to the MCP endpoint are not allowed.", 403),
+      );
+    }
     let req: RestRequest;
     try {
       req = await authenticateMcp(ctx, c.req.raw, peerOf(c));

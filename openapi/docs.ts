@@ -80,6 +80,10 @@ export function docsApp(specUrl: string): Hono {
       withDefaultFonts: false,
       hideClientButton: true,
       telemetry: false,
+      // Offline: no hosted AI agent, SDK generator or MCP link (they live on Scalar's servers).
+      showDeveloperTools: "never",
+      agent: { disabled: true },
+      mcp: { disabled: true },
     });
     return await render(c, next);
   });

@@ -11,6 +11,7 @@
  * ```
  */
 import { keys } from "./keys.ts";
+import { atomicRetry } from "./kv.ts";
 
 /** What a confirmation token is bound to. */
 export interface ConfirmationRecord {
@@ -38,7 +39,9 @@ export async function saveConfirmation(
   record: ConfirmationRecord,
   ttlMs: number,
 ): Promise<void> {
-  await kv.set(keys.mcpConfirmation(tokenHash), record, { expireIn: ttlMs });
+  await atomicRetry(kv, async (op) => {
+    op.set(keys.mcpConfirmation(tokenHash), record, { expireIn: ttlMs });
+  });
 }
 
 /**
@@ -52,8 +55,11 @@ export async function saveConfirmation(
  */
 export async function takeConfirmation(kv: Deno.Kv, tokenHash: string): Promise<ConfirmationRecord | null> {
   const key = keys.mcpConfirmation(tokenHash);
-  const entry = await kv.get<ConfirmationRecord>(key);
-  if (!entry.value) return null;
-  const result = await kv.atomic().check(entry).delete(key).commit();
-  return result.ok ? entry.value : null;
+  // Checked against the version read: of two takers, the second finds it gone on its retry.
+  return await atomicRetry(kv, async (op) => {
+    const entry = await kv.get<ConfirmationRecord>(key);
+    if (!entry.value) return null;
+    op.check(entry).delete(key);
+    return entry.value;
+  });
 }

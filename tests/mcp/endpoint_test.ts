@@ -99,7 +99,7 @@ Deno.test("MCP: a read key runs read tools and is refused write tools, as on /ru
   }
 });
 
-Deno.test("MCP: 401 without or with bad credentials; GET and DELETE answer 405", async () => {
+Deno.test("MCP: 401 without or with bad credentials, 403 from another origin; GET and DELETE answer 405", async () => {
   const env = await mcpApp();
   try {
     const init = {
@@ -121,7 +121,7 @@ Deno.test("MCP: 401 without or with bad credentials; GET and DELETE answer 405",
     const anonymous = await post({});
     assertEquals(anonymous.status, 401);
     assertEquals((await anonymous.json()).code, "rest_forbidden");
-    assert(anonymous.headers.get("www-authenticate")?.includes("Basic"));
+    assertEquals(anonymous.headers.get("www-authenticate"), 'Bearer realm="Fleetpress"');
     const wrong = await post({ Authorization: `Basic ${btoa("admin:wrong password")}` });
     assertEquals(wrong.status, 401);
     await wrong.body?.cancel();
@@ -132,6 +132,12 @@ Deno.test("MCP: 401 without or with bad credentials; GET and DELETE answer 405",
     const ok = await post({ Authorization: env.basic });
     assertEquals(ok.status, 200);
     await ok.body?.cancel();
+    const sameHost = await post({ Authorization: env.basic, Origin: env.url.origin });
+    assertEquals(sameHost.status, 200);
+    await sameHost.body?.cancel();
+    const crossSite = await post({ Authorization: env.basic, Origin: "https://evil.example" });
+    assertEquals(crossSite.status, 403);
+    await crossSite.body?.cancel();
     for (const method of ["GET", "DELETE"]) {
       const res = await fetch(env.url, {
         method,
