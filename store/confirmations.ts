@@ -39,8 +39,9 @@ export async function saveConfirmation(
   record: ConfirmationRecord,
   ttlMs: number,
 ): Promise<void> {
-  await atomicRetry(kv, async (op) => {
+  await atomicRetry(kv, (op) => {
     op.set(keys.mcpConfirmation(tokenHash), record, { expireIn: ttlMs });
+    return Promise.resolve();
   });
 }
 

@@ -47,7 +47,11 @@ const RULES: Rule[] = [
   },
   { from: "wp", why: "wp/ imports only wp/ and lib/", forbids: only("wp", "lib") },
   { from: "openapi", why: "openapi/ imports no store/ module (a surface)", forbids: none("store") },
-  { from: "mcp", why: "mcp/ imports no store/ module (a surface: it calls the core)", forbids: none("store") },
+  {
+    from: "mcp",
+    why: "mcp/ imports no store/ module (a surface: it calls the core)",
+    forbids: none("store"),
+  },
 ];
 
 /** The source without comments (block comments, and lines that are only a `//` comment). */
