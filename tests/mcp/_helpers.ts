@@ -18,6 +18,7 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import { createApp } from "../../app.ts";
 import { loadConfig } from "../../lib/config.ts";
 import type { AppContext } from "../../app-context.ts";
+import type { PluginModule } from "../../plugins/host.ts";
 import { startChildSimulator } from "../../sim/server.ts";
 import { createApiKey, type KeyPermission } from "../../store/api-keys.ts";
 import { createAppPassword, createUser } from "../../store/users.ts";
@@ -44,7 +45,9 @@ export interface McpApp {
  * const env = await mcpApp({ sites: 3 });
  * ```
  */
-export async function mcpApp(options: { sites?: number; kv?: Deno.Kv } = {}): Promise<McpApp> {
+export async function mcpApp(
+  options: { sites?: number; kv?: Deno.Kv; plugins?: PluginModule[] } = {},
+): Promise<McpApp> {
   const sim = options.sites ? await startChildSimulator({ count: options.sites }) : null;
   const kv = options.kv ?? await Deno.openKv(":memory:");
   const config = loadConfig({
@@ -55,6 +58,7 @@ export async function mcpApp(options: { sites?: number; kv?: Deno.Kv } = {}): Pr
   const { app, ctx } = await createApp({
     config,
     kv,
+    plugins: options.plugins,
     child: { maxPerHost: 16, maxConcurrent: 16, timeoutMs: 1500 },
   });
   const server = Deno.serve(

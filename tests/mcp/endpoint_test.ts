@@ -10,7 +10,10 @@
  * ```
  */
 import { assert, assertEquals, assertRejects } from "@std/assert";
+import { z } from "zod";
 import { mcpApp } from "./_helpers.ts";
+import { defineAbility } from "../../abilities/registry.ts";
+import type { PluginModule } from "../../plugins/host.ts";
 
 // deno-lint-ignore no-explicit-any
 type Json = any;
@@ -150,6 +153,42 @@ Deno.test("MCP: 401 without or with bad credentials, 403 from another origin; GE
       assertEquals(anon.status, 401);
       await anon.body?.cancel();
     }
+  } finally {
+    await env.close();
+  }
+});
+
+const acme: PluginModule = {
+  async register(host) {
+    host.registerAbilityCategory({ slug: "acme-tools", label: "Acme", description: "Acme's tools." });
+    await host.registerAbility(defineAbility({
+      name: "acme-corp/shout-v1",
+      label: "Shout",
+      description: "Upper-cases a word.",
+      category: "acme-tools",
+      input: z.object({ word: z.string().max(20).describe("The word to shout.") }),
+      output: z.object({ shouted: z.string() }),
+      annotations: { readonly: true, destructive: false, idempotent: true },
+      permission: () => true,
+      execute: ({ input }) => ({ shouted: input.word.toUpperCase() }),
+    }));
+  },
+};
+
+Deno.test("MCP: a plugin's ability is a tool (namespace__slug), and an unknown tool is a protocol error", async () => {
+  const env = await mcpApp({ plugins: [acme] });
+  try {
+    const client = await env.client(env.basic);
+    const { tools } = await client.listTools();
+    const shout: Json = tools.find((t: Json) => t.name === "acme_corp__shout_v1");
+    assertEquals(shout?.inputSchema.properties.word.description, "The word to shout.");
+    assertEquals(shout.outputSchema.properties.shouted.type, "string");
+    const result: Json = await client.callTool({ name: "acme_corp__shout_v1", arguments: { word: "hey" } });
+    assertEquals(result.structuredContent, { shouted: "HEY" });
+    const invalid: Json = await client.callTool({ name: "acme_corp__shout_v1", arguments: { word: 5 } });
+    assertEquals(JSON.parse(invalid.content[0].text).code, "ability_invalid_input");
+    const unknown = await assertRejects(() => client.callTool({ name: "no_such_tool_v1", arguments: {} }));
+    assert(String(unknown).includes("Unknown tool"), String(unknown));
   } finally {
     await env.close();
   }
