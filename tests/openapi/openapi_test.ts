@@ -17,9 +17,25 @@ import { openApiPath } from "../../openapi/paths.ts";
 import { READABLE } from "../../rest/server.ts";
 import { wp } from "../../rest/args.ts";
 import type { PluginModule } from "../../plugins/host.ts";
+import { defineAbility } from "../../abilities/registry.ts";
+import { operationMap } from "../../openapi/generate-operation-map.ts";
+import { parse } from "yaml";
+import committedMap from "../../openapi/mainwp-operations.json" with { type: "json" };
 
 const plugin: PluginModule = {
-  register(host) {
+  async register(host) {
+    host.registerAbilityCategory({ slug: "acme-tools", label: "Acme tools", description: "Acme's tools." });
+    await host.registerAbility(defineAbility({
+      name: "acme/count-widgets-v1",
+      label: "Count widgets",
+      description: "Counts the widgets.",
+      category: "acme-tools",
+      input: z.object({ colour: z.enum(["red", "blue"]).describe("Only this colour.") }),
+      output: z.object({ total: z.int() }),
+      annotations: { readonly: true, destructive: false, idempotent: true },
+      permission: () => true,
+      execute: () => ({ total: 0 }),
+    }));
     host.registerRoute("acme/v1", "/widgets/(?P<widget>[a-z]+)", {
       methods: READABLE,
       args: z.looseObject({
@@ -145,7 +161,14 @@ Deno.test("openapi.json: one run operation per ability, with its method, input a
     const runs = Object.keys(doc.paths).filter((p) =>
       /^\/wp-json\/wp-abilities\/v1\/abilities\/.+\/.+\/run$/.test(p)
     );
-    assertEquals(runs.length, 64);
+    assertEquals(runs.length, 65, "MainWP's and core's 64, and the plugin's");
+    const widgets = doc.paths["/wp-json/wp-abilities/v1/abilities/acme/count-widgets-v1/run"].get;
+    assertEquals(widgets.tags, ["Acme tools"]);
+    assertEquals(widgets.parameters[0].schema.properties.colour.description, "Only this colour.");
+    assertEquals(
+      widgets.responses["200"].content["application/json"].schema.properties.total.type,
+      "integer",
+    );
   } finally {
     await close();
   }
@@ -169,5 +192,24 @@ Deno.test("/docs serves Scalar's reference offline: the bundle from this server,
     assert(bundle.text.length > 100_000);
   } finally {
     await t.close();
+  }
+});
+
+Deno.test("the committed operation map is what the generator makes of MainWP's document", async () => {
+  const mapped = operationMap({
+    paths: {
+      "/wp-json/mainwp/v2/tags/{id}": { get: { operationId: "getTag", tags: ["Tags"], summary: "One tag" } },
+    },
+  });
+  assertEquals(mapped, {
+    "GET /wp-json/mainwp/v2/tags/{}": { operationId: "getTag", tags: ["Tags"], summary: "One tag" },
+  });
+  // The spec sits beside the repository (../shared in CI, ../../shared in a worktree); skipped without it.
+  for (const candidate of ["../../../shared/spec/", "../../../../shared/spec/"]) {
+    const url = new URL(`${candidate}mainwp-openapi-6.1.5.yaml`, import.meta.url);
+    const text = await Deno.readTextFile(url).catch(() => null);
+    if (text === null) continue;
+    assertEquals(operationMap(parse(text)), committedMap, "run `deno task openapi-map <spec>`");
+    return;
   }
 });
