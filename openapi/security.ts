@@ -43,7 +43,8 @@ export const SECURITY_SCHEMES = {
   applicationPassword: {
     type: "http",
     scheme: "basic",
-    description: "A WordPress user's login and one of their application passwords (`deno task cli users …`).",
+    description:
+      "A WordPress user's login and one of their application passwords (`deno task cli app-password create LOGIN`).",
   },
 } as const;
 
