@@ -140,7 +140,9 @@ export class SimPosts {
     };
     const sorted = [...this.#posts.values()].filter((p) => p.type === type && matches(p))
       .sort((a, b) => b.date.localeCompare(a.date) || b.id - a.id);
-    return status.split(",").flatMap((s) => sorted.filter((p) => p.status === s).slice(0, max))
+    // An empty status is WP_Query's default: published items.
+    return status.split(",").map((s) => s || "publish")
+      .flatMap((s) => sorted.filter((p) => p.status === s).slice(0, max))
       .map((p) => this.#listItem(p));
   }
 
