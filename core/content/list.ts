@@ -115,8 +115,16 @@ export async function selectContentSites(
 
 const text = (v: unknown) => typeof v === "string" ? v : typeof v === "number" ? String(v) : "";
 
-/** A child's list item in domain terms; `null` for an entry that is no item. */
-function summaryOf(item: unknown): ContentSummary | null {
+/**
+ * A child's list item in domain terms; `null` for an entry that is no item. Types are coerced as PHP
+ * would (a hostile child may send anything).
+ *
+ * @example
+ * ```ts
+ * contentSummaryOf({ id: "5", title: "Hi", dts: 1796529358 })?.id; // 5
+ * ```
+ */
+export function contentSummaryOf(item: unknown): ContentSummary | null {
   if (!isPlainObject(item)) return null;
   const changed = phpIntval(item.dts);
   return {
@@ -170,7 +178,9 @@ export async function listContent(
           kind === "page" ? "get_all_pages" : "get_all_posts",
           params,
         );
-        const items = Array.isArray(reply) ? reply.slice(0, limit).flatMap((i) => summaryOf(i) ?? []) : [];
+        const items = Array.isArray(reply)
+          ? reply.slice(0, limit).flatMap((i) => contentSummaryOf(i) ?? [])
+          : [];
         return { site, items, error: null };
       } catch (error) {
         if (!(error instanceof ChildUnavailable)) throw error;
