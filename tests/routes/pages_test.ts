@@ -143,3 +143,29 @@ Deno.test("pages: MainWP's page errors, the default maximum of 10, and refused i
     await env.close();
   }
 });
+
+Deno.test("discovery lists the posts and pages routes with their methods and arguments", async () => {
+  const env = await siteApp(1);
+  try {
+    const res = await env.t.call("GET", "/wp-json/mainwp/v2", { token: env.token });
+    const routes = res.body.routes as Record<string, { methods: string[]; endpoints: { args: object }[] }>;
+    const site = "(?P<id_domain>(\\d+|[A-Za-z0-9-\\.]*[A-Za-z0-9-]{1,63}\\.[A-Za-z]{2,6}))";
+    for (const [kind, id] of [["posts", "id_post"], ["pages", "id_page"]]) {
+      const item = `/mainwp/v2/${kind}/${site}/(?P<${id}>[\\d]+)`;
+      const expected: Record<string, string[]> = {
+        [`/mainwp/v2/${kind}`]: ["GET"],
+        [item]: ["GET"],
+        [`${item}/update-status`]: ["PUT", "PATCH"],
+        [`${item}/edit`]: ["PUT", "PATCH"],
+        [`/mainwp/v2/${kind}/${site}/create`]: ["POST"],
+        [`${item}/delete`]: ["DELETE"],
+      };
+      for (const [route, methods] of Object.entries(expected)) {
+        assertEquals(routes[route]?.methods, methods, route);
+      }
+      assert("post_title" in routes[`/mainwp/v2/${kind}/${site}/create`].endpoints[0].args);
+    }
+  } finally {
+    await env.close();
+  }
+});
