@@ -14,7 +14,7 @@
  */
 import { deadlineMessage } from "../../lib/bulk-deadline.ts";
 import { isPlainObject } from "../../lib/objects.ts";
-import { getSite, type SiteRecord } from "../../store/sites.ts";
+import { getSites, type SiteRecord } from "../../store/sites.ts";
 import { findTagByName } from "../../store/tags.ts";
 import { phpIntval } from "../../wp/php.ts";
 import { childErrorMessage } from "../sync/child.ts";
@@ -92,12 +92,12 @@ export async function selectContentSites(
   deps: StoreDeps,
   selection: ContentSiteSelection,
 ): Promise<SiteRecord[]> {
-  const ids: number[] = [];
-  for (const ref of selection.siteIds) {
-    const site = /^\d+$/.test(ref) ? await getSite(deps.kv, Number(ref)) : null;
-    if (!site) throw new InvalidInput("websites", `Invalid site ID: ${ref}.`, "site");
-    ids.push(site.id);
-  }
+  // The named sites are read at once (a listing may name the whole fleet).
+  const named = selection.siteIds.map((ref) => (/^\d+$/.test(ref) ? Number(ref) : 0));
+  const found = new Set((await getSites(deps.kv, named.filter((id) => id > 0))).map((s) => s.id));
+  const unknown = selection.siteIds.find((_, i) => !found.has(named[i]));
+  if (unknown !== undefined) throw new InvalidInput("websites", `Invalid site ID: ${unknown}.`, "site");
+  const ids = [...named];
   for (const name of selection.tagNames) {
     const tag = await findTagByName(deps.kv, name);
     if (!tag) throw new InvalidInput("groups", `Invalid Group: ${name}.`, "tag");
