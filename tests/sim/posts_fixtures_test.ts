@@ -37,14 +37,16 @@ async function loadFixtures(): Promise<Fixture[]> {
 }
 
 function decoded(myPost: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(myPost).map(([k, v]) => {
-    const text = new TextDecoder().decode(Uint8Array.from(atob(String(v)), (c) => c.charCodeAt(0)));
-    try {
-      return [k, JSON.parse(text)];
-    } catch {
-      return [k, text];
-    }
-  }));
+  return Object.fromEntries(
+    Object.entries(myPost).map(([k, v]) => {
+      const text = new TextDecoder().decode(Uint8Array.from(atob(String(v)), (c) => c.charCodeAt(0)));
+      try {
+        return [k, JSON.parse(text)];
+      } catch {
+        return [k, text];
+      }
+    }),
+  );
 }
 
 Deno.test("the simulator answers every recorded posts/pages call in the recording's shape", async () => {
