@@ -4,7 +4,8 @@
  * (`newpost` with its id), create one, delete it. The operations on an existing item take the item as
  * {@link getContent} read it, as MainWP reads it first: an unknown id is `NotFound` before anything
  * changes, and so is an id of the other kind (a page asked for as a post), which the child would
- * otherwise answer by creating a new item on edit.
+ * otherwise answer by creating a new item on edit. Hook: `mainwp_post_action` (posts' status changes
+ * and deletions).
  *
  * @example
  * ```ts
@@ -103,11 +104,25 @@ export async function setContentStatus(
   item: ContentDetail,
   action: StatusAction,
 ): Promise<ActionOutcome> {
-  const reply = await callContentChild(deps, site, "post_action", {
-    action: action === "approve" ? "publish" : action,
-    id: item.id,
-  });
-  return { done: isPlainObject(reply) && reply.status === "SUCCESS" };
+  const childAction = action === "approve" ? "publish" : action;
+  const reply = await callContentChild(deps, site, "post_action", { action: childAction, id: item.id });
+  return await reported(deps, site, item, childAction, reply);
+}
+
+/** The child's `SUCCESS`, announced for posts with `mainwp_post_action` as MainWP does (not for pages). */
+async function reported(
+  deps: ChildDeps,
+  site: SiteRecord,
+  item: ContentDetail,
+  action: string,
+  reply: unknown,
+): Promise<ActionOutcome> {
+  const done = isPlainObject(reply) && reply.status === "SUCCESS";
+  if (done && item.kind === "post") {
+    const data = isPlainObject(reply.other_data) ? reply.other_data.post_action_data ?? [] : [];
+    await deps.hooks.doAction("mainwp_post_action", site, action, data, item.id, "post");
+  }
+  return { done };
 }
 
 /**
@@ -125,8 +140,13 @@ export async function deleteContent(
 ): Promise<ActionOutcome> {
   const { id, kind } = item;
   const params = kind === "page" ? { action: "delete", id, post_type: "page" } : { action: "delete", id };
-  const reply = await callContentChild(deps, site, "post_action", params);
-  return { done: isPlainObject(reply) && reply.status === "SUCCESS" };
+  return await reported(
+    deps,
+    site,
+    item,
+    "delete",
+    await callContentChild(deps, site, "post_action", params),
+  );
 }
 
 /** The id and permalink of a created or edited item, from a `newpost` reply (`OperationFailed` without). */

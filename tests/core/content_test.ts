@@ -110,7 +110,12 @@ Deno.test("content core: create, list, read, status, edit and delete keep the ca
       "Hello",
       read.categories,
     ]);
+    const fired: unknown[][] = [];
+    t.ctx.hooks.addAction("mainwp_post_action", (s, action, data, postId, type) => {
+      fired.push([s.id, action, (data as { new_status?: string }).new_status, postId, type]);
+    });
     assertEquals(await setContentStatus(t.ctx, site, again, "trash"), { done: true });
+    assertEquals(fired, [[1, "trash", "trash", added.id, "post"]]);
     assertEquals((await getContent(t.ctx, site, "post", added.id)).fields.status, "trash");
     assertEquals(await deleteContent(t.ctx, site, again), { done: true });
     await rejection(() => getContent(t.ctx, site, "post", added.id), NotFound);
