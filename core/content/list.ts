@@ -77,6 +77,20 @@ export interface SiteContentList {
 
 /** Items kept per site and status at most (MainWP's `maximum` is at most 200). */
 const MAX_ITEMS_PER_STATUS = 200;
+/**
+ * Characters of text one site's list may hold (200 real posts take ~60,000): a larger list is that site's
+ * error, so that a compromised child cannot fill the answer (its reply may take 16 MiB).
+ */
+export const MAX_SITE_LIST_CHARS = 262_144;
+
+function listChars(items: readonly ContentSummary[]): number {
+  let n = 0;
+  for (const i of items) {
+    n += i.postType.length + i.status.length + i.title.length + i.author.length + i.authorEmail.length +
+      i.categories.length + i.tags.length + 32;
+  }
+  return n;
+}
 
 /**
  * The listed sites a listing acts on, in URL order: the union of the named sites, the sites of the named
@@ -181,6 +195,10 @@ export async function listContent(
         const items = Array.isArray(reply)
           ? reply.slice(0, limit).flatMap((i) => contentSummaryOf(i) ?? [])
           : [];
+        if (listChars(items) > MAX_SITE_LIST_CHARS) {
+          const error = `The site's ${kind} list is larger than ${MAX_SITE_LIST_CHARS} characters.`;
+          return { site, items: [], error };
+        }
         return { site, items, error: null };
       } catch (error) {
         if (!(error instanceof ChildUnavailable)) throw error;

@@ -165,3 +165,21 @@ Deno.test("selectContentSites: the union of sites, tags and clients, healthy lis
     await env.close();
   }
 });
+
+Deno.test("listContent: a site whose list is too large is that site's error, not the answer's", async () => {
+  const env = await siteApp(2, { add: [1, 2] });
+  const { t } = env;
+  try {
+    const [one, two] = [(await getSite(t.ctx.kv, 1))!, (await getSite(t.ctx.kv, 2))!];
+    for (let i = 0; i < 17; i++) {
+      await createContent(t.ctx, one, "post", draft(`Big ${i}`, { categories: "c".repeat(16_000) }));
+    }
+    await createContent(t.ctx, two, "post", draft("Small"));
+    const parts = await listContent(t.ctx, "post", [one, two], { ...query, statuses: ["publish"] });
+    assertEquals(parts[0].items, []);
+    assertEquals(parts[0].error, "The site's post list is larger than 262144 characters.");
+    assertEquals([parts[1].error, parts[1].items.some((i) => i.title === "Small")], [null, true]);
+  } finally {
+    await env.close();
+  }
+});
