@@ -2,9 +2,9 @@
  * @module
  * One simulated MainWP Child site: the child's request handling (child-protocol.md §B2–§B6) over a
  * site's form fields, with its state — connection (public key, Dashboard URL, admin, accepted signature
- * algorithm, register verify keys), users, plugins, themes and pending updates. It checks what the real
- * child checks, in the same order: signed requests are verified first (bad or missing key → "Authentication
- * failed!"), then `register` (REG_ERROR1–10), then the callable functions (unknown →
+ * algorithm, register verify keys), users, plugins, themes, pending updates, posts (`posts.ts`). It checks
+ * what the real child checks, in the same order: signed requests are verified first (bad or missing key →
+ * "Authentication failed!"), then `register` (REG_ERROR1–10), then the callable functions (unknown →
  * `child_plugin_incompatible`). Functions a Dashboard uses are simulated and change the state (updates
  * applied disappear from the next `stats`); other known functions answer `sim_not_implemented`.
  *
