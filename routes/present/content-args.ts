@@ -16,6 +16,8 @@ import type { ContentKind } from "../../core/content/child.ts";
 import type { ContentQuery, ContentSiteSelection } from "../../core/content/list.ts";
 import type { ContentChanges, NewContent, StatusAction } from "../../core/content/items.ts";
 import { sanitizeTextField } from "../../wp/format.ts";
+import { isPhpEmpty } from "../../wp/php.ts";
+import { type RestError, restError } from "../../rest/errors.ts";
 
 /** Post statuses a post or page may be created with or listed by. */
 export const POST_STATUSES = ["publish", "pending", "private", "future", "draft", "trash"] as const;
@@ -90,6 +92,43 @@ export function contentListArgs(kind: ContentKind) {
 
 /** The parsed list arguments. */
 export type ContentListArgs = z.output<ReturnType<typeof contentListArgs>>;
+
+/**
+ * MainWP's route-level check of a listing's filters (its `validate_callback`, run after the arguments'
+ * own): one of `clients`/`groups`/`websites` at most, `search` with `search_on`, and for posts both dates
+ * or none, the start first. `null` when they pass. (MainWP sends these errors without a status: HTTP 500.)
+ *
+ * @example
+ * ```ts
+ * listFilterError("post", { websites: "1", groups: "VIP", maximum: 50 })?.code; // "invalid_filter_params"
+ * ```
+ */
+export function listFilterError(kind: ContentKind, args: ContentListArgs): RestError | null {
+  if ([args.clients, args.groups, args.websites].filter((v) => !isPhpEmpty(v)).length > 1) {
+    return restError(
+      "invalid_filter_params",
+      "Only one of clients, groups, or websites can be specified.",
+      400,
+    );
+  }
+  if (kind === "post") {
+    const [start, stop] = [args.dtsstart, args.dtsstop].map((v) => (isPhpEmpty(v) ? "" : String(v).trim()));
+    if ((start === "") !== (stop === "")) {
+      return restError(
+        "incomplete_date_range",
+        "Both start date and stop date must be provided together.",
+        400,
+      );
+    }
+    if (start !== "" && start >= stop) {
+      return restError("invalid_date_range", "Start date must be before stop date.", 400);
+    }
+  }
+  if (isPhpEmpty(args.search) !== isPhpEmpty(args.search_on)) {
+    return restError("incomplete_search", "Both search and search_on must be provided together.", 400);
+  }
+  return null;
+}
 
 /**
  * The sites a listing names (`websites`, `groups` = tag names, `clients`, each a comma list).

@@ -40,6 +40,7 @@ import {
   contentQueryOf,
   contentSelectionOf,
   contentStatusArgs,
+  listFilterError,
   newContentOf,
   statusActionOf,
 } from "./content-args.ts";
@@ -88,6 +89,8 @@ export function registerContentRoutes(rest: RestServer, kind: ContentKind): void
       methods: READABLE,
       args: contentListArgs(kind),
       handler: async (req) => {
+        const filterError = listFilterError(kind, req.args);
+        if (filterError) throw filterError;
         let sites;
         try {
           sites = await selectContentSites(req.ctx, contentSelectionOf(req.args));

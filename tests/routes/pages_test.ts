@@ -89,6 +89,11 @@ Deno.test("pages: MainWP's page errors, the default maximum of 10, and refused i
     }
     const listed = await t.call("GET", `${V2}/pages?websites=1&status=draft`, { token });
     assertEquals(listed.body.data[sim.url(1)].length, 10);
+    // Pages check the site filters and the search pair, not the dates (as MainWP).
+    const dates = await t.call("GET", `${V2}/pages?websites=1&status=draft&dtsstart=2024-01-01`, { token });
+    assertEquals(dates.status, 200);
+    const pair = await t.call("GET", `${V2}/pages?websites=1&search_on=title`, { token });
+    assertEquals([pair.status, pair.body.code], [400, "incomplete_search"]);
     const none = await t.call("GET", `${V2}/pages`, { token });
     assertEquals([none.status, none.body.code, none.body.message], [
       404,

@@ -178,6 +178,33 @@ Deno.test("posts: the listing refuses unknown sites, tags and clients and bad fi
       assertEquals(Object.keys(res.body.data.params), [param], query);
       if (!param.startsWith("search")) assertEquals(res.body.data.params[param], message, query);
     }
+    // MainWP's route-level filter checks (sent there without a status: HTTP 500).
+    const filters: [string, string, string][] = [
+      [
+        "websites=1&groups=Blue",
+        "invalid_filter_params",
+        "Only one of clients, groups, or websites can be specified.",
+      ],
+      [
+        "websites=1&dtsstart=2024-01-01",
+        "incomplete_date_range",
+        "Both start date and stop date must be provided together.",
+      ],
+      [
+        "websites=1&dtsstart=2024-02-01&dtsstop=2024-01-01",
+        "invalid_date_range",
+        "Start date must be before stop date.",
+      ],
+      [
+        "websites=1&search=zebra",
+        "incomplete_search",
+        "Both search and search_on must be provided together.",
+      ],
+    ];
+    for (const [query, code, message] of filters) {
+      const res = await t.call("GET", `${V2}/posts?${query}`, { token });
+      assertEquals([res.status, res.body.code, res.body.message], [400, code, message], query);
+    }
     const none = await t.call("GET", `${V2}/posts`, { token });
     assertEquals([none.status, none.body.code], [404, "website_not_found"]);
     assertEquals(calls(), 0);
