@@ -2,7 +2,7 @@
  * @module
  * `deno task bench [scenario…] [--duration-ms N] [--sites N] [--plugins N] [--writes]`: runs the shipped
  * benchmarks and prints their figures. Scenarios: `sites-list`, `fanout`, `batch-sync`, `sync-fanout`,
- * `abilities-list`, `sync-job`. With no scenario, all run. `--sites` (default 1,000), `--plugins`
+ * `abilities-list`, `sync-job`, `posts-fanout`. With no scenario, all run. `--sites` (default 1,000), `--plugins`
  * (default 40; 0 = sites without sync data) and `--writes` (a writer rewrites sync data at 100 sites/s
  * during the load) apply to `sites-list`.
  *
@@ -18,6 +18,7 @@ import { benchBatchSync } from "./batch_sync.ts";
 import { benchSyncFanout } from "./sync_fanout.ts";
 import { benchAbilitiesList } from "./abilities_list.ts";
 import { benchSyncJob } from "./sync_job.ts";
+import { benchPostsFanout } from "./posts_fanout.ts";
 
 /** Command-line settings a scenario may use. */
 interface BenchArgs {
@@ -34,6 +35,7 @@ const SCENARIOS: Record<string, (args: BenchArgs) => Promise<void>> = {
   "sync-fanout": () => benchSyncFanout(),
   "abilities-list": ({ durationMs }) => benchAbilitiesList({ durationMs }),
   "sync-job": () => benchSyncJob(),
+  "posts-fanout": () => benchPostsFanout(),
 };
 
 if (import.meta.main) {

@@ -44,7 +44,7 @@ import {
   checkSiteAddresses,
   parseSiteUrl,
 } from "./address-guard.ts";
-import { type ChildReply, parseChildReply } from "./envelope.ts";
+import { type ChildReply, parseChildReply, parseChildValue } from "./envelope.ts";
 import { abortedError, ChildError } from "./errors.ts";
 import { encodePhpForm, type FormFields, rawUrlEncode } from "./form.ts";
 import { type ChildTlsOptions, type HttpResponse, sendHttp } from "./http.ts";
@@ -110,6 +110,8 @@ interface Exchange {
   fn: string;
   fields: FormFields;
   access: Access;
+  /** Accept any JSON value (lists, strings) as the reply, kept under `value`. */
+  anyValue?: boolean;
 }
 
 /** Talks to MainWP Child sites; one instance per application (it owns the concurrency limits). */
@@ -208,6 +210,34 @@ export class ChildConnector {
     params: FormFields = {},
     options: RequestOptions = {},
   ): Promise<ChildReply> {
+    return await this.#exchange(await this.#signedExchange(site, fn, params, options));
+  }
+
+  /**
+   * {@link call} for functions whose reply is not an object (`get_all_posts` answers a list, or `""`
+   * without a status): returns the decoded JSON value as it is. A string `error` still throws.
+   *
+   * @example
+   * ```ts
+   * const posts = await connector.callValue(site, "get_all_posts", { status: "publish" }); // [{ id: 5, … }]
+   * ```
+   */
+  async callValue(
+    site: ChildSite,
+    fn: string,
+    params: FormFields = {},
+    options: RequestOptions = {},
+  ): Promise<unknown> {
+    const exchange = await this.#signedExchange(site, fn, params, options);
+    return (await this.#exchange({ ...exchange, anyValue: true })).value;
+  }
+
+  async #signedExchange(
+    site: ChildSite,
+    fn: string,
+    params: FormFields,
+    options: RequestOptions,
+  ): Promise<Exchange> {
     if (fn === "") throw new TypeError("a child function name is required");
     const nonce = randomNonce();
     const mainwpsignature = await signRequestAsync(site.privateKeyPem, fn, nonce);
@@ -227,7 +257,7 @@ export class ChildConnector {
     };
     const { httpUser, httpPass, verifyCertificate } = site;
     const access = { httpUser, httpPass, verifyCertificate, ...options };
-    return await this.#exchange({ siteUrl: site.url, fn, fields, access });
+    return { siteUrl: site.url, fn, fields, access };
   }
 
   /**
@@ -397,7 +427,10 @@ export class ChildConnector {
       exchange.access,
       {
         ...request,
-        parse: (res) => parseChildReply(res.body, { status: res.status }),
+        parse: (res) =>
+          exchange.anyValue
+            ? { value: parseChildValue(res.body, { status: res.status }) }
+            : parseChildReply(res.body, { status: res.status }),
       },
     );
     return response.reply ?? {};

@@ -119,6 +119,22 @@ export function parseChildReply(body: string, options: ParseOptions = {}): Child
 }
 
 /**
+ * Decodes a child's HTTP body into whatever JSON value it holds (a list, a string, an object); a reply
+ * with a string `error` throws its {@link ChildError}, anything without an envelope throws too.
+ *
+ * @example
+ * ```ts
+ * parseChildValue("<mainwp>W10=</mainwp>"); // []
+ * ```
+ */
+export function parseChildValue(body: string, options: ParseOptions = {}): unknown {
+  const value = parseEnvelope(body, options);
+  const error = childErrorOf(value, options.status);
+  if (error) throw error;
+  return value;
+}
+
+/**
  * Writes a value as the child does: `<mainwp>` + base64(JSON) + `</mainwp>`.
  *
  * @example

@@ -42,6 +42,7 @@ export {
   type ChildReply,
   encodeEnvelope,
   parseChildReply,
+  parseChildValue,
   parseEnvelope,
   type ParseOptions,
 } from "./envelope.ts";

@@ -440,6 +440,20 @@ export const CATALOGUE = [
     args: ["information|null", "type", "csv slugs", "site"],
     description: "After each child update call (also when it failed).",
   },
+  // Posts and pages (core/content/)
+  {
+    name: "mainwp_post_action",
+    kind: "action",
+    args: [
+      "site",
+      "action (publish, unpublish, trash, restore, delete)",
+      "child's post_action_data",
+      "post id",
+      "type: post",
+    ],
+    description:
+      "After the child reported SUCCESS for a post's status change or deletion (not for pages, as MainWP).",
+  },
 ] as const satisfies readonly HookInfo[];
 
 /** The catalogue as plain records. */

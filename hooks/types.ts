@@ -150,6 +150,8 @@ export interface ActionHooks {
     slugs: string,
     site: SiteRecord,
   ) => void;
+  // Posts and pages
+  mainwp_post_action: (site: SiteRecord, action: string, data: unknown, postId: number, type: "post") => void;
 }
 
 /** Fleetpress's hook map, the default of `HookRegistry`. */

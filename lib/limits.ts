@@ -20,6 +20,8 @@ export const URL_MAX = 2048;
 export const IDENTIFIER_MAX = URL_MAX;
 /** Free text: notes, descriptions, custom field values. */
 export const TEXT_MAX = 16_384;
+/** The body of a post or page (it goes to the child site, never to KV). */
+export const CONTENT_MAX = 1_048_576;
 /** Any other string anywhere in a request's parameters (comma lists of ids, slugs, …). */
 export const PARAM_MAX = 65_536;
 /** Any object key anywhere in a request's parameters (field names become index keys). */
@@ -91,6 +93,21 @@ export const FIELD_LIMITS: Readonly<Record<string, number>> = {
   field_value: TEXT_MAX,
   field_desc: TEXT_MAX,
   monitoring_emails: TEXT_MAX,
+  // posts and pages (sent to child sites): WordPress's 255-wide columns, text, and the body
+  post_title: NAME_MAX,
+  post_name: NAME_MAX,
+  post_password: NAME_MAX,
+  post_type: NAME_MAX,
+  post_status: NAME_MAX,
+  comment_status: NAME_MAX,
+  ping_status: NAME_MAX,
+  post_date: NAME_MAX,
+  post_date_gmt: NAME_MAX,
+  post_excerpt: TEXT_MAX,
+  post_tags: TEXT_MAX,
+  post_category: TEXT_MAX,
+  post_featured_image: URL_MAX,
+  post_content: CONTENT_MAX,
 };
 
 /** The limit of a field by name, or `fallback`. */

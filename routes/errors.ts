@@ -32,16 +32,24 @@ const NOT_FOUND: Partial<Record<Entity, readonly [string, string]>> = {
   client_field: ["invalid_field_id", "Invalid client field."],
   cost: ["mainwp_rest_invalid_costs_id", "Invalid or not found ID."],
   job: ["mainwp_job_not_found", JOB_NOT_FOUND],
+  post: ["post_not_exist", "Post not exist."],
+  page: ["post_not_exist", "Page not exist."],
 };
 
 /** Failed operations with a code and status of their own, by `OperationFailed.operation`. */
 const FAILED_OPERATIONS: Record<string, readonly [string, number]> = {
   "job.queue": ["mainwp_queue_failed", 500],
+  // The child answered a post/page write without doing it (MainWP: no status, hence 500).
+  "post.edit": ["edit_post_failed", 502],
+  "page.edit": ["edit_page_failed", 502],
+  "page.create": ["create_page_failed", 502],
 };
 
 /** MainWP's code for an invalid input, by `entity.field`, where it is not `mainwp_rest_invalid_param` (400). */
 const INVALID_INPUT: Record<string, string> = {
   "cost.sites": "mainwp_rest_create_costs_invalid_data",
+  "post.id": "post_id_not_found",
+  "page.id": "post_id_not_found",
 };
 
 /**

@@ -15,6 +15,8 @@ import { registerTagsRoutes } from "./tags.ts";
 import { registerCostsRoutes } from "./costs.ts";
 import { registerUpdatesRoutes } from "./updates.ts";
 import { registerBatchRoutes } from "./batch.ts";
+import { registerPostsRoutes } from "./posts.ts";
+import { registerPagesRoutes } from "./pages.ts";
 import { registerAbilityRoutes } from "./abilities.ts";
 import { registerJobsRoutes } from "./jobs.ts";
 import { mainwpRestErrorOf } from "./errors.ts";
@@ -30,6 +32,8 @@ export function registerAllRoutes(rest: RestServer): void {
   registerTagsRoutes(rest);
   registerCostsRoutes(rest);
   registerUpdatesRoutes(rest);
+  registerPostsRoutes(rest);
+  registerPagesRoutes(rest);
   registerBatchRoutes(rest);
   registerJobsRoutes(rest);
   registerAbilityRoutes(rest);

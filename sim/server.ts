@@ -142,6 +142,9 @@ function answerResponse(answer: SimAnswer, isAjax: boolean, site: SimSite): Resp
       headers: { "content-type": "text/html; charset=UTF-8" },
     });
   }
+  if (answer.kind === "fatal") {
+    return html(500, "WordPress &rsaquo; Error", "There has been a critical error on this website.");
+  }
   // WordPress without the child: admin-ajax.php answers "0" with 400 to an unknown action.
   if (isAjax) {
     return new Response("0", { status: 400, headers: { "content-type": "text/html; charset=UTF-8" } });

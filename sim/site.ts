@@ -2,9 +2,9 @@
  * @module
  * One simulated MainWP Child site: the child's request handling (child-protocol.md §B2–§B6) over a
  * site's form fields, with its state — connection (public key, Dashboard URL, admin, accepted signature
- * algorithm, register verify keys), users, plugins, themes and pending updates. It checks what the real
- * child checks, in the same order: signed requests are verified first (bad or missing key → "Authentication
- * failed!"), then `register` (REG_ERROR1–10), then the callable functions (unknown →
+ * algorithm, register verify keys), users, plugins, themes, pending updates, posts (`posts.ts`). It checks
+ * what the real child checks, in the same order: signed requests are verified first (bad or missing key →
+ * "Authentication failed!"), then `register` (REG_ERROR1–10), then the callable functions (unknown →
  * `child_plugin_incompatible`). Functions a Dashboard uses are simulated and change the state (updates
  * applied disappear from the next `stats`); other known functions answer `sim_not_implemented`.
  *
@@ -35,6 +35,7 @@ import {
 } from "./stats.ts";
 import { KNOWN_FUNCTIONS, MESSAGES } from "./messages.ts";
 import { WpAdminLog } from "./wp-admin.ts";
+import { ChildFatal, SimPosts } from "./posts.ts";
 
 /** Ways a site can answer protocol requests with something that is not a valid envelope. */
 export type GarbageMode = "html" | "invalid-base64" | "invalid-json" | "truncated" | "oversized";
@@ -58,7 +59,9 @@ export interface SiteControls {
 /** How the site answers one request. */
 export type SimAnswer =
   /** A `<mainwp>` envelope with this value. */
-  | { kind: "envelope"; value: Record<string, unknown> }
+  | { kind: "envelope"; value: unknown }
+  /** A PHP fatal error: HTTP 500 with WordPress's critical-error page. */
+  | { kind: "fatal" }
   /** The ordinary WordPress page: the child did not take the request. */
   | { kind: "page" };
 
@@ -86,12 +89,12 @@ interface SimUser {
 
 /** Thrown to end a request with an envelope, as the child's `MainWP_Helper::write` does (`die`). */
 class ChildExit {
-  constructor(readonly value: Record<string, unknown>) {}
+  constructor(readonly value: unknown) {}
 }
 
 const REGVERIFY_KEPT = 5;
 
-function exit(value: Record<string, unknown>): never {
+function exit(value: unknown): never {
   throw new ChildExit(value);
 }
 
@@ -136,6 +139,7 @@ export class SimSite {
   #verifies: { key: string; secret: string }[] = [];
   #missingTheme: string | null = null;
   readonly #wpAdmin = new WpAdminLog();
+  readonly #posts: SimPosts;
 
   /** Site `index` (1-based) served at `url`. */
   constructor(index: number, url: string, options: SimSiteOptions = {}) {
@@ -154,6 +158,7 @@ export class SimSite {
       role: "editor",
       email: `editor@site-${index}.test`,
     });
+    this.#posts = new SimPosts(this.#content, url, this.#adminUser, `admin@site-${index}.test`);
     this.controls = {
       latencyMs: 0,
       offline: false,
@@ -240,6 +245,7 @@ export class SimSite {
       return { kind: "page" };
     } catch (e) {
       if (e instanceof ChildExit) return { kind: "envelope", value: e.value };
+      if (e instanceof ChildFatal) return { kind: "fatal" };
       throw e;
     }
   }
@@ -351,8 +357,13 @@ export class SimSite {
     return { version: this.controls.childVersion, wpversion: this.#content.wpVersion, wpe: 0, wphost: "" };
   }
 
-  #call(fn: string, fields: URLSearchParams): Record<string, unknown> {
+  #call(fn: string, fields: URLSearchParams): unknown {
     switch (fn) {
+      case "get_all_posts":
+      case "get_all_pages":
+      case "newpost":
+      case "post_action":
+        return this.#posts.call(fn, fields);
       case "stats":
         return this.#stats(fields);
       case "upgrade":
