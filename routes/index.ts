@@ -17,6 +17,8 @@ import { registerUpdatesRoutes } from "./updates.ts";
 import { registerBatchRoutes } from "./batch.ts";
 import { registerAbilityRoutes } from "./abilities.ts";
 import { registerJobsRoutes } from "./jobs.ts";
+import { registerMonitorsRoutes } from "./monitors.ts";
+import { registerMonitoringSettingsRoutes } from "./monitoring-settings.ts";
 import { mainwpRestErrorOf } from "./errors.ts";
 
 /** The MainWP REST namespace. */
@@ -31,6 +33,8 @@ export function registerAllRoutes(rest: RestServer): void {
   registerCostsRoutes(rest);
   registerUpdatesRoutes(rest);
   registerBatchRoutes(rest);
+  registerMonitorsRoutes(rest);
+  registerMonitoringSettingsRoutes(rest);
   registerJobsRoutes(rest);
   registerAbilityRoutes(rest);
 }
