@@ -13,7 +13,7 @@
 import { z } from "zod";
 import { opt, wp } from "../rest/args.ts";
 import { CREATABLE, PUT_PATCH, READABLE, type RestRequest, type RestServer } from "../rest/server.ts";
-import { NotFound } from "../core/errors.ts";
+import { ChildUnavailable, NotFound } from "../core/errors.ts";
 import {
   getMonitor,
   heartbeatPage,
@@ -184,7 +184,14 @@ async function incidentsOf(req: RestRequest<z.output<typeof incidentArgs>>) {
 async function checkRoute(req: RestRequest<{ id_domain?: string }>) {
   const view = await monitorOf(req);
   if (!view) return NOT_FOUND;
-  const { heartbeat } = await checkMonitor(req.ctx, view.siteId);
+  let heartbeat;
+  try {
+    ({ heartbeat } = await checkMonitor(req.ctx, view.siteId));
+  } catch (error) {
+    // MainWP answers a check that threw with its message (here: the site-address guard's refusal).
+    if (error instanceof ChildUnavailable) return { success: 0, message: error.message };
+    throw error;
+  }
   if (!heartbeat) return { success: 0, message: "Website not found." };
   return {
     success: 1,

@@ -356,6 +356,7 @@ export async function listHeartbeats(
   reverse = false,
 ): Promise<Heartbeat[]> {
   const out: Heartbeat[] = [];
+  if (range.from > range.to) return out;
   const iter = kv.list<Heartbeat>({
     start: keys.monitorHeartbeatsFrom(siteId, range.from),
     end: keys.monitorHeartbeatsFrom(siteId, range.to + 1),

@@ -17,6 +17,7 @@
 import type { ChildDeps, HookDeps } from "../deps.ts";
 import type { IncidentEvent } from "../../hooks/types.ts";
 import { ChildError } from "../../child/errors.ts";
+import { ChildUnavailable } from "../errors.ts";
 import { keys } from "../../store/keys.ts";
 import { atomicRetry } from "../../store/kv.ts";
 import { getSite } from "../../store/sites.ts";
@@ -112,14 +113,18 @@ export async function retentionDays(deps: HookDeps): Promise<number> {
   return Number.isFinite(value) && value > 0 ? value : 30;
 }
 
-/** Sends the request of one check; a URL the guard refuses is a DOWN result with its reason. */
+/** Sends the request of one check; a network failure is a result without HTTP code, with its reason. */
 async function probe(deps: ChildDeps, url: string, settings: EffectiveSettings, access: {
   httpUser?: string;
   httpPass?: string;
   verifyCertificate: boolean;
 }): Promise<ProbeResult> {
   // MainWP sends push/patch/delete as such; the connector speaks GET, HEAD and POST, so they are GETs.
-  const method = settings.method === "head" || settings.method === "post" ? settings.method : "get";
+  // A keyword is looked for in a body, which HEAD has not (MainWP then skips the keyword): GET.
+  const keywordGet = settings.type === "keyword" && settings.method === "head";
+  const method = !keywordGet && (settings.method === "head" || settings.method === "post")
+    ? settings.method
+    : "get";
   try {
     const result = await deps.child.checkSite(url, {
       method: settings.type === "ping" && method === "get" ? "head" : method,
@@ -130,7 +135,8 @@ async function probe(deps: ChildDeps, url: string, settings: EffectiveSettings, 
     });
     return result;
   } catch (error) {
-    if (!(error instanceof ChildError)) throw error;
+    // A URL the site-address guard refuses is not checked at all (nothing is recorded), as `checkSite`.
+    if (!(error instanceof ChildError) || error.category === "address") throw error;
     return { httpCode: 0, httpCodeString: "", responseTimeMs: 0, error: error.message };
   }
 }
@@ -161,7 +167,8 @@ export interface CheckOutcome {
 /**
  * Checks a monitor now and records the result. `scheduled` (the due time it was claimed for) marks a
  * scheduled check and gives the heartbeat its lateness; a check asked for by a client has none and
- * leaves the schedule alone, unless it starts a retry.
+ * leaves the schedule alone, unless it starts a retry. A URL the site-address guard refuses throws
+ * `ChildUnavailable` and records nothing.
  *
  * @example
  * ```ts
@@ -177,11 +184,17 @@ export async function checkMonitor(
   if (!site) return { heartbeat: null };
   const settings = scheduled?.settings ?? await effectiveSettings(deps.kv, siteId);
   const started = Date.now();
-  const result = await probe(deps, site.url, settings, {
-    httpUser: site.http_user || undefined,
-    httpPass: site.http_pass || undefined,
-    verifyCertificate: site.verify_certificate !== 0,
-  });
+  let result: ProbeResult;
+  try {
+    result = await probe(deps, site.url, settings, {
+      httpUser: site.http_user || undefined,
+      httpPass: site.http_pass || undefined,
+      verifyCertificate: site.verify_certificate !== 0,
+    });
+  } catch (error) {
+    if (error instanceof ChildError) throw new ChildUnavailable(siteId, error);
+    throw error;
+  }
   const retention = (await retentionDays(deps)) * DAY_MS;
   const every = await intervalMs(deps, { siteId, url: site.url }, settings.intervalMinutes);
   const outcome = await atomicRetry(deps.kv, async (op): Promise<CheckOutcome> => {

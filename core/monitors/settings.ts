@@ -176,6 +176,8 @@ export async function updateGlobalMonitorSettings(
     ...Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)),
     ...(active === undefined ? {} : { active: active ? 1 : 0 }),
   };
+  // Nothing changes, nothing is written (a request that sets what is stored already).
+  if (JSON.stringify(next) === JSON.stringify(current)) return current;
   await putGlobalMonitorSettings(deps.kv, next);
   await rescheduleMonitors(deps);
   return next;
@@ -202,6 +204,7 @@ export async function updateMonitorSettings(
     ...current,
     ...Object.fromEntries(Object.entries(change).filter(([, v]) => v !== undefined)),
   };
+  if (JSON.stringify(next) === JSON.stringify(current)) return current;
   await putMonitorOverrides(deps.kv, siteId, next);
   await rescheduleMonitors(deps, [siteId]);
   return next;
