@@ -160,6 +160,19 @@ Deno.test("monitor routes: list, basic, count, one, check, heartbeat, incidents,
       "the simulated page says 'Just another WordPress site'",
     );
 
+    // Removing the site removes its monitor, heartbeats and incidents.
+    const removed = await t.call("DELETE", `${V2}/sites/2/remove`, { token });
+    assertEquals(removed.status, 200, removed.text);
+    assertEquals((await t.call("GET", `${V2}/monitors/2`, { token })).body.success, 0);
+    for await (const e of t.ctx.kv.list({ prefix: [] })) {
+      const ofMonitor2 = String(e.key[0]).startsWith("monitor") && e.key[1] === 2;
+      assert(
+        !ofMonitor2 && !(e.key[1] === "monitor_due" && e.key[3] === 2),
+        `left: ${JSON.stringify(e.key)}`,
+      );
+    }
+    assertEquals((await t.call("GET", `${V2}/monitors/count`, { token })).body.count, 1);
+
     // A monitor that does not exist: MainWP's 200 answer.
     for (
       const path of ["/monitors/99", "/monitors/99/basic", "/monitors/99/heartbeat", "/monitors/99/incidents"]
