@@ -39,6 +39,9 @@ export async function tryCommit(op: Deno.AtomicOperation): Promise<boolean> {
   }
 }
 
+/** Spreads first checks evenly over an interval (the golden ratio's fractional steps). */
+const GOLDEN = 0.6180339887498949;
+
 /** A queue message that runs one scheduled check. */
 export interface MonitorMessage {
   fleetpress_monitor: number;
@@ -72,8 +75,9 @@ export function sendMonitorMessage(
 
 /**
  * Brings monitors' schedules in line with their settings: an active monitor that is not scheduled is
- * due now (or one interval after its last check, if sooner than its current due time); an inactive one
- * is unscheduled. `siteIds` limits it to those monitors; missing states are created.
+ * due one interval after its last check (if sooner than its current due time), or — never checked — now
+ * when it is the only one, else spread over its first interval; an inactive one is unscheduled.
+ * `siteIds` limits it to those monitors; missing states are created.
  *
  * @example
  * ```ts
@@ -94,7 +98,10 @@ export async function rescheduleMonitors(deps: ChildDeps, siteIds?: number[]): P
       let due: number | null = null;
       if (settings.active) {
         const every = await intervalMs(deps, { siteId, url: site.url }, settings.intervalMinutes);
-        const byInterval = state.lastCheck > 0 ? Math.max(now, state.lastCheck + every) : now;
+        // Many monitors switched on at once are spread over one interval (no burst every interval);
+        // one monitor alone is checked at once.
+        const first = ids.length > 1 ? now + Math.floor(((siteId * GOLDEN) % 1) * every) : now;
+        const byInterval = state.lastCheck > 0 ? Math.max(now, state.lastCheck + every) : first;
         due = state.due === null ? byInterval : Math.min(state.due, byInterval);
       }
       if (entry.value && due === state.due) break;
