@@ -111,6 +111,7 @@ export const keys = {
   activeJobs: (): Deno.KvKey => ["idx", "jobs_active"],
   jobsRev: (): Deno.KvKey => ["rev", "jobs"],
   monitor: (siteId: number): Deno.KvKey => ["monitors", siteId],
+  monitors: (): Deno.KvKey => ["monitors"],
   monitorState: (siteId: number): Deno.KvKey => ["monitor_state", siteId],
   monitorStates: (): Deno.KvKey => ["monitor_state"],
   monitorDue: (dueMs: number, siteId: number): Deno.KvKey => ["idx", "monitor_due", dueMs, siteId],

@@ -291,6 +291,22 @@ export async function listMonitorStates(kv: Deno.Kv): Promise<MonitorState[]> {
 }
 
 /**
+ * Every monitor's own settings, by site id (monitors never edited have none).
+ *
+ * @example
+ * ```ts
+ * (await listMonitorOverrides(kv)).get(3)?.interval; // 5
+ * ```
+ */
+export async function listMonitorOverrides(kv: Deno.Kv): Promise<Map<number, MonitorOverrides>> {
+  const out = new Map<number, MonitorOverrides>();
+  for await (const entry of kv.list<MonitorOverrides>({ prefix: keys.monitors() }, { batchSize: 500 })) {
+    out.set(Number(entry.key[1]), { ...DEFAULT_OVERRIDES, ...entry.value });
+  }
+  return out;
+}
+
+/**
  * Writes `state` into `op` with its due-index entry moved from `previousDue` (the index holds one entry
  * per scheduled monitor, what pollers and the recovery pass scan).
  *
