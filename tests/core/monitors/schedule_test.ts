@@ -153,27 +153,40 @@ for (const mode of ["queue", "poll"] as const) {
         20_000,
         "the first checks",
       );
+      // Site 2 goes down before the restart: its incident opens in the first processes.
+      env.sim.site(2).controls.httpStatus = 500;
+      await withDeadline(
+        until("site 2's incident", async () => (await listIncidents(a.kv, 2)).length === 1),
+        20_000,
+        "the incident",
+      );
       // A "restart": both runners stop and their stores close; a fresh process on the same file takes over
       // (re-sending, after a second, a run whose queue message went with a closed store).
       await Promise.all(stops.splice(0).map((s) => s()));
       const before = await Promise.all([1, 2, 3].map(async (i) => (await allBeats(a, i)).length));
       a.kv.close();
       b.kv.close();
-      env.sim.site(2).controls.httpStatus = 500;
+      env.sim.site(2).controls.httpStatus = null;
       const c = await env.open();
+      const closed: IncidentEvent[] = [];
+      c.hooks.addAction("fleetpress_incident_closed", (e: IncidentEvent) => void closed.push(e));
       try {
         stops.push(new MonitorRunner(() => c, { mode, recoveryMs: 1000 }).start());
         await withDeadline(
           until("checks after the restart", async () => {
             for (let i = 1; i <= 3; i++) if ((await allBeats(c, i)).length < before[i - 1] + 2) return false;
-            return (await listIncidents(c.kv, 2)).length === 1;
+            return closed.length === 1;
           }),
           20_000,
           "the checks after the restart",
         );
         await Promise.all(stops.splice(0).map((s) => s()));
         for (let i = 1; i <= 3; i++) assertOncePerDue(await allBeats(c, i), 400, 400);
-        assertEquals((await getMonitorState(c.kv, 2))?.lastStatus, 0);
+        // The incident opened before the restart is the one closed after it; no second one opened.
+        const incidents = await listIncidents(c.kv, 2);
+        assertEquals(incidents.length, 1);
+        assertEquals(closed[0].incidentId, String(incidents[0].started));
+        assertEquals((await getMonitorState(c.kv, 2))?.lastStatus, 1);
       } finally {
         await Promise.all(stops.splice(0).map((s) => s()));
         c.kv.close();
