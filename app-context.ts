@@ -14,6 +14,7 @@ import type { ChildDeps } from "./core/deps.ts";
 import type { RestServer } from "./rest/server.ts";
 import type { AbilityRegistry } from "./abilities/registry.ts";
 import type { JobEngine } from "./jobs/engine.ts";
+import type { MonitorRunner } from "./core/monitors/runner.ts";
 
 /** Shared services of one running app: `ChildDeps` (kv, hooks, child, secretKey, config) and more. */
 export interface AppContext extends ChildDeps {
@@ -22,4 +23,6 @@ export interface AppContext extends ChildDeps {
   abilities: AbilityRegistry;
   /** Background batch jobs (queued above `mainwp_abilities_batch_threshold`); started by `main.ts`. */
   jobs: JobEngine;
+  /** Scheduled uptime checks; started by `main.ts` beside the jobs. */
+  monitors: MonitorRunner;
 }

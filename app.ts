@@ -34,6 +34,7 @@ import { coreAbilityDefinitions, registerBuiltInCategories } from "./abilities/c
 import { mainwpAbilityDefinitions } from "./abilities/mainwp/index.ts";
 import { JobEngine } from "./jobs/engine.ts";
 import { runSiteOperation } from "./jobs/operations.ts";
+import { MonitorRunner } from "./core/monitors/runner.ts";
 import { reindexSites } from "./store/site-identity.ts";
 import { registerOpenApiRoute } from "./openapi/route.ts";
 import { buildOpenApiDocument } from "./openapi/document.ts";
@@ -139,6 +140,7 @@ export async function createApp(
       { kv, hooks, runSite: (job, siteId, starts) => runSiteOperation(ctx, job, siteId, starts) },
       { mode: config.jobsMode, workers: config.jobWorkers, leaseMs: config.jobLeaseSeconds * 1000 },
     ),
+    monitors: new MonitorRunner(() => ctx, { mode: config.jobsMode }),
   };
   registerBuiltInCategories(ctx.abilities);
   rest.addGuard(mainwpKeyGuard);

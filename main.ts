@@ -18,7 +18,9 @@ if (import.meta.main) {
     const kv = await openStore(config.kvPath);
     const { app, ctx } = await createApp({ config, kv });
     const stopJobs = ctx.jobs.start();
+    const stopMonitors = ctx.monitors.start();
     const shutdown = async () => {
+      await stopMonitors();
       await stopJobs();
       kv.close();
       Deno.exit(0);

@@ -1,8 +1,9 @@
 /**
  * @module
- * `deno task bench [scenario…] [--duration-ms N] [--sites N] [--plugins N] [--writes]`: runs the shipped
- * benchmarks and prints their figures. Scenarios: `sites-list`, `fanout`, `batch-sync`, `sync-fanout`,
- * `abilities-list`, `sync-job`, `posts-fanout`. With no scenario, all run. `--sites` (default 1,000), `--plugins`
+ * `deno task bench [scenario…] [--duration-ms N] [--seconds N] [--sites N] [--plugins N] [--writes]`: runs
+ * the shipped benchmarks and prints their figures. Scenarios: `sites-list`, `fanout`, `batch-sync`,
+ * `sync-fanout`, `abilities-list`, `sync-job`, `posts-fanout`, `monitors` (`--seconds`, default 180; `--sites`
+ * = monitors, default 1,000). With no scenario, all run. `--sites` (default 1,000), `--plugins`
  * (default 40; 0 = sites without sync data) and `--writes` (a writer rewrites sync data at 100 sites/s
  * during the load) apply to `sites-list`.
  *
@@ -19,10 +20,13 @@ import { benchSyncFanout } from "./sync_fanout.ts";
 import { benchAbilitiesList } from "./abilities_list.ts";
 import { benchSyncJob } from "./sync_job.ts";
 import { benchPostsFanout } from "./posts_fanout.ts";
+import { benchMonitors } from "./monitors.ts";
 
 /** Command-line settings a scenario may use. */
 interface BenchArgs {
   durationMs?: number;
+  /** `monitors`: run time in seconds (default 180). */
+  seconds?: number;
   sites?: number;
   plugins?: number;
   writes: boolean;
@@ -36,6 +40,7 @@ const SCENARIOS: Record<string, (args: BenchArgs) => Promise<void>> = {
   "abilities-list": ({ durationMs }) => benchAbilitiesList({ durationMs }),
   "sync-job": () => benchSyncJob(),
   "posts-fanout": () => benchPostsFanout(),
+  "monitors": ({ seconds, sites }) => benchMonitors({ seconds, monitors: sites }),
 };
 
 if (import.meta.main) {
@@ -44,6 +49,7 @@ if (import.meta.main) {
     allowPositionals: true,
     options: {
       "duration-ms": { type: "string" },
+      seconds: { type: "string" },
       sites: { type: "string" },
       plugins: { type: "string" },
       writes: { type: "boolean" },
@@ -60,6 +66,7 @@ if (import.meta.main) {
   };
   const args: BenchArgs = {
     durationMs: integer("duration-ms", values["duration-ms"], 100, 600_000),
+    seconds: integer("seconds", values.seconds, 5, 3600),
     sites: integer("sites", values.sites, 1, 10_000),
     plugins: integer("plugins", values.plugins, 0, 500),
     writes: values.writes ?? false,

@@ -122,6 +122,8 @@ export interface CheckSiteOptions extends RequestOptions, SiteAccess {
   method?: "get" | "head" | "post";
   /** Online only if the body contains this text (case-insensitive). */
   keyword?: string;
+  /** The up-codes before `fleetpress_check_site_up_codes` (default 200–206; a monitor's `expected_status`). */
+  upCodes?: readonly number[];
 }
 
 /** Result of {@link ChildConnector.checkSite}. */

@@ -328,7 +328,7 @@ export class ChildConnector {
       );
       const upCodes = await this.#hooks.applyFilters(
         CHILD_HOOKS.upStatusCodes,
-        [...DEFAULT_UP_STATUS_CODES],
+        [...(options.upCodes ?? DEFAULT_UP_STATUS_CODES)],
         target.href,
       );
       const keywordFound = keyword === ""

@@ -25,7 +25,8 @@ export type Entity =
   | "plugin"
   | "theme"
   | "post"
-  | "page";
+  | "page"
+  | "monitor";
 
 /** Base class of every domain error; `message` is readable English for logs and fallbacks. */
 export class DomainError extends Error {

@@ -207,6 +207,21 @@ export const CATALOGUE = [
   },
   // Monitors
   {
+    name: "fleetpress_monitor_interval_seconds",
+    kind: "filter",
+    default: "the monitor's interval (minutes) × 60",
+    args: ["monitor: {siteId, url}"],
+    description:
+      "Seconds between a monitor's scheduled checks (retries follow after min(60 s, this)); tests shorten it.",
+  },
+  {
+    name: "fleetpress_monitor_retention_days",
+    kind: "filter",
+    default: 30,
+    args: [],
+    description: "Days a monitor's heartbeats (and closed incidents) are kept in KV before they expire.",
+  },
+  {
     name: "fleetpress_incident_opened",
     kind: "action",
     args: ["IncidentEvent"],

@@ -94,6 +94,11 @@ export interface FilterHooks {
   mainwp_abilities_cron_reschedule_delay: (seconds: number) => number;
   /** `true` / `false`, or a RestError to report a failure. */
   mainwp_sync_site_result: (result: unknown, siteId: number) => unknown;
+  // Monitors
+  /** Whatever a callback returns is read as seconds; a value that is no positive number keeps the default. */
+  fleetpress_monitor_interval_seconds: (seconds: number, monitor: { siteId: number; url: string }) => unknown;
+  /** Days a heartbeat is kept; a value that is no positive number keeps the default. */
+  fleetpress_monitor_retention_days: (days: number) => unknown;
 }
 
 /** Actions: their arguments. */

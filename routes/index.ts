@@ -19,6 +19,8 @@ import { registerPostsRoutes } from "./posts.ts";
 import { registerPagesRoutes } from "./pages.ts";
 import { registerAbilityRoutes } from "./abilities.ts";
 import { registerJobsRoutes } from "./jobs.ts";
+import { registerMonitorsRoutes } from "./monitors.ts";
+import { registerMonitoringSettingsRoutes } from "./monitoring-settings.ts";
 import { mainwpRestErrorOf } from "./errors.ts";
 
 /** The MainWP REST namespace. */
@@ -35,6 +37,8 @@ export function registerAllRoutes(rest: RestServer): void {
   registerPostsRoutes(rest);
   registerPagesRoutes(rest);
   registerBatchRoutes(rest);
+  registerMonitorsRoutes(rest);
+  registerMonitoringSettingsRoutes(rest);
   registerJobsRoutes(rest);
   registerAbilityRoutes(rest);
 }

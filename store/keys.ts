@@ -34,6 +34,13 @@
  * | `["idx", "jobs_active", jobId]` | `true` while a job is queued or processing (what workers scan) |
  * | `["rev", "jobs"]` | `Deno.KvU64` bumped when a lane is scheduled without queues (pollers watch it) |
  * | `["mcp_confirmations", tokenHash]` | `ConfirmationRecord`: a pending MCP confirmation (SHA-256 of its token; expires after 5 minutes) |
+ * | `["monitors", siteId]` | `MonitorOverrides`: a monitor's own settings (`-1` / `useglobal` follow the global ones) |
+ * | `["monitor_state", siteId]` | `MonitorState`: last status, retries, open incident, next due time and schedule sequence |
+ * | `["idx", "monitor_due", dueMs, siteId]` | `true` while the monitor is scheduled (what pollers and the recovery pass scan) |
+ * | `["monitor_heartbeats", siteId, timeMs, n]` | `Heartbeat` of one check (expires after the retention period) |
+ * | `["monitor_hourly", siteId, hourMs]` | `HourlyStat`: a monitor's UP/DOWN checks and response times of one UTC hour (expires with the heartbeats) |
+ * | `["monitor_incidents", siteId, startMs]` | `Incident`: start, end, cause, DOWN checks (expires with the heartbeats once closed) |
+ * | `["settings", "uptime_monitoring"]` | `GlobalMonitorSettings`: the global monitoring defaults |
  * | `["meta", "site_identity_v2"]` | `true` once site index keys were moved to canonical identities (`reindexSites`) |
  *
  * @example
@@ -105,4 +112,26 @@ export const keys = {
   activeJobs: (): Deno.KvKey => ["idx", "jobs_active"],
   jobsRev: (): Deno.KvKey => ["rev", "jobs"],
   mcpConfirmation: (tokenHash: string): Deno.KvKey => ["mcp_confirmations", tokenHash],
+  monitor: (siteId: number): Deno.KvKey => ["monitors", siteId],
+  monitors: (): Deno.KvKey => ["monitors"],
+  monitorState: (siteId: number): Deno.KvKey => ["monitor_state", siteId],
+  monitorStates: (): Deno.KvKey => ["monitor_state"],
+  monitorDue: (dueMs: number, siteId: number): Deno.KvKey => ["idx", "monitor_due", dueMs, siteId],
+  monitorDues: (): Deno.KvKey => ["idx", "monitor_due"],
+  monitorHeartbeat: (siteId: number, timeMs: number, n: number): Deno.KvKey => [
+    "monitor_heartbeats",
+    siteId,
+    timeMs,
+    n,
+  ],
+  monitorHeartbeatsFrom: (
+    siteId: number,
+    timeMs: number,
+  ): Deno.KvKey => ["monitor_heartbeats", siteId, timeMs],
+  monitorHeartbeats: (siteId: number): Deno.KvKey => ["monitor_heartbeats", siteId],
+  monitorHourly: (siteId: number, hourMs: number): Deno.KvKey => ["monitor_hourly", siteId, hourMs],
+  monitorHourlies: (siteId: number): Deno.KvKey => ["monitor_hourly", siteId],
+  monitorIncident: (siteId: number, startMs: number): Deno.KvKey => ["monitor_incidents", siteId, startMs],
+  monitorIncidents: (siteId: number): Deno.KvKey => ["monitor_incidents", siteId],
+  monitorGlobalSettings: (): Deno.KvKey => ["settings", "uptime_monitoring"],
 } as const;

@@ -11,6 +11,7 @@
  * const site = await addSite(ctx, { ...NEW_SITE, url: "https://shop.example", wpadmin: "admin" });
  * ```
  */
+import { createMonitor } from "../monitors/schedule.ts";
 import type { AppContext } from "../../app-context.ts";
 import { encryptPrivateKey, parseSiteUrl, type SiteKeyPair } from "../../child/index.ts";
 import { ChildError } from "../../child/errors.ts";
@@ -136,6 +137,7 @@ export async function addSite(
   if (registered.regverify) values.register_verify_key = registered.regverify;
   const changes = registered.reply.child_site_actions_data;
   const site = (await recordSyncValues(ctx, created.site.id, values, changes)) ?? created.site;
+  await createMonitor(ctx, site.id);
   await ctx.hooks.doAction("mainwp_site_added", site, publicReply(registered.reply));
   await ctx.hooks.doAction("mainwp_added_new_site", site.id, site);
   return site;

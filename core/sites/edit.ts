@@ -11,6 +11,7 @@
  * const { site } = await editSite(ctx, site, { name: "Blog", groupids: "4,9" });
  * ```
  */
+import { removeMonitor } from "../monitors/schedule.ts";
 import { childSiteOf } from "../sync/sync.ts";
 import { ChildError } from "../../child/errors.ts";
 import type { AppContext } from "../../app-context.ts";
@@ -283,6 +284,7 @@ export async function removeSite(
   }
   const deleted = await deleteSite(ctx.kv, site.id);
   if (!deleted) throw new NotFound("site", site.id);
+  await removeMonitor(ctx, deleted.id);
   await ctx.hooks.doAction("mainwp_delete_site", deleted);
   return { site: deleted, child };
 }
