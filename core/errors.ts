@@ -23,7 +23,9 @@ export type Entity =
   | "user"
   | "key"
   | "plugin"
-  | "theme";
+  | "theme"
+  /** A WordPress user on a child site (not the Dashboard's own `user`). */
+  | "site_user";
 
 /** Base class of every domain error; `message` is readable English for logs and fallbacks. */
 export class DomainError extends Error {

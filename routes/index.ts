@@ -15,6 +15,7 @@ import { registerTagsRoutes } from "./tags.ts";
 import { registerCostsRoutes } from "./costs.ts";
 import { registerUpdatesRoutes } from "./updates.ts";
 import { registerBatchRoutes } from "./batch.ts";
+import { registerUsersRoutes } from "./users.ts";
 import { registerAbilityRoutes } from "./abilities.ts";
 import { registerJobsRoutes } from "./jobs.ts";
 import { mainwpRestErrorOf } from "./errors.ts";
@@ -31,6 +32,8 @@ export function registerAllRoutes(rest: RestServer): void {
   registerCostsRoutes(rest);
   registerUpdatesRoutes(rest);
   registerBatchRoutes(rest);
+  // MainWP's namespace order: … batch, monitors, rest_api_keys, settings, posts, pages, users.
+  registerUsersRoutes(rest);
   registerJobsRoutes(rest);
   registerAbilityRoutes(rest);
 }

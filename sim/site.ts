@@ -35,6 +35,7 @@ import {
 } from "./stats.ts";
 import { KNOWN_FUNCTIONS, MESSAGES } from "./messages.ts";
 import { WpAdminLog } from "./wp-admin.ts";
+import { seedAccount, type SimAccount, simUsersCall } from "./users.ts";
 
 /** Ways a site can answer protocol requests with something that is not a valid envelope. */
 export type GarbageMode = "html" | "invalid-base64" | "invalid-json" | "truncated" | "oversized";
@@ -58,7 +59,7 @@ export interface SiteControls {
 /** How the site answers one request. */
 export type SimAnswer =
   /** A `<mainwp>` envelope with this value. */
-  | { kind: "envelope"; value: Record<string, unknown> }
+  | { kind: "envelope"; value: Record<string, unknown> | unknown[] }
   /** The ordinary WordPress page: the child did not take the request. */
   | { kind: "page" };
 
@@ -78,20 +79,14 @@ export interface SimSiteOptions {
   themes?: number;
 }
 
-interface SimUser {
-  password: string;
-  role: "administrator" | "editor";
-  email: string;
-}
-
 /** Thrown to end a request with an envelope, as the child's `MainWP_Helper::write` does (`die`). */
 class ChildExit {
-  constructor(readonly value: Record<string, unknown>) {}
+  constructor(readonly value: Record<string, unknown> | unknown[]) {}
 }
 
 const REGVERIFY_KEPT = 5;
 
-function exit(value: Record<string, unknown>): never {
+function exit(value: Record<string, unknown> | unknown[]): never {
   throw new ChildExit(value);
 }
 
@@ -126,7 +121,7 @@ export class SimSite {
   pluginActive = true;
 
   readonly #content: SiteContent;
-  readonly #users = new Map<string, SimUser>();
+  readonly #users = new Map<string, SimAccount>();
   readonly #adminUser: string;
   readonly #uniqueId: string;
   #pubkey: string | null = null;
@@ -144,16 +139,14 @@ export class SimSite {
     this.#content = siteContent(index, { plugins: options.plugins, themes: options.themes });
     this.#adminUser = options.adminUser ?? "admin";
     this.#uniqueId = options.uniqueId ?? "";
-    this.#users.set(this.#adminUser, {
-      password: options.adminPassword ?? "admin-password",
-      role: "administrator",
-      email: `admin@site-${index}.test`,
-    });
-    this.#users.set("editor", {
-      password: "editor-password",
-      role: "editor",
-      email: `editor@site-${index}.test`,
-    });
+    seedAccount(
+      this.#users,
+      this.#adminUser,
+      options.adminPassword ?? "admin-password",
+      "administrator",
+      `admin@site-${index}.test`,
+    );
+    seedAccount(this.#users, "editor", "editor-password", "editor", `editor@site-${index}.test`);
     this.controls = {
       latencyMs: 0,
       offline: false,
@@ -162,6 +155,11 @@ export class SimSite {
       oversizeBytes: 32 * 1024 * 1024,
       childVersion: options.childVersion ?? "6.1",
     };
+  }
+
+  /** The site's WordPress users by login (`sim/users.ts`). */
+  get users(): ReadonlyMap<string, SimAccount> {
+    return this.#users;
   }
 
   /** Whether a Dashboard key is stored. */
@@ -351,7 +349,7 @@ export class SimSite {
     return { version: this.controls.childVersion, wpversion: this.#content.wpVersion, wpe: 0, wphost: "" };
   }
 
-  #call(fn: string, fields: URLSearchParams): Record<string, unknown> {
+  #call(fn: string, fields: URLSearchParams): Record<string, unknown> | unknown[] {
     switch (fn) {
       case "stats":
         return this.#stats(fields);
@@ -383,6 +381,12 @@ export class SimSite {
         this.pluginActive = false;
         this.#forgetConnection();
         return { deactivated: true };
+      case "get_all_users":
+      case "search_users":
+      case "newuser":
+      case "user_action":
+      case "newadminpassword":
+        return simUsersCall(this.#users, fn, fields) ?? [];
       default:
         fail(`The simulator does not implement "${fn}".`, "sim_not_implemented");
     }
