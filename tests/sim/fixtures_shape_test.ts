@@ -6,17 +6,12 @@
  * log ids) are compared entry by entry, each against the closest recorded entry.
  */
 import { assertEquals } from "@std/assert";
-import { encodePhpForm, type FormFields, parseEnvelope, signRequest } from "../../child/index.ts";
+import { type FormFields, signRequest } from "../../child/index.ts";
 import { siteContent } from "../../sim/catalog.ts";
 import { sampleStatsReply } from "../../sim/sample.ts";
 import type { ChildSimulator } from "../../sim/server.ts";
 import { testKeys, withSimulator } from "../child/_fixtures.ts";
-
-const DIR = new URL("../../../../shared/fixtures/mainwp-child-6.1/", import.meta.url);
-const FIXTURES_DIR = await Deno.stat(DIR).then(
-  () => DIR,
-  () => new URL("file:///work/shared/fixtures/mainwp-child-6.1/"),
-);
+import { type Fixture, isObject, loadRecordings, reversedSignature, send, shapeDiff } from "./_shape.ts";
 
 /** Functions the simulator implements (the other recordings are for a later issue). */
 const SIMULATED = new Set([
@@ -43,62 +38,8 @@ const ITEM_MAPS = new Set([
   "themes_outdate_info",
 ]);
 
-interface Fixture {
-  file: string;
-  function: string;
-  params: Record<string, unknown>;
-  reply: unknown;
-  http_status: number;
-}
-
-const kind = (v: unknown) => v === null ? "null" : Array.isArray(v) ? "array" : typeof v;
-const isObject = (v: unknown): v is Record<string, unknown> => kind(v) === "object";
-
-/** Differences of `actual`'s shape from `expected`'s, as "path: what" lines. */
-function shapeDiff(expected: unknown, actual: unknown, path: string, key = ""): string[] {
-  const [e, a] = [kind(expected), kind(actual)];
-  if (e === "null") return a === "object" || a === "array" ? [`${path}: ${a}, recorded null`] : [];
-  // An empty PHP array is an empty map or list: the simulator's state may fill it.
-  if (e === "array" && (expected as unknown[]).length === 0) {
-    return a === "array" || a === "object" ? [] : [`${path}: ${a}, recorded []`];
-  }
-  if (e !== a) return [`${path}: ${a}, recorded ${e}`];
-  if (e === "array") {
-    return (actual as unknown[]).flatMap((item, i) => closest(expected as unknown[], item, `${path}[${i}]`));
-  }
-  if (e !== "object") return [];
-  const [exp, act] = [expected as Record<string, unknown>, actual as Record<string, unknown>];
-  if (ITEM_MAPS.has(key)) {
-    return Object.entries(act).flatMap(([k, v]) => closest(Object.values(exp), v, `${path}{${k}}`));
-  }
-  const out: string[] = [];
-  for (const k of Object.keys(exp)) {
-    if (!(k in act)) out.push(`${path}.${k}: missing`);
-    else out.push(...shapeDiff(exp[k], act[k], `${path}.${k}`, k));
-  }
-  for (const k of Object.keys(act)) if (!(k in exp)) out.push(`${path}.${k}: not in the recording`);
-  return out;
-}
-
-/** The differences against the recorded element `item` is closest to. */
-function closest(candidates: unknown[], item: unknown, path: string): string[] {
-  let best: string[] | null = null;
-  for (const candidate of candidates.slice(0, 100)) {
-    const diff = shapeDiff(candidate, item, path);
-    if (best === null || diff.length < best.length) best = diff;
-    if (diff.length === 0) break;
-  }
-  return best ?? [];
-}
-
 async function loadFixtures(): Promise<Fixture[]> {
-  const out: Fixture[] = [];
-  for await (const entry of Deno.readDir(FIXTURES_DIR)) {
-    if (!/^\d\d-.*\.json$/.test(entry.name)) continue;
-    const data = JSON.parse(await Deno.readTextFile(new URL(entry.name, FIXTURES_DIR)));
-    if (SIMULATED.has(data.function)) out.push({ file: entry.name, ...data });
-  }
-  return out.sort((a, b) => a.file.localeCompare(b.file));
+  return await loadRecordings((name) => SIMULATED.has(name));
 }
 
 /** A site whose plugins and themes include the ones the recordings name. */
@@ -111,20 +52,6 @@ function matchingSite(): number {
     if (hello && akismet && themes.has("twentytwentyfour") && themes.has("twentytwentyfive")) return i;
   }
   throw new Error("no simulated site has the recorded plugins and themes");
-}
-
-async function send(sim: ChildSimulator, i: number, fields: FormFields) {
-  const response = await fetch(sim.url(i) + "wp-admin/admin-ajax.php", {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: encodePhpForm(fields),
-  });
-  return { status: response.status, reply: parseEnvelope(await response.text()) };
-}
-
-function reversedSignature(signature: string): string {
-  const bytes = Uint8Array.from(atob(signature), (c) => c.charCodeAt(0)).reverse();
-  return btoa(String.fromCharCode(...bytes));
 }
 
 Deno.test("the simulator answers every recorded call of a simulated function in the recording's shape", async () => {
@@ -173,7 +100,7 @@ Deno.test("the simulator answers every recorded call of a simulated function in 
       }
       const { status, reply } = await send(sim, i, fields);
       if (status !== fx.http_status) problems.push(`${fx.file}: HTTP ${status}, recorded ${fx.http_status}`);
-      problems.push(...shapeDiff(fx.reply, reply, fx.file));
+      problems.push(...shapeDiff(fx.reply, reply, fx.file, "", ITEM_MAPS));
       if (fx.function === "stats" && isObject(reply) && isObject(fx.reply)) {
         const counts = (r: Record<string, unknown>) =>
           [r.child_site_actions_data, r.changes_logs_data].map((v) =>
@@ -202,7 +129,7 @@ Deno.test("real-sized sites (generated plugins and themes) keep the recorded ite
       .sort((a, b) => JSON.stringify(b).length - JSON.stringify(a).length)[0];
     for (const i of [1, 2, 3]) {
       const reply = sampleStatsReply(i, `https://site-${i}.example.test/`, { plugins: 60, themes: 12 });
-      problems.push(...shapeDiff(recorded, reply[key], `site ${i} ${key}`, key));
+      problems.push(...shapeDiff(recorded, reply[key], `site ${i} ${key}`, key, ITEM_MAPS));
     }
   }
   assertEquals(problems, []);
