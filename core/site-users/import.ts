@@ -2,7 +2,9 @@
  * @module
  * Importing users from a parsed CSV file (`csv.ts`): each row is checked, its sites found (site URLs and
  * tag names; unknown ones, disconnected and suspended sites are skipped) and the user created on them,
- * one row after the other, so a login repeated further down the file meets the first one.
+ * one row after the other, so a login repeated further down the file meets the first one. The whole
+ * import keeps to the bulk deadline: rows not started when it has passed are reported as not run, so a
+ * file of slow sites cannot hold the request for hundreds of deadlines.
  *
  * @example
  * ```ts
@@ -11,6 +13,7 @@
  */
 import { findSiteByDomain, type SiteRecord } from "../../store/sites.ts";
 import { findTagByName } from "../../store/tags.ts";
+import { bulkDeadlineMs } from "../../lib/bulk-deadline.ts";
 import { escHtml } from "../../wp/format.ts";
 import type { ChildDeps } from "../deps.ts";
 import { selectBulkSites } from "../sites/bulk.ts";
@@ -25,6 +28,11 @@ export type CsvRowOutcome =
 
 /** MainWP's text for a row none of whose sites and tags matched a connected site. */
 export const NO_VALID_WEBSITES = "No valid websites found for this user.";
+
+/** The error of a row not run because the import's deadline had passed. */
+export function notRunMessage(ms: number): string {
+  return `Not imported: the import did not reach this row within ${ms / 1000} seconds; import it again.`;
+}
 
 /** The connected, unsuspended sites a row names: its site URLs first, then its tags' sites. */
 async function rowSites(
@@ -59,6 +67,8 @@ export async function importSiteUsers(
   rows: readonly CsvUserRow[],
 ): Promise<CsvRowOutcome[]> {
   const listed = await selectBulkSites(deps, { include: null, exclude: null });
+  const deadlineMs = await bulkDeadlineMs(deps);
+  const started = Date.now();
   const out: CsvRowOutcome[] = [];
   for (const row of rows) {
     const error = csvRowError(row);
@@ -69,6 +79,10 @@ export async function importSiteUsers(
     const sites = await rowSites(deps, row, listed);
     if (sites.length === 0) {
       out.push({ row, error: NO_VALID_WEBSITES });
+      continue;
+    }
+    if (Date.now() - started >= deadlineMs) {
+      out.push({ row, error: notRunMessage(deadlineMs) });
       continue;
     }
     const { results } = await createSiteUsers(deps, sites, {

@@ -65,6 +65,8 @@ Deno.test("GET /users lists each site's users under its URL, filters by role and
 
     const editors = await t.call("GET", `${V2}/users?websites=2&roles=editor`, { token });
     assertEquals(editors.body.data[sim.url(2)].map((u: { username: string }) => u.username), ["editor"]);
+    const asArray = await t.call("GET", `${V2}/users?websites=2&roles[]=editor&roles[]=author`, { token });
+    assertEquals(asArray.body.data[sim.url(2)].length, 1);
     const search = await t.call("GET", `${V2}/users?websites=1&search=ADM`, { token });
     assertEquals(search.body.data[sim.url(1)].map((u: { username: string }) => u.username), ["admin"]);
     const nobody = await t.call("GET", `${V2}/users?websites=1&search=zzz`, { token });
@@ -509,6 +511,29 @@ Deno.test("POST /users/import refusals happen before any child call", async () =
     assertEquals([huge.body.success_count, huge.body.failed_count], [1, 1]);
     assertEquals(huge.body.failed_users[0].error, "username is longer than 255 characters.");
     assertEquals(huge.body.failed_users[0].line_number, 2);
+  } finally {
+    await env.close();
+  }
+});
+
+Deno.test("discovery lists the users routes with their methods and arguments", async () => {
+  const env = await siteApp(1);
+  try {
+    const res = await env.t.call("GET", "/wp-json/mainwp/v2");
+    const routes = res.body.routes as Record<string, { methods: string[]; endpoints: { args: object }[] }>;
+    const users = Object.keys(routes).filter((r) => r.startsWith("/mainwp/v2/users"));
+    const site =
+      "(?P<id_domain>(\\d+|[A-Za-z0-9-\\.]*[A-Za-z0-9-]{1,63}\\.[A-Za-z]{2,6}))/(?P<user_id>[\\d]+)";
+    assertEquals(users, [
+      "/mainwp/v2/users",
+      "/mainwp/v2/users/create",
+      `/mainwp/v2/users/${site}/edit`,
+      `/mainwp/v2/users/${site}/delete`,
+      "/mainwp/v2/users/update-admin-password",
+      "/mainwp/v2/users/import",
+    ]);
+    assertEquals(routes["/mainwp/v2/users/update-admin-password"].methods, ["PUT", "PATCH"]);
+    assertEquals(Object.keys(routes["/mainwp/v2/users/create"].endpoints[0].args).includes("username"), true);
   } finally {
     await env.close();
   }

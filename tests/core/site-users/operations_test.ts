@@ -17,7 +17,7 @@ import {
   setAdminPasswords,
 } from "../../../core/site-users/create.ts";
 import { deleteSiteUser, sentChanges, updateSiteUser } from "../../../core/site-users/edit.ts";
-import { importSiteUsers } from "../../../core/site-users/import.ts";
+import { importSiteUsers, notRunMessage } from "../../../core/site-users/import.ts";
 import { parseUserCsv } from "../../../core/site-users/csv.ts";
 import { listSiteUsers } from "../../../core/site-users/list.ts";
 import { resolveUserTargets, type UserTargets } from "../../../core/site-users/targets.ts";
@@ -204,6 +204,28 @@ Deno.test("setAdminPasswords changes the protocol user's password; importSiteUse
     assertEquals(outcomes.map((o) => "results" in o ? o.results.map((r) => r.result) : o.error), [
       [{ ok: true, data: { userId: 3, displayName: "a1", roles: "subscriber" } }],
       [{ ok: false, error: "ERROR: Sorry, that username already exists!" }],
+    ]);
+  } finally {
+    await env.close();
+  }
+});
+
+Deno.test("importSiteUsers keeps to the bulk deadline: rows not started by then are not run", async () => {
+  const env = await siteApp(1, { add: [1], child: { timeoutMs: 5000 } });
+  const { ctx } = env.t;
+  try {
+    ctx.hooks.addFilter("fleetpress_bulk_deadline", () => 0.2);
+    env.sim.site(1).controls.latencyMs = 600;
+    const url = env.sim.url(1);
+    const csv = [1, 2, 3].map((n) => `u${n},u${n}@example.com,,,,,0,,${url},`).join("\n") +
+      "\nbad,,,,,,0,,x,";
+    const outcomes = await importSiteUsers(ctx, parseUserCsv(csv, false));
+    const errors = outcomes.map((o) => "error" in o ? o.error : o.results[0].result.ok ? "ok" : "late");
+    assertEquals(errors, [
+      "late",
+      notRunMessage(200),
+      notRunMessage(200),
+      "Email is required.",
     ]);
   } finally {
     await env.close();
