@@ -215,5 +215,12 @@ export async function bulkWrite(
   }
   if (!("added" in reply)) return { ok: false, error: UNDEFINED_CHILD_ERROR };
   const other = isPlainObject(reply.other_data) ? reply.other_data[dataKey] : undefined;
-  return { ok: true, data: actionDataOf(other) };
+  const data = actionDataOf(other);
+  await deps.hooks.doAction(
+    "mainwp_user_action",
+    site,
+    fn === "newuser" ? "created" : "newadminpassword",
+    data,
+  );
+  return { ok: true, data };
 }

@@ -19,7 +19,13 @@ import { escHtml } from "../../wp/format.ts";
 import type { ChildDeps } from "../deps.ts";
 import { NotFound, OperationFailed } from "../errors.ts";
 import { childErrorMessage } from "../sync/child.ts";
-import { callUserAction, type ChildUserProfile, childUsersWithRoles, profileOf } from "./child.ts";
+import {
+  callUserAction,
+  type ChildUserProfile,
+  childUsersWithRoles,
+  profileOf,
+  usersDataOf,
+} from "./child.ts";
 import type { SiteUserRole } from "./targets.ts";
 
 /** Profile changes; a field left out (or `""`) is kept. */
@@ -154,6 +160,7 @@ export async function updateSiteUser(
   if (reply.status !== "SUCCESS") {
     throw new OperationFailed("site_users.update_failed", "User update failed. Unexpected error.");
   }
+  await deps.hooks.doAction("mainwp_user_action", site, "update_user", usersDataOf(reply));
   if (Array.isArray(reply.users) || isPlainObject(reply.users)) {
     const users = encodeWpJson(reply.users);
     await writeSiteSync(deps.kv, site.id, (previous) => ({
@@ -192,4 +199,5 @@ export async function deleteSiteUser(deps: ChildDeps, site: SiteRecord, userId: 
     unreachable("site_users.delete_unreachable", error);
   }
   if (reply.status !== "SUCCESS") throw new OperationFailed("site_users.delete", "User deletion failed.");
+  await deps.hooks.doAction("mainwp_user_action", site, "delete", usersDataOf(reply));
 }

@@ -145,6 +145,10 @@ Deno.test("updateSiteUser and deleteSiteUser: the connected admin is protected, 
   const { ctx } = env.t;
   try {
     const site = (await getSite(ctx.kv, 1))!;
+    const seen: string[] = [];
+    ctx.hooks.addAction("mainwp_user_action", (s, action, data) => {
+      seen.push(`${s.id} ${action} ${data?.roles}`);
+    });
     const created = await createSiteUsers(ctx, [site], {
       login: "boss",
       email: "boss@example.com",
@@ -170,6 +174,8 @@ Deno.test("updateSiteUser and deleteSiteUser: the connected admin is protected, 
     await deleteSiteUser(ctx, site, bossId);
     assertEquals(env.sim.site(1).users.has("boss"), false);
     assertEquals(env.sim.site(1).users.get("admin")?.role, "administrator");
+    // Refusals fire nothing; the data is what the child reported before each action.
+    assertEquals(seen, ["1 created administrator", "1 update_user administrator", "1 delete editor"]);
   } finally {
     await env.close();
   }
