@@ -9,7 +9,6 @@ import { assertEquals } from "@std/assert";
 import { type FormFields, signRequest } from "../../child/index.ts";
 import { siteContent } from "../../sim/catalog.ts";
 import { sampleStatsReply } from "../../sim/sample.ts";
-import type { ChildSimulator } from "../../sim/server.ts";
 import { testKeys, withSimulator } from "../child/_fixtures.ts";
 import { type Fixture, isObject, loadRecordings, reversedSignature, send, shapeDiff } from "./_shape.ts";
 
