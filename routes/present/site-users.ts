@@ -15,11 +15,12 @@ import type { CsvRowOutcome } from "../../core/site-users/import.ts";
 import type { SiteUsers } from "../../core/site-users/list.ts";
 import type { SiteRecord } from "../../core/sites/fleet.ts";
 import { escHtml } from "../../wp/format.ts";
+import { orderedMap } from "../../wp/ordered-map.ts";
 import { restError } from "../../rest/errors.ts";
 
-/** A PHP array keyed by ids: `[]` when empty (PHP writes an empty array so). */
-const phpMap = <T>(entries: [number | string, T][]): Record<string, T> | [] =>
-  entries.length === 0 ? [] : Object.fromEntries(entries);
+/** A PHP array keyed by ids, in insertion order (`[]` when empty). */
+const phpMap = <T>(entries: [number | string, T][]) =>
+  orderedMap(entries.map(([k, v]) => [String(k), v] as const));
 
 /**
  * `GET /users`: each answering site's users under its URL (`[]` when no site listed anyone). Sites that
@@ -57,13 +58,13 @@ export function usersListBody(results: readonly SiteUsers[]): Record<string, unk
   }
   if (answered === 0) {
     throw restError("users_fetch_error", "Error fetching users from child sites.", 503, {
-      errors: Object.fromEntries(errors),
+      errors: phpMap(errors),
     });
   }
   return {
     success: 1,
     data: phpMap(data),
-    ...(errors.length > 0 ? { errors: Object.fromEntries(errors) } : {}),
+    ...(errors.length > 0 ? { errors: phpMap(errors) } : {}),
   };
 }
 
