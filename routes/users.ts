@@ -39,6 +39,7 @@ import { findSite, parseSiteRef } from "../core/sites/resolve.ts";
 import { typed } from "./sites.ts";
 import { isEmail, sanitizeEmail } from "../wp/email.ts";
 import { sanitizeTextField } from "../wp/format.ts";
+import { isPhpEmpty } from "../wp/php.ts";
 import { escUrlRaw } from "../core/cost-values.ts";
 import {
   adminPasswordBody,
@@ -153,7 +154,8 @@ async function createUser(req: RestRequest<z.output<typeof userCreateArgs>>) {
   const { user, results } = await createSiteUsers(ctx, sites, {
     login: text(args.username),
     email,
-    password: args.password ?? null,
+    // PHP's empty(): "" and "0" get a generated password, as in MainWP.
+    password: isPhpEmpty(args.password) ? null : args.password ?? null,
     role: role && isSiteUserRole(role) ? role : "subscriber",
     url: url(args.user_url),
     firstName: text(args.first_name),
@@ -201,7 +203,7 @@ async function updateAdminPassword(req: RestRequest<z.output<typeof adminPasswor
   requireJsonBody(req);
   const { args, ctx } = req;
   // MainWP would set a random password nobody is told; an empty one is refused instead.
-  if (args.password === "") {
+  if (isPhpEmpty(args.password)) {
     throw new InvalidInput("password", "The password must not be empty.", "site_user");
   }
   const sites = await resolveUserTargets(ctx, targetsOf(args));

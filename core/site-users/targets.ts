@@ -9,9 +9,9 @@
  * const sites = await resolveUserTargets(ctx, { websites: ["3"], groups: ["VIP"], clients: [] });
  * ```
  */
-import { getSite, type SiteRecord } from "../../store/sites.ts";
+import { getSites, type SiteRecord } from "../../store/sites.ts";
 import { findTagByName } from "../../store/tags.ts";
-import { getClient } from "../../store/clients.ts";
+import { getClients } from "../../store/clients.ts";
 import { escHtml } from "../../wp/format.ts";
 import type { StoreDeps } from "../deps.ts";
 import { InvalidInput, OperationFailed } from "../errors.ts";
@@ -45,6 +45,16 @@ export function isReachableSite(site: SiteRecord): boolean {
 
 const positiveId = (text: string) => (/^\d{1,15}$/.test(text) ? Number(text) : 0);
 
+/** The ids `texts` name (read in one batch), and the first text naming no record. */
+async function existingIds(
+  texts: readonly string[],
+  found: (ids: number[]) => Promise<number[]>,
+): Promise<{ ids: Set<number>; missing: string | undefined }> {
+  const wanted = texts.map(positiveId);
+  const ids = new Set(await found([...new Set(wanted.filter((id) => id > 0))]));
+  return { ids, missing: texts.find((_, i) => !ids.has(wanted[i])) };
+}
+
 /**
  * Checks that every named site, tag and client exists (else {@link InvalidInput} on `websites`, `groups`
  * or `clients` with MainWP's message), then returns the selected connected, unsuspended sites in the
@@ -56,13 +66,12 @@ const positiveId = (text: string) => (/^\d{1,15}$/.test(text) ? Number(text) : 0
  * ```
  */
 export async function resolveUserTargets(deps: StoreDeps, targets: UserTargets): Promise<SiteRecord[]> {
-  const siteIds = new Set<number>();
-  for (const text of targets.websites) {
-    const id = positiveId(text);
-    if (id === 0 || !(await getSite(deps.kv, id))) {
-      throw new InvalidInput("websites", `Invalid site ID: ${escHtml(text)}.`, "site_user");
-    }
-    siteIds.add(id);
+  const sites = await existingIds(
+    targets.websites,
+    async (ids) => (await getSites(deps.kv, ids)).map((s) => s.id),
+  );
+  if (sites.missing !== undefined) {
+    throw new InvalidInput("websites", `Invalid site ID: ${escHtml(sites.missing)}.`, "site_user");
   }
   const tagIds = new Set<number>();
   for (const name of targets.groups) {
@@ -71,18 +80,17 @@ export async function resolveUserTargets(deps: StoreDeps, targets: UserTargets):
     if (!tag) throw new InvalidInput("groups", `Invalid Group: ${escHtml(name)}.`, "site_user");
     tagIds.add(tag.id);
   }
-  const clientIds = new Set<number>();
-  for (const text of targets.clients) {
-    const id = positiveId(text);
-    if (id === 0 || !(await getClient(deps.kv, id))) {
-      throw new InvalidInput("clients", `Invalid client ID: ${escHtml(text)}.`, "site_user");
-    }
-    clientIds.add(id);
+  const clients = await existingIds(
+    targets.clients,
+    async (ids) => (await getClients(deps.kv, ids)).map((c) => c.client_id),
+  );
+  if (clients.missing !== undefined) {
+    throw new InvalidInput("clients", `Invalid client ID: ${escHtml(clients.missing)}.`, "site_user");
   }
   const listed = await selectBulkSites(deps, { include: null, exclude: null });
   const selected = listed.filter((site) =>
     isReachableSite(site) &&
-    (siteIds.has(site.id) || clientIds.has(site.client_id) || site.tag_ids.some((t) => tagIds.has(t)))
+    (sites.ids.has(site.id) || clients.ids.has(site.client_id) || site.tag_ids.some((t) => tagIds.has(t)))
   );
   if (selected.length === 0) throw new OperationFailed("site_users.no_website", "No website found.");
   return selected;

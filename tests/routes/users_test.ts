@@ -379,6 +379,10 @@ Deno.test("PUT /users/update-admin-password sets the connected admin's password 
         token,
         json: { websites: "2", password: "" },
       }),
+      await t.call("PATCH", `${V2}/users/update-admin-password`, {
+        token,
+        json: { websites: "2", password: "0" },
+      }),
       await t.call("PATCH", `${V2}/users/update-admin-password`, { token, json: { websites: "2" } }),
       await t.call("PATCH", `${V2}/users/update-admin-password`, {
         token,
@@ -386,6 +390,7 @@ Deno.test("PUT /users/update-admin-password sets the connected admin's password 
       }),
     ];
     assertEquals(refused.map((r) => [r.status, r.body.code]), [
+      [400, "rest_invalid_param"],
       [400, "rest_invalid_param"],
       [400, "rest_missing_callback_param"],
       [415, "invalid_content_type"],
