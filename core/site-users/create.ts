@@ -13,7 +13,6 @@
  * });
  * ```
  */
-import { deadlineMessage } from "../../lib/bulk-deadline.ts";
 import type { SiteRecord } from "../../store/sites.ts";
 import type { ChildDeps } from "../deps.ts";
 import { runOnSites } from "../sites/bulk.ts";
@@ -72,6 +71,19 @@ export function base64Utf8(text: string): string {
   return btoa(binary);
 }
 
+/**
+ * A write's error for a site late for the bulk deadline: the child may still carry it out.
+ *
+ * @example
+ * ```ts
+ * lateWriteMessage(50_000); // "The site did not answer within 50 seconds; …"
+ * ```
+ */
+export function lateWriteMessage(ms: number): string {
+  return `The site did not answer within ${ms / 1000} seconds; the request goes on in the background, so ` +
+    "the change may still be made there.";
+}
+
 async function writeToSites(
   deps: ChildDeps,
   sites: readonly SiteRecord[],
@@ -81,7 +93,7 @@ async function writeToSites(
     deps,
     sites,
     write,
-    (_site, ms) => ({ ok: false, error: deadlineMessage(ms) }),
+    (_site, ms) => ({ ok: false, error: lateWriteMessage(ms) }),
   );
 }
 

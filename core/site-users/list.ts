@@ -11,7 +11,6 @@
  * ```
  */
 import { ChildError } from "../../child/errors.ts";
-import { deadlineMessage } from "../../lib/bulk-deadline.ts";
 import type { SiteRecord } from "../../store/sites.ts";
 import { escHtml } from "../../wp/format.ts";
 import type { ChildDeps } from "../deps.ts";
@@ -47,6 +46,6 @@ export async function listSiteUsers(
       if (!(error instanceof ChildError)) throw error;
       return { site, error: error.category === "child" ? escHtml(error.message) : childErrorMessage(error) };
     }
-  }, (site, ms) => ({ site, error: deadlineMessage(ms) }));
+  }, (site, ms) => ({ site, error: `The site did not answer within ${ms / 1000} seconds.` }));
   return results.map((r) => r.result);
 }
