@@ -102,7 +102,8 @@ export function childErrorOf(reply: unknown, status?: number): ChildError | null
 
 /**
  * Decodes a child's HTTP body into its reply object; throws a {@link ChildError} for anything else.
- * PHP writes an empty array as `[]`, which is read as `{}`.
+ * PHP writes an empty array as `[]`, which is read as `{}`; a list (`get_all_users`, `get_all_posts`) is
+ * read as the map PHP holds, keyed `"0"`, `"1"`, … in order.
  *
  * @example
  * ```ts
@@ -113,7 +114,7 @@ export function parseChildReply(body: string, options: ParseOptions = {}): Child
   const value = parseEnvelope(body, options);
   const error = childErrorOf(value, options.status);
   if (error) throw error;
-  if (Array.isArray(value) && value.length === 0) return {};
+  if (Array.isArray(value)) return { ...value };
   if (!isPlainObject(value)) throw invalidReply("the envelope holds no JSON object", options.status);
   return value;
 }

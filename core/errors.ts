@@ -26,7 +26,9 @@ export type Entity =
   | "theme"
   | "post"
   | "page"
-  | "monitor";
+  | "monitor"
+  /** A WordPress user on a child site (not the Dashboard's own `user`). */
+  | "site_user";
 
 /** Base class of every domain error; `message` is readable English for logs and fallbacks. */
 export class DomainError extends Error {

@@ -394,6 +394,18 @@ export const CATALOGUE = [
     args: ["cost record", "action: created|updated|deleted"],
     description: "A cost was created, edited or deleted.",
   },
+  // Users on child sites (core/site-users/)
+  {
+    name: "mainwp_user_action",
+    kind: "action",
+    args: [
+      "site record",
+      "action: created|newadminpassword|update_user|delete",
+      "user data {userId, displayName, roles} | null",
+    ],
+    description:
+      "A child site's user was created, edited or deleted, or its connected admin's password set (never the password).",
+  },
   // Background jobs (jobs/, abilities.md §3–4)
   {
     name: "mainwp_abilities_batch_threshold",

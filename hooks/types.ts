@@ -23,6 +23,7 @@ import type { ChildTlsOptions } from "../child/http.ts";
 import type { ChildError } from "../child/errors.ts";
 import type { SyncValues } from "../child/sync.ts";
 import type { AbilityRegistry } from "../abilities/registry.ts";
+import type { UserActionData } from "../core/site-users/child.ts";
 
 /** An uptime incident as monitors report it: opened when a site goes down, closed when it is up again. */
 export interface IncidentEvent {
@@ -145,6 +146,12 @@ export interface ActionHooks {
     action: "created" | "updated" | "deleted" | "suspended" | "unsuspended",
   ) => void;
   mainwp_cost_updated: (cost: CostRecord, action: "created" | "updated" | "deleted") => void;
+  // Users on child sites
+  mainwp_user_action: (
+    site: SiteRecord,
+    action: "created" | "newadminpassword" | "update_user" | "delete",
+    data: UserActionData | null,
+  ) => void;
   // Background jobs
   mainwp_before_core_update: (site: SiteRecord) => void;
   mainwp_after_core_update: (information: Reply | false, site: SiteRecord) => void;

@@ -76,8 +76,17 @@ export const FIELD_LIMITS: Readonly<Record<string, number>> = {
   price: NAME_MAX,
   last_renewal: NAME_MAX,
   next_renewal: NAME_MAX,
+  // a child site's WordPress user (`/users` routes)
+  username: NAME_MAX,
+  email: NAME_MAX,
+  first_name: NAME_MAX,
+  last_name: NAME_MAX,
+  nickname: NAME_MAX,
+  display_name: NAME_MAX,
+  password: NAME_MAX,
   // links
   url: URL_MAX,
+  user_url: URL_MAX,
   client_facebook: URL_MAX,
   client_twitter: URL_MAX,
   client_instagram: URL_MAX,
@@ -109,6 +118,12 @@ export const FIELD_LIMITS: Readonly<Record<string, number>> = {
   post_featured_image: URL_MAX,
   post_content: CONTENT_MAX,
 };
+
+/** Largest users CSV file `POST /users/import` accepts, in bytes (more: `413`, before any child call). */
+export const CSV_MAX_BYTES = 1_048_576;
+
+/** Most data rows of one users CSV import (each row is a create on its sites, run one row at a time). */
+export const CSV_MAX_ROWS = 500;
 
 /** The limit of a field by name, or `fallback`. */
 function fieldLimit(name: string, fallback: number): number {

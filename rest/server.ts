@@ -93,6 +93,15 @@ export interface PeerInfo {
   remoteAddr: string | null;
 }
 
+/** A file of a `multipart/form-data` body (WordPress's `get_file_params`). */
+export interface UploadedFile {
+  /** The file name the client gave. */
+  name: string;
+  /** The part's content type (`""` when none). */
+  type: string;
+  bytes: Uint8Array;
+}
+
 /** The state of one request while it is dispatched. */
 export class RestRequest<A = Record<string, unknown>> {
   /** Path-pattern captures, URL-decoded. */
@@ -103,6 +112,8 @@ export class RestRequest<A = Record<string, unknown>> {
   auth: AuthState = { key: null, user: null };
   /** The method permissions are checked against: the request's own, or an enclosing batch's. */
   permissionMethod: string;
+  /** Files of a multipart body, by field name (none for batch sub-requests). */
+  files: Readonly<Record<string, UploadedFile>> = {};
   #merged: Record<string, unknown> | null = null;
 
   constructor(
@@ -154,9 +165,13 @@ function safeDecode(path: string): string {
   }
 }
 
-async function readBody(
-  raw: Request,
-): Promise<{ json: Record<string, unknown> | null; form: Record<string, PhpValue> | null }> {
+type ParsedBody = {
+  json: Record<string, unknown> | null;
+  form: Record<string, PhpValue> | null;
+  files?: Record<string, UploadedFile>;
+};
+
+async function readBody(raw: Request): Promise<ParsedBody> {
   if (raw.method === "GET" || raw.method === "HEAD" || !raw.body) return { json: null, form: null };
   const type = (raw.headers.get("content-type") ?? "").toLowerCase();
   const parsed = type.includes("application/json") || type.includes("application/x-www-form-urlencoded") ||
@@ -181,10 +196,22 @@ async function readBody(
     return { json: null, form: parsePhpParams(new URLSearchParams(new TextDecoder().decode(bytes))) };
   }
   const contentType = raw.headers.get("content-type") ?? "";
-  const data = await new Response(bytes, { headers: { "content-type": contentType } }).formData();
+  let data: FormData;
+  try {
+    data = await new Response(bytes, { headers: { "content-type": contentType } }).formData();
+  } catch {
+    // A malformed multipart body (e.g. no boundary) carries no parameters, as in PHP.
+    return { json: null, form: null };
+  }
   const pairs: [string, string][] = [];
-  for (const [k, v] of data) if (typeof v === "string") pairs.push([k, v]);
-  return { json: null, form: parsePhpParams(pairs) };
+  const files: Record<string, UploadedFile> = {};
+  for (const [k, v] of data) {
+    if (typeof v === "string") pairs.push([k, v]);
+    else if (k !== "__proto__") {
+      files[k] = { name: v.name, type: v.type, bytes: new Uint8Array(await v.arrayBuffer()) };
+    }
+  }
+  return { json: null, form: parsePhpParams(pairs), files };
 }
 
 const JSONP_NAME = /^[\w.]+$/;
@@ -212,6 +239,8 @@ export interface ExecuteInput {
   validateOnly?: boolean;
   /** Refuse routes that do not allow `/batch/v1` (`rest_batch_not_allowed`). */
   requireBatchable?: boolean;
+  /** Files of a multipart body. */
+  files?: Record<string, UploadedFile>;
 }
 
 /** The outcome of one request before encoding. */
@@ -329,8 +358,18 @@ export class RestServer {
     const path = restPathOf(url);
     let result: RestResult;
     try {
-      const { json, form } = await readBody(raw);
-      result = await this.execute(ctx, { raw, method: raw.method, path, url, query, json, form, peer });
+      const { json, form, files } = await readBody(raw);
+      result = await this.execute(ctx, {
+        raw,
+        method: raw.method,
+        path,
+        url,
+        query,
+        json,
+        form,
+        peer,
+        files,
+      });
     } catch (error) {
       result = errorResult(error);
     }
@@ -360,6 +399,7 @@ export class RestServer {
       input.peer,
     );
     if (input.permissionMethod) req.permissionMethod = input.permissionMethod.toUpperCase();
+    if (input.files) req.files = input.files;
     let allow: string[] = [];
     let namespace: string | undefined;
     try {

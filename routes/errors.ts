@@ -34,6 +34,7 @@ const NOT_FOUND: Partial<Record<Entity, readonly [string, string]>> = {
   job: ["mainwp_job_not_found", JOB_NOT_FOUND],
   post: ["post_not_exist", "Post not exist."],
   page: ["post_not_exist", "Page not exist."],
+  site_user: ["user_not_found", "User not found."],
 };
 
 /** Failed operations with a code and status of their own, by `OperationFailed.operation`. */
@@ -43,6 +44,31 @@ const FAILED_OPERATIONS: Record<string, readonly [string, number]> = {
   "post.edit": ["edit_post_failed", 502],
   "page.edit": ["edit_page_failed", 502],
   "page.create": ["create_page_failed", 502],
+  // The users controller's codes (MainWP sends them without a status, hence 500 there).
+  "site_users.no_website": ["no_website_found", 404],
+  "site_users.user_id": ["user_id_not_found", 400],
+  "site_users.get_user": ["get_user_error", 503],
+  "site_users.edit_admin": ["user_update_error", 403],
+  "site_users.delete_admin": ["user_not_found", 403],
+  "site_users.update": ["user_update_error", 400],
+  "site_users.update_failed": ["user_update_failed", 400],
+  "site_users.update_unreachable": ["user_update_exception", 503],
+  "site_users.delete": ["user_deletion_error", 400],
+  "site_users.delete_unreachable": ["user_deletion_error", 503],
+  "site_users.csv.too_large": ["csv_file_too_large", 413],
+  "site_users.csv.too_many_rows": ["csv_too_many_rows", 413],
+  "site_users.csv.empty_file": ["empty_file", 400],
+  "site_users.csv.no_data": ["no_data", 400],
+  "site_users.csv.invalid_csv_format": ["invalid_csv_format", 400],
+};
+
+/** The validator codes of the users controller's selection parameters (WordPress's `details`). */
+const SITE_USER_PARAM_CODES: Record<string, string> = {
+  websites: "invalid_site",
+  groups: "invalid_group",
+  clients: "invalid_client",
+  email: "invalid_email",
+  password: "invalid_password",
 };
 
 /** MainWP's code for an invalid input, by `entity.field`, where it is not `mainwp_rest_invalid_param` (400). */
@@ -69,6 +95,16 @@ export function mainwpRestErrorOf(error: unknown): RestError | undefined {
     }
     const [code, message] = NOT_FOUND[error.entity] ?? ["mainwp_rest_invalid_id", "Invalid or not found ID."];
     return restError(code, message, 404);
+  }
+  if (error instanceof InvalidInput && error.entity === "site_user") {
+    // A parameter's validator refused it: WordPress's `rest_invalid_param` naming it.
+    const code = Object.hasOwn(SITE_USER_PARAM_CODES, error.field)
+      ? SITE_USER_PARAM_CODES[error.field]
+      : "invalid";
+    return restError("rest_invalid_param", `Invalid parameter(s): ${error.field}`, 400, {
+      params: { [error.field]: error.message },
+      details: { [error.field]: { code, message: error.message, data: null } },
+    });
   }
   if (error instanceof InvalidInput) {
     const key = `${error.entity}.${error.field}`;

@@ -17,6 +17,7 @@ import { registerUpdatesRoutes } from "./updates.ts";
 import { registerBatchRoutes } from "./batch.ts";
 import { registerPostsRoutes } from "./posts.ts";
 import { registerPagesRoutes } from "./pages.ts";
+import { registerUsersRoutes } from "./users.ts";
 import { registerAbilityRoutes } from "./abilities.ts";
 import { registerJobsRoutes } from "./jobs.ts";
 import { registerMonitorsRoutes } from "./monitors.ts";
@@ -39,6 +40,8 @@ export function registerAllRoutes(rest: RestServer): void {
   registerBatchRoutes(rest);
   registerMonitorsRoutes(rest);
   registerMonitoringSettingsRoutes(rest);
+  // MainWP's namespace order: … batch, monitors, rest_api_keys, settings, posts, pages, users.
+  registerUsersRoutes(rest);
   registerJobsRoutes(rest);
   registerAbilityRoutes(rest);
 }

@@ -166,7 +166,7 @@ async function siteOf(req: RestRequest<{ id_domain?: unknown }>) {
 }
 
 /** An endpoint whose handler receives its schema's parsed arguments. */
-const typed = <S extends z.ZodObject>(endpoint: Endpoint<S>) => endpoint as unknown as Endpoint;
+export const typed = <S extends z.ZodObject>(endpoint: Endpoint<S>) => endpoint as unknown as Endpoint;
 
 function customFieldsOf(req: RestRequest): string[] {
   const v = req.params.custom_fields;

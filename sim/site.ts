@@ -36,6 +36,7 @@ import {
 import { KNOWN_FUNCTIONS, MESSAGES } from "./messages.ts";
 import { WpAdminLog } from "./wp-admin.ts";
 import { ChildFatal, SimPosts } from "./posts.ts";
+import { seedAccount, type SimAccount, simUsersCall } from "./users.ts";
 
 /** Ways a site can answer protocol requests with something that is not a valid envelope. */
 export type GarbageMode = "html" | "invalid-base64" | "invalid-json" | "truncated" | "oversized";
@@ -81,12 +82,6 @@ export interface SimSiteOptions {
   themes?: number;
 }
 
-interface SimUser {
-  password: string;
-  role: "administrator" | "editor";
-  email: string;
-}
-
 /** Thrown to end a request with an envelope, as the child's `MainWP_Helper::write` does (`die`). */
 class ChildExit {
   constructor(readonly value: unknown) {}
@@ -129,7 +124,7 @@ export class SimSite {
   pluginActive = true;
 
   readonly #content: SiteContent;
-  readonly #users = new Map<string, SimUser>();
+  readonly #users = new Map<string, SimAccount>();
   readonly #adminUser: string;
   readonly #uniqueId: string;
   #pubkey: string | null = null;
@@ -148,16 +143,14 @@ export class SimSite {
     this.#content = siteContent(index, { plugins: options.plugins, themes: options.themes });
     this.#adminUser = options.adminUser ?? "admin";
     this.#uniqueId = options.uniqueId ?? "";
-    this.#users.set(this.#adminUser, {
-      password: options.adminPassword ?? "admin-password",
-      role: "administrator",
-      email: `admin@site-${index}.test`,
-    });
-    this.#users.set("editor", {
-      password: "editor-password",
-      role: "editor",
-      email: `editor@site-${index}.test`,
-    });
+    seedAccount(
+      this.#users,
+      this.#adminUser,
+      options.adminPassword ?? "admin-password",
+      "administrator",
+      `admin@site-${index}.test`,
+    );
+    seedAccount(this.#users, "editor", "editor-password", "editor", `editor@site-${index}.test`);
     this.#posts = new SimPosts(this.#content, url, this.#adminUser, `admin@site-${index}.test`);
     this.controls = {
       latencyMs: 0,
@@ -167,6 +160,11 @@ export class SimSite {
       oversizeBytes: 32 * 1024 * 1024,
       childVersion: options.childVersion ?? "6.1",
     };
+  }
+
+  /** The site's WordPress users by login (`sim/users.ts`). */
+  get users(): ReadonlyMap<string, SimAccount> {
+    return this.#users;
   }
 
   /** Whether a Dashboard key is stored. */
@@ -394,6 +392,12 @@ export class SimSite {
         this.pluginActive = false;
         this.#forgetConnection();
         return { deactivated: true };
+      case "get_all_users":
+      case "search_users":
+      case "newuser":
+      case "user_action":
+      case "newadminpassword":
+        return simUsersCall(this.#users, fn, fields) ?? [];
       default:
         fail(`The simulator does not implement "${fn}".`, "sim_not_implemented");
     }

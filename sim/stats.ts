@@ -29,7 +29,7 @@ export interface StatsState {
   childVersion: string;
   content: SiteContent;
   adminUser: string;
-  users: ReadonlyMap<string, { role: string; email: string }>;
+  users: ReadonlyMap<string, { role: string; email: string; id?: number; display_name?: string }>;
   uniqueId: string;
   /** The stylesheet WordPress was switched to although it is not installed (`null`: none). */
   missingTheme: string | null;
@@ -182,13 +182,13 @@ function commentItems(state: StatsState) {
 
 function userItems(state: StatsState) {
   return [...state.users].map(([login, user], n) => ({
-    id: n + 1,
+    id: user.id ?? n + 1,
     login,
     nicename: login,
     email: user.email,
     registered: dateTime(CONTENT_TIME - 365 * 86_400),
     status: "0",
-    display_name: login,
+    display_name: user.display_name ?? login,
     role: user.role,
     post_count: "0",
     last_password_change: CONTENT_TIME - 30 * 86_400,

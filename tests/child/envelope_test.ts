@@ -27,6 +27,12 @@ Deno.test("PHP's empty array reply is an empty object", () => {
   assertEquals(parseChildReply(encodeEnvelope([])), {});
 });
 
+Deno.test("a list reply (get_all_users) is read as the map PHP holds, in order", () => {
+  const reply = parseChildReply(encodeEnvelope([{ id: 1 }, { id: 2 }]));
+  assertEquals(reply, { 0: { id: 1 }, 1: { id: 2 } });
+  assertEquals(Object.values(reply), [{ id: 1 }, { id: 2 }]);
+});
+
 Deno.test("a child error becomes a ChildError with the child's error_code", () => {
   const body = encodeEnvelope({ error: "Unable to connect to the site.", error_code: "REG_ERROR7" });
   const error = childError(() => parseChildReply(body, { status: 200 }));

@@ -170,3 +170,28 @@ Deno.test("discovery: /wp-json/ and /wp-json/mainwp/v2 list namespaces, routes a
   assertEquals("/" in ns.body.routes, false);
   await t.close();
 });
+
+Deno.test("multipart bodies: fields are parameters, files are req.files; a malformed one carries nothing", async () => {
+  const t = await testApp({ plugins: [routes] });
+  try {
+    const token = await t.key("read_write");
+    const boundary = "b0undary";
+    const body = `--${boundary}\r\nContent-Disposition: form-data; name="name"\r\n\r\nwidget\r\n` +
+      `--${boundary}\r\nContent-Disposition: form-data; name="f"; filename="a.csv"\r\n\r\nx,y\r\n--${boundary}--\r\n`;
+    const ok = await t.call("POST", "/wp-json/mainwp/v2/things/add", {
+      token,
+      body,
+      headers: { "content-type": `multipart/form-data; boundary=${boundary}` },
+    });
+    assertEquals([ok.status, ok.body.args], [200, { name: "widget" }]);
+    // No boundary: no parameters (the required one is missing), never a 500.
+    const malformed = await t.call("POST", "/wp-json/mainwp/v2/things/add", {
+      token,
+      body: "x",
+      headers: { "content-type": "multipart/form-data" },
+    });
+    assertEquals([malformed.status, malformed.body.code], [400, "rest_missing_callback_param"]);
+  } finally {
+    await t.close();
+  }
+});
