@@ -35,6 +35,7 @@ import { mainwpAbilityDefinitions } from "./abilities/mainwp/index.ts";
 import { JobEngine } from "./jobs/engine.ts";
 import { runSiteOperation } from "./jobs/operations.ts";
 import { reindexSites } from "./store/site-identity.ts";
+import { registerConsoleRoutes } from "./console/routes.ts";
 
 /** Bindings passed to `app.fetch` by the server: the peer address. */
 export interface Bindings {
@@ -176,6 +177,7 @@ export async function createApp(
     rest.dispatch(ctx, c.req.raw, { remoteAddr: peerAddress(c.req.raw, c.env, ctx.config.trustProxy) });
   app.all("/wp-json", serve);
   app.all("/wp-json/*", serve);
+  registerConsoleRoutes(app);
   app.notFound(() => wpJson(noRoute().toJSON(), 404));
   app.onError((error) => {
     console.error("[fleetpress] unhandled error:", error);
