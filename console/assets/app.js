@@ -239,7 +239,7 @@ function updateRow(update) {
   button.addEventListener("click", () => runUpdate(update, button, what));
   return h(
     "tr",
-    {},
+    { "data-site-id": update.siteId, "data-kind": update.kind },
     h("td", {}, update.siteName),
     h("td", {}, update.kind),
     h("th", { scope: "row" }, update.name),

@@ -1,8 +1,9 @@
 /**
  * @module
  * The console in a real browser: Debian's `chromium` driven by `puppeteer-core` against a served app and the
- * child-site simulator. It signs in with an API key, sees the simulated sites, syncs one site, starts a sync
- * of all sites as a job and watches its progress over the event stream until it has completed; the page
+ * child-site simulator. It signs in (an API key; an application password), sees the simulated sites, syncs
+ * one site, applies one update, starts a sync of all sites as a job and follows it until it has completed
+ * (over the event stream with a key, by polling with an application password); the page
  * raises no script error and no CSP violation, and fits a phone's width. Skipped (with a message) only when
  * no Chromium binary exists; `.ci/run` installs one. With `FLEETPRESS_SCREENSHOT=<file.png>` it also
  * saves the screenshot shown in README (`docs/console.png`).
@@ -164,6 +165,19 @@ async function scenario(origin: string, signIn: SignIn, screenshot?: string): Pr
     // One site's sync runs now and is announced.
     await page.click('#sites-table tbody tr[data-site-id="1"] button.sync');
     await waitForText(page, "#announce", /^Synced /);
+
+    // One update item is applied and leaves the list.
+    const pending = Number(
+      (await page.$eval("#updates-note", (el) => el.textContent ?? "")).match(/^\d+/)?.[0],
+    );
+    const plugin = "#updates-table tbody tr[data-kind='plugin'][data-site-id='1'] button";
+    const label = await page.$eval(plugin, (el) => el.getAttribute("aria-label") ?? "");
+    await page.click(plugin);
+    assertEquals(
+      await waitForText(page, "#announce", /^Updated /),
+      `Updated ${label.replace(/^Update /, "")}.`,
+    );
+    await waitForText(page, "#updates-note", new RegExp(`^${pending - 1} pending\\.$`));
 
     // Syncing every site becomes a job (threshold 1): its line follows it to 100 %.
     await page.click("#sync-all");
