@@ -71,6 +71,7 @@ export function registerConsoleRoutes<E extends Env>(app: Hono<E>): void {
     c.header("Cache-Control", "no-store");
     return c.html(consolePage());
   });
+  app.get("/console/", (c) => c.redirect("/console", 301));
   app.get("/console/:asset", async (c) => {
     const name = c.req.param("asset");
     if (!Object.hasOwn(ASSETS, name)) return c.notFound();

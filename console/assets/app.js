@@ -13,6 +13,7 @@ let credential = null;
 /** Aborts everything started under the current sign-in (streams, polls). */
 let session = new AbortController();
 let siteNames = new Map();
+let searchTimer;
 /** Jobs being followed: id → {status, item}. */
 const jobs = new Map();
 let streams = 0;
@@ -145,18 +146,32 @@ async function loadOverview() {
   }
 }
 
+/** The latest sites load: an older answer arriving after a newer one is dropped. */
+let sitesLoad = 0;
+
 async function loadSites() {
+  clearTimeout(searchTimer);
   const search = $("site-search").value.trim();
+  const load = ++sitesLoad;
   note("sites-note", "Loading…");
   try {
     const { sites, total } = await api.listSites(credential, search);
+    if (load !== sitesLoad) return;
     if (!search) siteNames = new Map(sites.map((s) => [s.id, s.name || s.url]));
     $("sites-table").tBodies[0].replaceChildren(...sites.map(siteRow));
     const shown = sites.length < total ? `${sites.length} of ${total}` : String(total);
     note("sites-note", total === 0 ? "No sites match." : `${shown} site${total === 1 ? "" : "s"}.`);
   } catch (error) {
+    if (load !== sitesLoad) return;
+    // The credential no longer works (revoked key, changed password): back to the sign-in form.
+    if (error instanceof api.ApiError && error.status === 401) return expire(error);
     note("sites-note", unavailable(error), true);
   }
+}
+
+function expire(error) {
+  signOut();
+  showSignInError(`Signed out: ${messageOf(error)}`);
 }
 
 function siteRow(site) {
@@ -184,8 +199,9 @@ async function syncSite(site, button) {
       announce(`Sync of ${label} queued as job ${result.jobId}.`);
       follow(result.jobId);
     } else {
-      announce(`Synced ${label}.`);
+      // Announced once the panels show the result, so that what is read next is fresh.
       await refresh();
+      announce(`Synced ${label}.`);
     }
   } catch (error) {
     announce(`Sync of ${label} failed: ${messageOf(error)}`);
@@ -204,8 +220,8 @@ async function syncAll() {
       announce(`Sync of all sites queued as job ${result.jobId}.`);
       follow(result.jobId);
     } else {
-      announce("Synced all sites.");
       await refresh();
+      announce("Synced all sites.");
     }
   } catch (error) {
     announce(`Sync failed: ${messageOf(error)}`);
@@ -214,10 +230,14 @@ async function syncAll() {
   }
 }
 
+let updatesLoad = 0;
+
 async function loadUpdates() {
+  const load = ++updatesLoad;
   note("updates-note", "Loading…");
   try {
     const { updates, summary } = await api.listUpdates(credential, siteNames);
+    if (load !== updatesLoad) return;
     fillDl("overview-updates", [["Core", summary.core], ["Plugins", summary.plugin], [
       "Themes",
       summary.theme,
@@ -228,6 +248,7 @@ async function loadUpdates() {
     $("updates-table").tBodies[0].replaceChildren(...updates.map(updateRow));
     note("updates-note", updates.length === 0 ? "Everything is up to date." : `${updates.length} pending.`);
   } catch (error) {
+    if (load !== updatesLoad) return;
     fillDl("overview-updates", [["Updates", unavailable(error)]]);
     note("updates-note", unavailable(error), true);
   }
@@ -260,8 +281,8 @@ async function runUpdate(update, button, what) {
       announce(`Updates queued as job ${result.jobId}.`);
       follow(result.jobId);
     } else {
-      announce(`Updated ${what}.`);
       await refresh();
+      announce(`Updated ${what}.`);
     }
   } catch (error) {
     announce(`Update of ${what} failed: ${messageOf(error)}`);
@@ -350,8 +371,8 @@ async function follow(jobId) {
     entry.following = false;
   }
   if (done(last)) {
-    announce(`Job ${jobId} ${last.status}.`);
     await refresh();
+    announce(`Job ${jobId} ${last.status}.`);
   }
 }
 
@@ -443,8 +464,6 @@ async function loadDeliveries(hook, cell) {
 }
 
 // ---- wiring ----
-
-let searchTimer;
 function boot() {
   $("signin-form").addEventListener("submit", onSignIn);
   for (const radio of document.querySelectorAll('input[name="kind"]')) {

@@ -104,6 +104,8 @@ Deno.test("the console answers only GET/HEAD; the REST API is unchanged beside i
   try {
     assertEquals((await t.call("POST", "/console")).status, 404);
     assertEquals((await t.call("HEAD", "/console")).status, 200);
+    const slash = await t.call("GET", "/console/");
+    assertEquals([slash.status, slash.headers.get("location")], [301, "/console"]);
     const rest = await t.call("GET", "/wp-json/mainwp/v2/sites");
     assertEquals([rest.status, rest.body.code], [401, "mainwp_rest_authentication_error"]);
     assertEquals(rest.headers.get("content-security-policy"), null);
