@@ -1,8 +1,8 @@
 /**
  * @module
- * Serves the console: `GET /console` (the server-rendered page), `/console/app.js`, `/console/api.js`
- * and `/console/app.css` (same-origin assets read once from `console/assets/`), all under a strict
- * Content-Security-Policy. The console holds no credential and touches no store: the browser calls the REST
+ * Serves the console: `GET /console` (the server-rendered page), its scripts (`/console/app.js` and the
+ * modules it imports) and `/console/app.css`, same-origin assets read once from `console/assets/`, all
+ * under a strict Content-Security-Policy. The console holds no credential and touches no store: the browser calls the REST
  * API with the credential the user signed in with.
  *
  * @example
@@ -33,6 +33,8 @@ export const CONSOLE_CSP = {
 const ASSETS: Record<string, { file: string; type: string }> = {
   "app.js": { file: "app.js", type: "text/javascript; charset=utf-8" },
   "api.js": { file: "api.js", type: "text/javascript; charset=utf-8" },
+  "dom.js": { file: "dom.js", type: "text/javascript; charset=utf-8" },
+  "panels.js": { file: "panels.js", type: "text/javascript; charset=utf-8" },
   "app.css": { file: "app.css", type: "text/css; charset=utf-8" },
 };
 

@@ -1,51 +1,14 @@
-// Fleetpress console: fills the server-rendered page from the REST API with the signed-in credential.
-// Data is written with textContent only (never as HTML), so nothing a site reports can run here.
+// Fleetpress console: fills the server-rendered page from the REST API with the signed-in credential:
+// sign-in, the overview, the sites and the updates (jobs and webhooks are in panels.js).
 import * as api from "./api.js";
-
-const $ = (id) => document.getElementById(id);
-/** The most job streams open at once (a browser keeps ~6 connections per origin over HTTP/1.1). */
-const MAX_STREAMS = 3;
-/** Poll interval of a job whose stream is not available, and how many polls at most (about an hour). */
-const POLL_MS = 1500;
-const MAX_POLLS = 2400;
+import { $, announce, h, messageOf, note, unavailable } from "./dom.js";
+import { follow, initPanels, loadJobs, loadWebhooks, resetJobs } from "./panels.js";
 
 let credential = null;
 /** Aborts everything started under the current sign-in (streams, polls). */
 let session = new AbortController();
 let siteNames = new Map();
 let searchTimer;
-/** Jobs being followed: id → {status, item}. */
-const jobs = new Map();
-let streams = 0;
-
-/** An element with attributes and children (strings become text nodes). */
-function h(tag, attrs = {}, ...children) {
-  const el = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (value === false || value === null || value === undefined) continue;
-    if (key.startsWith("on")) el.addEventListener(key.slice(2), value);
-    else el.setAttribute(key, value === true ? "" : String(value));
-  }
-  for (const child of children.flat()) if (child !== null && child !== undefined) el.append(child);
-  return el;
-}
-
-function announce(text) {
-  $("announce").textContent = text;
-}
-
-function note(id, text, isError = false) {
-  const el = $(id);
-  el.textContent = text;
-  el.classList.toggle("error", isError);
-}
-
-const messageOf = (error) => (error instanceof Error ? error.message : String(error));
-/** The panel note for a failed load: "not available" for a route this dashboard does not serve. */
-const unavailable = (error) =>
-  error instanceof api.ApiError && (error.status === 404 || error.status === 401 || error.status === 403)
-    ? `Not available${error.status === 404 ? " on this dashboard" : " with this sign-in"}.`
-    : `Could not load: ${messageOf(error)}`;
 
 function setSignedIn(on) {
   $("signin").hidden = on;
@@ -98,10 +61,8 @@ function signOut() {
   session = new AbortController();
   api.clearCredential();
   credential = null;
-  jobs.clear();
-  streams = 0;
+  resetJobs();
   for (const id of ["sites-table", "updates-table", "webhooks-table"]) $(id).tBodies[0].replaceChildren();
-  $("jobs-list").replaceChildren();
   setSignedIn(false);
   announce("Signed out.");
   $("token").focus();
@@ -293,178 +254,9 @@ async function runUpdate(update, button, what) {
   }
 }
 
-// ---- jobs ----
-
-async function loadJobs() {
-  try {
-    const list = await api.listJobs(credential);
-    if (list === null) {
-      note("jobs-note", "Jobs started here are followed below (the job list needs an API key).");
-      return;
-    }
-    note("jobs-note", list.length === 0 && jobs.size === 0 ? "No jobs." : "");
-    for (const status of list.slice().reverse()) {
-      showJob(status);
-      if (status.status === "queued" || status.status === "running") follow(status.job_id);
-    }
-  } catch (error) {
-    note("jobs-note", unavailable(error), true);
-  }
-}
-
-/** Shows (or updates) one job's line: its progress bar and counts. */
-function showJob(status) {
-  const id = String(status.job_id ?? "");
-  if (!id) return;
-  let entry = jobs.get(id);
-  if (!entry) {
-    const label = h("span", { class: "job-label", id: `job-${id}-label` });
-    const bar = h("progress", { max: "100", value: "0", "aria-labelledby": `job-${id}-label` });
-    const text = h("span", { class: "job-text" });
-    const item = h("li", { "data-job-id": id }, label, bar, text);
-    entry = { item, label, bar, text, following: false };
-    jobs.set(id, entry);
-    $("jobs-list").prepend(item);
-    note("jobs-note", "");
-  }
-  const progress = Math.max(0, Math.min(100, Number(status.progress) || 0));
-  entry.label.textContent = `${status.type ?? "job"} ${id}`;
-  entry.bar.value = progress;
-  entry.item.dataset.status = String(status.status ?? "");
-  const failed = Number(status.failed) > 0 ? `, ${status.failed} failed` : "";
-  entry.text.textContent = `${status.status}: ${status.processed ?? 0} of ${
-    status.total ?? 0
-  } sites${failed}`;
-}
-
-/** Follows a job until it ends: over its event stream when a slot is free (API key), else by polling. */
-async function follow(jobId) {
-  const existing = jobs.get(jobId);
-  if (existing?.following) return;
-  showJob({ job_id: jobId, status: "queued", progress: 0, processed: 0, total: 0 });
-  const entry = jobs.get(jobId);
-  entry.following = true;
-  const { signal } = session;
-  let last = null;
-  try {
-    if (credential.kind === "key" && streams < MAX_STREAMS) {
-      streams++;
-      try {
-        last = await api.streamJob(credential, jobId, showJob, signal);
-      } catch (error) {
-        // A broken stream is not the end of the job: polling takes over below.
-        if (signal.aborted) throw error;
-      } finally {
-        streams--;
-      }
-    }
-    for (let i = 0; i < MAX_POLLS && !done(last) && !signal.aborted; i++) {
-      if (i > 0 || last) await wait(POLL_MS, signal);
-      last = await api.jobStatus(credential, jobId);
-      showJob(last);
-    }
-  } catch (error) {
-    if (signal.aborted) return;
-    entry.text.textContent = `could not follow: ${messageOf(error)}`;
-    return;
-  } finally {
-    entry.following = false;
-  }
-  if (done(last)) {
-    await refresh();
-    announce(`Job ${jobId} ${last.status}.`);
-  }
-}
-
-const done = (status) => status?.status === "completed" || status?.status === "failed";
-
-function wait(ms, signal) {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener("abort", () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
-  });
-}
-
-// ---- webhooks ----
-
-async function loadWebhooks() {
-  note("webhooks-note", "Loading…");
-  try {
-    const hooks = await api.listWebhooks(credential);
-    $("webhooks-table").tBodies[0].replaceChildren(...hooks.flatMap(webhookRows));
-    $("webhooks-table").hidden = hooks.length === 0;
-    note("webhooks-note", hooks.length === 0 ? "No webhook subscriptions." : "");
-  } catch (error) {
-    $("webhooks-table").tBodies[0].replaceChildren();
-    $("webhooks-table").hidden = true;
-    note("webhooks-note", unavailable(error), error?.status !== 404);
-  }
-}
-
-function webhookRows(hook) {
-  const panelId = `deliveries-${hook.id.replace(/[^A-Za-z0-9_-]/g, "_")}`;
-  const button = h("button", { type: "button", "aria-expanded": "false", "aria-controls": panelId }, "Show");
-  const cell = h("td", { colspan: "4" });
-  const detail = h("tr", { id: panelId, hidden: true, class: "deliveries" }, cell);
-  button.addEventListener("click", async () => {
-    const open = button.getAttribute("aria-expanded") !== "true";
-    button.setAttribute("aria-expanded", String(open));
-    button.textContent = open ? "Hide" : "Show";
-    detail.hidden = !open;
-    if (open) await loadDeliveries(hook, cell);
-  });
-  return [
-    h(
-      "tr",
-      {},
-      h("th", { scope: "row" }, hook.url),
-      h("td", {}, hook.events.join(", ")),
-      h("td", {}, hook.active ? "yes" : "no"),
-      h("td", {}, button),
-    ),
-    detail,
-  ];
-}
-
-async function loadDeliveries(hook, cell) {
-  cell.replaceChildren(h("p", {}, "Loading…"));
-  try {
-    const list = await api.listDeliveries(credential, hook.id);
-    if (list.length === 0) return cell.replaceChildren(h("p", {}, "No deliveries yet."));
-    const rows = list.map((d) =>
-      h(
-        "tr",
-        {},
-        h("td", {}, d.time),
-        h("td", {}, d.type),
-        h("td", {}, d.result),
-        h("td", {}, String(d.duration)),
-      )
-    );
-    const head = ["Time", "Event", "Result", "Duration (ms)"].map((t) => h("th", { scope: "col" }, t));
-    cell.replaceChildren(
-      h(
-        "table",
-        {},
-        h("caption", {}, `Recent deliveries to ${hook.url}`),
-        h("thead", {}, h("tr", {}, head)),
-        h(
-          "tbody",
-          {},
-          rows,
-        ),
-      ),
-    );
-  } catch (error) {
-    cell.replaceChildren(h("p", {}, unavailable(error)));
-  }
-}
-
 // ---- wiring ----
 function boot() {
+  initPanels({ credential: () => credential, signal: () => session.signal, refresh });
   $("signin-form").addEventListener("submit", onSignIn);
   for (const radio of document.querySelectorAll('input[name="kind"]')) {
     radio.addEventListener("change", syncKindFields);

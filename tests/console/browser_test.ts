@@ -207,6 +207,7 @@ async function scenario(origin: string, signIn: SignIn, screenshot?: string): Pr
     assert(text.includes(`completed: ${SITES} of ${SITES} sites`), text);
     assertEquals(await page.evaluate(`document.querySelector("${line} progress").value`), 100);
     await waitForText(page, "#announce", /^Job sync_\S+ completed\./);
+    await page.evaluate(`document.activeElement?.blur()`);
     if (screenshot) await page.screenshot({ path: screenshot as `${string}.png`, fullPage: true });
 
     // A phone's width: nothing wider than the screen.

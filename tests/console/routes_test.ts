@@ -12,6 +12,17 @@
 import { assert, assertEquals, assertMatch } from "@std/assert";
 import { testApp } from "../helpers.ts";
 
+/** The served assets and their content types. */
+const ASSETS = [
+  ["app.js", "text/javascript"],
+  ["api.js", "text/javascript"],
+  ["dom.js", "text/javascript"],
+  ["panels.js", "text/javascript"],
+  ["app.css", "text/css"],
+] as const;
+/** Paths under `/console/` that are no asset. */
+const REFUSED = ["/console/nope.js", "/console/page.tsx", "/console/..%2Froutes.ts", "/console/assets"];
+
 /** The directives of a CSP header, by name. */
 function directives(csp: string): Map<string, string> {
   return new Map(
@@ -50,21 +61,14 @@ Deno.test("GET /console: the page with a strict CSP, never framed, never cached"
 Deno.test("the assets are served same-origin with their types and the CSP; unknown names are 404", async () => {
   const t = await testApp();
   try {
-    for (
-      const [name, type] of [["app.js", "text/javascript"], ["api.js", "text/javascript"], [
-        "app.css",
-        "text/css",
-      ]]
-    ) {
+    for (const [name, type] of ASSETS) {
       const res = await t.call("GET", `/console/${name}`);
       assertEquals(res.status, 200, name);
       assertMatch(res.headers.get("content-type") ?? "", new RegExp(`^${type}`));
       assertMatch(res.headers.get("content-security-policy") ?? "", /frame-ancestors 'none'/);
       assert(res.text.length > 500, name);
     }
-    for (
-      const path of ["/console/nope.js", "/console/page.tsx", "/console/..%2Froutes.ts", "/console/assets"]
-    ) {
+    for (const path of REFUSED) {
       const res = await t.call("GET", path);
       assertEquals(res.status, 404, path);
       assertEquals(res.body.code, "rest_no_route");
@@ -76,7 +80,7 @@ Deno.test("the assets are served same-origin with their types and the CSP; unkno
 
 Deno.test("the scripts write data as text, keep the credential in session storage and headers only", async () => {
   const read = (name: string) => Deno.readTextFile(new URL(`../../console/assets/${name}`, import.meta.url));
-  const scripts = [await read("app.js"), await read("api.js")].join("\n");
+  const scripts = (await Promise.all(["app.js", "api.js", "dom.js", "panels.js"].map(read))).join("\n");
   for (
     const banned of [
       "innerHTML",
