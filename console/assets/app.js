@@ -264,7 +264,16 @@ function boot() {
   $("signout").addEventListener("click", signOut);
   $("refresh").addEventListener("click", () => refresh());
   $("sync-all").addEventListener("click", syncAll);
-  $("update-all").addEventListener("click", () => runUpdate(null, null, "everything"));
+  $("update-all").addEventListener("click", async () => {
+    // Every pending update on every site: asked once more, as it cannot be undone from here.
+    if (!confirm("Apply every pending update on every site?")) return;
+    $("update-all").disabled = true;
+    try {
+      await runUpdate(null, null, "everything");
+    } finally {
+      $("update-all").disabled = false;
+    }
+  });
   $("sites-search").addEventListener("submit", (event) => {
     event.preventDefault();
     loadSites();

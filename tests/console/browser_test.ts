@@ -2,8 +2,8 @@
  * @module
  * The console in a real browser: Debian's `chromium` driven by `puppeteer-core` against a served app and the
  * child-site simulator. It signs in (an API key; an application password), sees the simulated sites, syncs
- * one site, applies one update, starts a sync of all sites as a job and follows it until it has completed
- * (over the event stream with a key, by polling with an application password); the page
+ * one site, applies one update, then syncs all sites and applies every update as jobs, each followed until it
+ * has completed (over the event stream with a key, by polling with an application password); the page
  * raises no script error and no CSP violation, and fits a phone's width. Skipped (with a message) only when
  * no Chromium binary exists; `.ci/run` installs one. With `FLEETPRESS_SCREENSHOT=<file.png>` it also
  * saves the screenshot shown in README (`docs/console.png`).
@@ -60,6 +60,8 @@ async function launch(): Promise<Browser> {
       "--no-first-run",
       "--no-default-browser-check",
       "--lang=en-US",
+      // Nothing beyond loopback: every other host name fails to resolve.
+      "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
     ],
   });
 }
@@ -209,6 +211,14 @@ async function scenario(origin: string, signIn: SignIn, screenshot?: string): Pr
     await waitForText(page, "#announce", /^Job sync_\S+ completed\./);
     await page.evaluate(`document.activeElement?.blur()`);
     if (screenshot) await page.screenshot({ path: screenshot as `${string}.png`, fullPage: true });
+
+    // Every pending update, confirmed in the dialog, runs as an update job (threshold 1) to its end.
+    page.once("dialog", (dialog) => dialog.accept());
+    await press(page, "#update-all");
+    const updateLine = "#jobs-list li[data-job-id^='update_']";
+    await page.waitForSelector(`${updateLine}[data-status="completed"]`);
+    await waitForText(page, "#announce", /^Job update_\S+ completed\./);
+    await waitForText(page, "#updates-note", /^Everything is up to date\.$/);
 
     // A phone's width: nothing wider than the screen.
     await page.setViewport({ width: 375, height: 740, isMobile: true });
