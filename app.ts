@@ -41,6 +41,7 @@ import { buildOpenApiDocument } from "./openapi/document.ts";
 import { docsApp } from "./openapi/docs.ts";
 import { MCP_PATH, mcpEndpoint } from "./mcp/endpoint.ts";
 import { mcpPathItem } from "./mcp/openapi-path.ts";
+import { registerConsoleRoutes } from "./console/routes.ts";
 
 /** Bindings passed to `app.fetch` by the server: the peer address. */
 export interface Bindings {
@@ -194,6 +195,7 @@ export async function createApp(
   app.all(MCP_PATH, mcpEndpoint(ctx, (c) => peerAddress(c.req.raw, c.env, ctx.config.trustProxy)));
   app.all("/wp-json", serve);
   app.all("/wp-json/*", serve);
+  registerConsoleRoutes(app);
   app.notFound(() => wpJson(noRoute().toJSON(), 404));
   app.onError((error) => {
     console.error("[fleetpress] unhandled error:", error);

@@ -52,6 +52,11 @@ const RULES: Rule[] = [
     why: "mcp/ imports no store/ module (a surface: it calls the core)",
     forbids: none("store"),
   },
+  {
+    from: "console",
+    why: "console/ is a surface: it talks to the REST API or calls the core, never store/",
+    forbids: none("store"),
+  },
 ];
 
 /** The source without comments (block comments, and lines that are only a `//` comment). */
@@ -110,7 +115,7 @@ export function violations(sources: ReadonlyMap<string, string>): string[] {
   return out.sort();
 }
 
-/** Every `.ts` source module of the repository (repo-relative path → text), tests and data left out. */
+/** Every `.ts`/`.tsx` source module of the repository (repo-relative path → text), tests and data left out. */
 async function sourceTree(): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   const walk = async (dir: string, depth: number) => {
@@ -119,7 +124,7 @@ async function sourceTree(): Promise<Map<string, string>> {
       if (entry.name.startsWith(".")) continue;
       const path = dir === "./" ? entry.name : `${dir}${entry.name}`;
       if (entry.isDirectory && !(depth === 0 && SKIPPED.has(entry.name))) await walk(`${path}/`, depth + 1);
-      else if (entry.isFile && entry.name.endsWith(".ts")) {
+      else if (entry.isFile && /\.tsx?$/.test(entry.name)) {
         out.set(path, await Deno.readTextFile(new URL(path, ROOT)));
       }
     }
@@ -161,11 +166,13 @@ Deno.test("each rule reports an import that breaks it", () => {
     ["routes/present/x.ts", 'import { getSite } from "../../store/sites.ts";'],
     ["abilities/mainwp/x.ts", 'import type { ClientRecord } from "../../store/clients.ts";'],
     ["wp/x.ts", 'import { keys } from "../store/keys.ts";\nimport { l } from "../lib/limits.ts";'],
+    ["console/x.tsx", 'import { listSites } from "../store/sites.ts";\nimport { c } from "../core/c.ts";'],
     // A rule-free folder.
     ["cli/x.ts", 'import { keys } from "../store/keys.ts";'],
   ]);
   assertEquals(violations(bad).map((v) => v.split(":")[0]), [
     "abilities/mainwp/x.ts -> store/clients.ts",
+    "console/x.tsx -> store/sites.ts",
     "core/x.ts -> rest/errors.ts",
     "core/x.ts -> services/other.ts",
     "lib/x.ts -> app-context.ts",
@@ -178,7 +185,7 @@ Deno.test("each rule reports an import that breaks it", () => {
 Deno.test("source modules follow the layering rules of issue #13", async () => {
   const sources = await sourceTree();
   // Guard against a vacuous pass: the walk found the layers and their imports.
-  for (const dir of ["store/", "core/", "lib/", "routes/", "abilities/", "wp/"]) {
+  for (const dir of ["store/", "core/", "lib/", "routes/", "abilities/", "wp/", "console/"]) {
     assert([...sources.keys()].some((p) => p.startsWith(dir)), `no modules found under ${dir}`);
   }
   assert(importsOf(sources.get("core/errors.ts") ?? "").length > 0, "core/errors.ts's imports not seen");
