@@ -14,6 +14,8 @@ import type { ChildDeps } from "./core/deps.ts";
 import type { RestServer } from "./rest/server.ts";
 import type { AbilityRegistry } from "./abilities/registry.ts";
 import type { JobEngine } from "./jobs/engine.ts";
+import type { FleetScheduler } from "./core/schedule/fleet-sync.ts";
+import type { WebhookDispatcher } from "./core/webhooks/dispatcher.ts";
 
 /** Shared services of one running app: `ChildDeps` (kv, hooks, child, secretKey, config) and more. */
 export interface AppContext extends ChildDeps {
@@ -22,4 +24,8 @@ export interface AppContext extends ChildDeps {
   abilities: AbilityRegistry;
   /** Background batch jobs (queued above `mainwp_abilities_batch_threshold`); started by `main.ts`. */
   jobs: JobEngine;
+  /** The scheduled fleet sync and automatic updates (core/schedule/); started by `main.ts`. */
+  schedule: FleetScheduler;
+  /** Outbound webhooks (core/webhooks/): events are stored at once; delivery starts with `main.ts`. */
+  webhooks: WebhookDispatcher;
 }

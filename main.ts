@@ -18,8 +18,12 @@ if (import.meta.main) {
     const kv = await openStore(config.kvPath);
     const { app, ctx } = await createApp({ config, kv });
     const stopJobs = ctx.jobs.start();
+    const stopSchedule = ctx.schedule.start();
+    const stopWebhooks = ctx.webhooks.start();
     const shutdown = async () => {
+      await stopSchedule();
       await stopJobs();
+      await stopWebhooks();
       kv.close();
       Deno.exit(0);
     };

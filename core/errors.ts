@@ -23,7 +23,9 @@ export type Entity =
   | "user"
   | "key"
   | "plugin"
-  | "theme";
+  | "theme"
+  | "webhook"
+  | "delivery";
 
 /** Base class of every domain error; `message` is readable English for logs and fallbacks. */
 export class DomainError extends Error {

@@ -17,6 +17,7 @@ import { registerUpdatesRoutes } from "./updates.ts";
 import { registerBatchRoutes } from "./batch.ts";
 import { registerAbilityRoutes } from "./abilities.ts";
 import { registerJobsRoutes } from "./jobs.ts";
+import { registerWebhookRoutes } from "./webhooks.ts";
 import { mainwpRestErrorOf } from "./errors.ts";
 
 /** The MainWP REST namespace. */
@@ -33,4 +34,5 @@ export function registerAllRoutes(rest: RestServer): void {
   registerBatchRoutes(rest);
   registerJobsRoutes(rest);
   registerAbilityRoutes(rest);
+  registerWebhookRoutes(rest);
 }

@@ -33,6 +33,12 @@
  * | `["job_chunks", jobId, n]` | `ChunkRecord`: chunk `n`'s sites, claim lease, update start marks and results |
  * | `["idx", "jobs_active", jobId]` | `true` while a job is queued or processing (what workers scan) |
  * | `["rev", "jobs"]` | `Deno.KvU64` bumped when a lane is scheduled without queues (pollers watch it) |
+ * | `["schedule", "fleet_sync"]` | `ScheduleState`: the next scheduled sync, the run in progress and the last one (core/schedule/) |
+ * | `["update_seen", siteId]` | `{"kind|slug|version": ms}`: when each pending update was first seen (auto-update delay) |
+ * | `["webhooks", id]` | `WebhookRecord` (its signing secret encrypted with the server's secret key) |
+ * | `["webhook_deliveries", webhookId, deliveryId]` | `DeliveryRecord`: one event's payload for one endpoint and its attempts (expires after the retention period) |
+ * | `["idx", "webhook_due", dueMs, webhookId, deliveryId]` | `true` while a delivery waits for its next attempt (the outbox pollers scan) |
+ * | `["webhook_site_link", siteId]` | `"up"` / `"down"`: the connection state last reported (site.disconnected / site.reconnected) |
  * | `["meta", "site_identity_v2"]` | `true` once site index keys were moved to canonical identities (`reindexSites`) |
  *
  * @example
@@ -103,4 +109,23 @@ export const keys = {
   activeJob: (id: string): Deno.KvKey => ["idx", "jobs_active", id],
   activeJobs: (): Deno.KvKey => ["idx", "jobs_active"],
   jobsRev: (): Deno.KvKey => ["rev", "jobs"],
+  fleetSchedule: (): Deno.KvKey => ["schedule", "fleet_sync"],
+  updateSeen: (siteId: number): Deno.KvKey => ["update_seen", siteId],
+  webhook: (id: number): Deno.KvKey => ["webhooks", id],
+  webhooks: (): Deno.KvKey => ["webhooks"],
+  webhookDelivery: (webhookId: number, deliveryId: string): Deno.KvKey => [
+    "webhook_deliveries",
+    webhookId,
+    deliveryId,
+  ],
+  webhookDeliveries: (webhookId: number): Deno.KvKey => ["webhook_deliveries", webhookId],
+  webhookDue: (due: number, webhookId: number, deliveryId: string): Deno.KvKey => [
+    "idx",
+    "webhook_due",
+    due,
+    webhookId,
+    deliveryId,
+  ],
+  webhookDues: (): Deno.KvKey => ["idx", "webhook_due"],
+  webhookSiteLink: (siteId: number): Deno.KvKey => ["webhook_site_link", siteId],
 } as const;
