@@ -69,8 +69,8 @@ export interface DeliveryRecord {
 
 /** How long deliveries (and their attempt logs) are kept. */
 export const DELIVERY_RETENTION_MS = 7 * 86_400_000;
-/** Attempts kept per delivery. */
-export const MAX_ATTEMPTS_KEPT = 50;
+/** Attempts kept per delivery (with 16 KiB of body and 300-character errors, well under KV's 64 KiB). */
+export const MAX_ATTEMPTS_KEPT = 30;
 /** Deliveries kept per endpoint (the oldest beyond this are pruned). */
 export const MAX_DELIVERIES_KEPT = 1000;
 

@@ -23,10 +23,6 @@
 import type { ChildDeps } from "../deps.ts";
 import { Conflict, NotFound } from "../errors.ts";
 import { onQueueMessage } from "../../jobs/queue-listener.ts";
-import { sendHttp } from "../../child/http.ts";
-import { checkSiteAddresses, parseSiteUrl } from "../../child/address-guard.ts";
-import { ChildError } from "../../child/errors.ts";
-import { decryptPrivateKey } from "../../child/keys.ts";
 import {
   clearDue,
   type DeliveryAttempt,
@@ -44,20 +40,16 @@ import {
 } from "../../store/webhooks.ts";
 import { keys } from "../../store/keys.ts";
 import { eventBody, type WebhookEvent } from "./events.ts";
-import { signWebhook } from "./signing.ts";
+import { type AttemptResult, sendDelivery, webhookRetryDelays, webhookTimeoutMs } from "./send.ts";
 
-/** The default retry delays in seconds (Standard Webhooks' usual schedule, shortened at the end). */
-export const DEFAULT_RETRY_DELAYS = [30, 120, 600, 3600, 21600] as const;
-/** The default receiver timeout in seconds. */
-export const DEFAULT_TIMEOUT_SECONDS = 10;
-/** Most retries a filter may ask for, and the longest delay (the KV queue's limit). */
-const MAX_RETRIES = 20;
-const MAX_DELAY_SECONDS = 30 * 86_400;
 /** Outbox entries read per pass. */
 const PUMP_BATCH = 100;
 /** How long the list of endpoints is reused before it is read again (other processes' changes). */
 const CACHE_MS = 2_000;
 const PRUNE_MS = 3_600_000;
+
+/** `Deno.cron` names must be unique per process. */
+let cronRegistered = false;
 
 /** The queue message of one attempt. */
 export interface DeliveryMessage {
@@ -78,16 +70,6 @@ export interface WebhookDispatcherOptions {
   recoveryMs?: number;
   /** Sends at once per process (default 8). */
   maxConcurrent?: number;
-}
-
-/** What one attempt gave. */
-interface AttemptResult {
-  http_status: number | null;
-  error: string | null;
-  duration_ms: number;
-  at: number;
-  /** No retry can help (the address is refused, the secret unreadable, the endpoint disabled). */
-  permanent: boolean;
 }
 
 /** Sends webhook events. */
@@ -128,33 +110,14 @@ export class WebhookDispatcher {
     return (await this.webhooks()).some((w) => w.active && w.events.includes(type));
   }
 
-  /**
-   * The retry delays in seconds (`fleetpress_webhook_retry_delays`): a list of at most 20 numbers from 0
-   * to 30 days, else the default.
-   *
-   * @example
-   * ```ts
-   * await dispatcher.retryDelays(); // [30, 120, 600, 3600, 21600]
-   * ```
-   */
-  async retryDelays(): Promise<number[]> {
-    const value = await this.#deps.hooks.applyFilters("fleetpress_webhook_retry_delays", [
-      ...DEFAULT_RETRY_DELAYS,
-    ]);
-    const valid = Array.isArray(value) && value.length <= MAX_RETRIES &&
-      value.every((n) => typeof n === "number" && Number.isFinite(n) && n >= 0 && n <= MAX_DELAY_SECONDS);
-    return valid ? value.map(Number) : [...DEFAULT_RETRY_DELAYS];
+  /** The retry delays in seconds (`fleetpress_webhook_retry_delays`, see `send.ts`). */
+  retryDelays(): Promise<number[]> {
+    return webhookRetryDelays(this.#deps.hooks);
   }
 
-  /** The receiver timeout in ms (`fleetpress_webhook_timeout_seconds`, 0.1 s – 60 s). */
-  async timeoutMs(): Promise<number> {
-    const value = Number(
-      await this.#deps.hooks.applyFilters("fleetpress_webhook_timeout_seconds", DEFAULT_TIMEOUT_SECONDS),
-    );
-    const seconds = Number.isFinite(value) && value > 0
-      ? Math.min(60, Math.max(0.1, value))
-      : DEFAULT_TIMEOUT_SECONDS;
-    return Math.round(seconds * 1000);
+  /** The receiver timeout in ms (`fleetpress_webhook_timeout_seconds`). */
+  timeoutMs(): Promise<number> {
+    return webhookTimeoutMs(this.#deps.hooks);
   }
 
   /**
@@ -286,7 +249,7 @@ export class WebhookDispatcher {
     putDelivery(claim, { ...delivery, lease_until: now + timeout + 15_000 }, now);
     const claimed = await claim.commit();
     if (!claimed.ok) return;
-    const result = webhook.active ? await this.#attempt(webhook, delivery, timeout) : {
+    const result = webhook.active ? await sendDelivery(this.#deps, webhook, delivery, timeout) : {
       http_status: null,
       error: "The endpoint is disabled.",
       duration_ms: 0,
@@ -334,62 +297,6 @@ export class WebhookDispatcher {
       putDelivery(op, next, now);
       if (retry) this.#send(op, next, next.due - now);
       if ((await op.commit()).ok) return;
-    }
-  }
-
-  /** Sends one signed attempt. */
-  async #attempt(
-    webhook: WebhookRecord,
-    delivery: DeliveryRecord,
-    timeoutMs: number,
-  ): Promise<AttemptResult> {
-    const at = Date.now();
-    const started = performance.now();
-    const elapsed = () => Math.round(performance.now() - started);
-    try {
-      const secret = await decryptPrivateKey(webhook.secret, this.#deps.secretKey);
-      const url = parseSiteUrl(webhook.url);
-      const addresses = await checkSiteAddresses(url, this.#deps.hooks, { allowLoopback: false });
-      const timestamp = Math.floor(Date.now() / 1000);
-      const headers = new Headers({
-        "content-type": "application/json",
-        "user-agent": "Fleetpress-Webhooks/1.0",
-        "webhook-id": delivery.id,
-        "webhook-timestamp": String(timestamp),
-        "webhook-signature": await signWebhook(secret, delivery.id, timestamp, delivery.body),
-      });
-      const response = await sendHttp({
-        url,
-        addresses,
-        method: "POST",
-        headers,
-        body: delivery.body,
-        timeoutMs,
-        maxBodyBytes: 0,
-        followRedirects: false,
-        maxRedirects: 0,
-        readBody: false,
-        guard: () => Promise.reject(new Error("redirects are not followed")),
-      });
-      const ok = response.status >= 200 && response.status < 300;
-      return {
-        http_status: response.status,
-        error: ok ? null : `HTTP ${response.status}`,
-        duration_ms: elapsed(),
-        at,
-        permanent: false,
-      };
-    } catch (error) {
-      const refused = error instanceof ChildError &&
-        (error.code === "URL_NOT_ALLOWED" || error.code === "PRIVKEY_UNREADABLE");
-      const message = error instanceof Error ? error.message : String(error);
-      return {
-        http_status: null,
-        error: message.slice(0, 500),
-        duration_ms: elapsed(),
-        at,
-        permanent: refused,
-      };
     }
   }
 
@@ -449,6 +356,20 @@ export class WebhookDispatcher {
     }
   }
 
+  /** Poll mode on Deno Deploy, where idle instances sleep: `Deno.cron` wakes one every minute. */
+  #cron(pump: () => void): void {
+    const cron =
+      (Deno as unknown as { cron?: (name: string, schedule: string, fn: () => unknown) => unknown })
+        .cron;
+    if (typeof cron !== "function" || cronRegistered) return;
+    try {
+      cron("fleetpress-webhooks", "* * * * *", pump);
+      cronRegistered = true;
+    } catch (error) {
+      console.error("[fleetpress] Deno.cron could not be registered:", error);
+    }
+  }
+
   /**
    * Starts delivering: queue messages and the recovery timer (queue mode) or the poll timer; prunes old
    * deliveries hourly. Returns a function that stops and waits for running attempts.
@@ -470,6 +391,7 @@ export class WebhookDispatcher {
       void this.pump().catch((error) => console.error("[fleetpress] webhook outbox:", error));
     const timer = setInterval(pump, period);
     const pruner = setInterval(() => void this.prune().catch(() => {}), PRUNE_MS);
+    if (this.#options.mode === "poll") this.#cron(pump);
     pump();
     return async () => {
       this.#stopped = true;

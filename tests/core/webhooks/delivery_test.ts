@@ -11,6 +11,8 @@ import { syncSite } from "../../../core/sync/sync.ts";
 import { getSite, getSiteSync } from "../../../store/sites.ts";
 import { storedUpdates } from "../../../core/updates/pending.ts";
 import { applyItemUpdates } from "../../../core/updates/run.ts";
+import { WebhookDispatcher } from "../../../core/webhooks/dispatcher.ts";
+import { getDeliveryEntry, listDeliveries, putDelivery } from "../../../store/webhooks.ts";
 
 /** A webhook receiver on 127.0.0.1: records every request, answers with `answer(n)` (n from 1). */
 function receiver(answer: (n: number) => Response | Promise<Response> = () => new Response("ok")) {
@@ -255,5 +257,40 @@ Deno.test("events from the fleet: sync failed / disconnected / reconnected, upda
     await stop();
     await hook.close();
     await close();
+  }
+});
+
+Deno.test("the outbox is durable: an event stored with no dispatcher running, and a claim left by a dead one, are delivered once", async () => {
+  const t = await testApp({ env: { JOBS_MODE: "poll" } });
+  const hook = receiver();
+  const dispatcher = new WebhookDispatcher(t.ctx, { mode: "poll", tickMs: 50 });
+  let stop: (() => Promise<void>) | undefined;
+  try {
+    allowLoopback(t, [0.1]);
+    const token = await t.key("read_write");
+    const created = await subscribe(t, token, hook.url, ["site.down"]);
+    assertEquals(await dispatcher.emit("site.down", { site_id: 1 }), 1);
+    assertEquals(await dispatcher.emit("site.down", { site_id: 2 }), 1);
+    const [second, first] = await listDeliveries(t.ctx.kv, created.id, 10);
+    // A dispatcher claimed the first delivery and died: its lease holds for a moment more.
+    const entry = await getDeliveryEntry(t.ctx.kv, created.id, first.id);
+    const op = t.ctx.kv.atomic().check(entry);
+    const leaseUntil = Date.now() + 400;
+    putDelivery(op, { ...entry.value!, lease_until: leaseUntil });
+    assert((await op.commit()).ok);
+    stop = dispatcher.start();
+    await until(
+      "both deliveries",
+      async () => (await listDeliveries(t.ctx.kv, created.id, 10)).every((d) => d.status === "delivered"),
+    );
+    assertEquals(hook.got.map((r) => r.headers.get("webhook-id")).sort(), [first.id, second.id].sort());
+    for (const d of await listDeliveries(t.ctx.kv, created.id, 10)) assertEquals(d.attempts.length, 1);
+    const taken = (await getDeliveryEntry(t.ctx.kv, created.id, first.id)).value!;
+    assert(taken.attempts[0].at >= leaseUntil, "the dead claim's lease was honoured");
+    assertEquals(await Array.fromAsync(t.ctx.kv.list({ prefix: ["idx", "webhook_due"] })), []);
+  } finally {
+    await stop?.();
+    await hook.close();
+    await t.close();
   }
 });
