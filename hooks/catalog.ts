@@ -483,6 +483,12 @@ export const CATALOGUE = [
     args: ["site record", "FoundUpdate[]"],
     description: "A sync found updates that were not pending before (webhook event updates.available).",
   },
+  {
+    name: "fleetpress_site_disconnected",
+    kind: "action",
+    args: ["site record"],
+    description: "A site was disconnected from the dashboard side (disconnect ability or job).",
+  },
 ] as const satisfies readonly HookInfo[];
 
 /** The catalogue as plain records. */

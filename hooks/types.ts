@@ -153,6 +153,7 @@ export interface ActionHooks {
   fleetpress_job_finished: (job: FinishedJob) => void;
   fleetpress_update_step: (site: SiteRecord, step: UpdateStepEvent) => void;
   fleetpress_updates_found: (site: SiteRecord, updates: FoundUpdate[]) => void;
+  fleetpress_site_disconnected: (site: SiteRecord) => void;
   // Monitors
   fleetpress_incident_opened: (incident: IncidentEvent) => void;
   fleetpress_incident_closed: (incident: IncidentEvent) => void;

@@ -6,7 +6,7 @@
  * | event | from |
  * |---|---|
  * | `site.down` / `site.up` | `fleetpress_incident_opened` / `fleetpress_incident_closed` (uptime monitors) |
- * | `site.disconnected` / `site.reconnected` | a sync failing for a site that was connected / succeeding for one that was not (`mainwp_site_sync_failed`, `mainwp_site_synced`, `mainwp_site_reconnected`) |
+ * | `site.disconnected` / `site.reconnected` | a sync failing for a site that was connected, or a disconnect (`mainwp_site_sync_failed`, `fleetpress_site_disconnected`) / a sync or reconnect succeeding for one that was not (`mainwp_site_synced`, `mainwp_site_reconnected`) |
  * | `sync.failed` | `mainwp_site_sync_failed` |
  * | `updates.available` | `fleetpress_updates_found` (a sync found updates not pending before) |
  * | `update.applied` / `update.failed` | `fleetpress_update_step` (every update mode) |
@@ -172,16 +172,21 @@ export function subscribeWebhookEvents(deps: HookDeps, sink: EventSink): void {
     "fleetpress_incident_closed",
     safe("incident", (i: IncidentEvent) => sink.emit("site.up", incident(i))),
   );
+  const siteDown = async (site: SiteRecord, error: string) => {
+    const previous = await updateLink(deps, site.id, (p) => ({ ...(p ?? {}), link: "down" }));
+    if (previous?.link !== "down") await sink.emit("site.disconnected", { ...siteOf(site), error });
+  };
   hooks.addAction(
     "mainwp_site_sync_failed",
     safe("sync", async (site, error) => {
       const message = childErrorMessage(error);
       await sink.emit("sync.failed", { ...siteOf(site), error: message });
-      const previous = await updateLink(deps, site.id, (p) => ({ ...(p ?? {}), link: "down" }));
-      if (previous?.link !== "down") {
-        await sink.emit("site.disconnected", { ...siteOf(site), error: message });
-      }
+      await siteDown(site, message);
     }),
+  );
+  hooks.addAction(
+    "fleetpress_site_disconnected",
+    safe("disconnect", (site) => siteDown(site, site.sync_errors)),
   );
   hooks.addAction(
     "mainwp_site_synced",

@@ -8,6 +8,7 @@ import { assert, assertEquals, assertMatch } from "@std/assert";
 import { simulatedApp, type TestApp, testApp, withDeadline } from "../../helpers.ts";
 import { verifyWebhook } from "../../../core/webhooks/signing.ts";
 import { syncSite } from "../../../core/sync/sync.ts";
+import { markSiteDisconnected } from "../../../core/sites/connection.ts";
 import { getSite, getSiteSync } from "../../../store/sites.ts";
 import { storedUpdates } from "../../../core/updates/pending.ts";
 import { applyItemUpdates } from "../../../core/updates/run.ts";
@@ -250,6 +251,11 @@ Deno.test("events from the fleet: sync failed / disconnected / reconnected, upda
     assertEquals([applied.data.site_id, applied.data.type, applied.data.items], [1, "plugins", [file]]);
     const changes = hook.got.map((r) => JSON.parse(r.body)).find((b) => b.type === "changes.detected");
     assert(changes.data.count >= 1 && changes.data.changes.length >= 1);
+    // A disconnect from the dashboard side is a disconnection too.
+    await markSiteDisconnected(t.ctx, (await getSite(t.ctx.kv, 1))!);
+    await until("the second disconnection", () => count("site.disconnected") === 2);
+    const manual = hook.got.map((r) => JSON.parse(r.body)).filter((b) => b.type === "site.disconnected")[1];
+    assertEquals([manual.data.site_id, manual.data.error], [1, "Manually disconnected"]);
     for (const request of hook.got) {
       assert(await verifyWebhook(created.secret, headersOf(request.headers), request.body));
     }
