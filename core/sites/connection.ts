@@ -21,7 +21,7 @@ import { getSiteSync, type SiteRecord, updateSite } from "../../store/sites.ts";
 import { recordSyncValues, syncSite } from "../sync/sync.ts";
 import { callSiteChild, childErrorMessage, isChildAnswer } from "../sync/child.ts";
 import { nowSeconds } from "../../wp/dates.ts";
-import type { ChildDeps, HookDeps, StoreDeps } from "../deps.ts";
+import type { ChildDeps, HookDeps } from "../deps.ts";
 import { ChildUnavailable } from "../errors.ts";
 import { ADD_FAILED_ERROR } from "./add.ts";
 
