@@ -5,7 +5,8 @@
  * - `POST /webhooks` `{"url","events":[…]}` → 201 with the endpoint and its `secret` (shown only here);
  * - `GET /webhooks`, `GET|PATCH|DELETE /webhooks/{id}`;
  * - `GET /webhooks/{id}/deliveries` (`per_page` 1–100, default 20): newest first, each with its attempts;
- * - `POST /webhooks/{id}/deliveries/{delivery_id}/redeliver` → 202 with the delivery, pending again.
+ * - `POST /webhooks/{id}/deliveries/{delivery_id}/redeliver` → 202 with the delivery, pending again;
+ * - `GET /schedule`: the scheduled fleet sync (interval, next run, the run in progress, the last run).
  *
  * @example
  * ```sh
@@ -37,6 +38,7 @@ import {
   updateWebhookEndpoint,
   webhookDeliveries,
 } from "../core/webhooks/manage.ts";
+import { scheduleStatus } from "../core/schedule/status.ts";
 
 /** The Fleetpress REST namespace. */
 export const FLEETPRESS_NS = "fleetpress/v1";
@@ -88,6 +90,7 @@ function deliveriesRoute(req: RestRequest<z.output<typeof listArgs>>) {
  */
 export function registerWebhookRoutes(rest: RestServer): void {
   rest.mapErrors(FLEETPRESS_NS, fleetpressRestErrorOf);
+  rest.register(FLEETPRESS_NS, "/schedule", { methods: READABLE, handler: (req) => scheduleStatus(req.ctx) });
   rest.register(FLEETPRESS_NS, "/webhooks", {
     methods: READABLE,
     handler: (req) => listWebhookEndpoints(req.ctx),

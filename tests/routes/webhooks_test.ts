@@ -235,3 +235,26 @@ Deno.test("redelivering a pending delivery is 409 and changes nothing", async ()
     await t.close();
   }
 });
+
+Deno.test("GET /schedule shows the interval and the stored schedule; a read key suffices", async () => {
+  const t = await testApp();
+  try {
+    const reader = await t.key("read");
+    const before = await t.call("GET", "/wp-json/fleetpress/v1/schedule", { token: reader });
+    assertEquals(before.status, 200);
+    assertEquals(before.body, { interval_seconds: 86400, next_run: null, current_run: null, last_run: null });
+    t.ctx.hooks.addFilter("fleetpress_auto_sync_interval_seconds", () => 90);
+    await t.ctx.schedule.tick();
+    const after = (await t.call("GET", "/wp-json/fleetpress/v1/schedule", { token: reader })).body;
+    assertEquals(after.interval_seconds, 90);
+    const due = Date.parse(after.next_run) - Date.now();
+    assert(due > 0 && due <= 90_000, `next run in ${due} ms`);
+    // The key's method permission is checked before routing (as on /mainwp/); a writer finds no POST route.
+    assertEquals((await t.call("POST", "/wp-json/fleetpress/v1/schedule", { token: reader })).status, 401);
+    const writer = await t.key("read_write");
+    const post = await t.call("POST", "/wp-json/fleetpress/v1/schedule", { token: writer });
+    assertEquals([post.status, post.body.code], [404, "rest_no_route"]);
+  } finally {
+    await t.close();
+  }
+});
