@@ -144,7 +144,14 @@ export async function createApp(
     webhooks: new WebhookDispatcher({ kv, hooks, child, secretKey, config }, { mode: config.jobsMode }),
   };
   // Before the plugins, so that their callbacks on these hooks run after the first-seen times are stored.
-  hooks.addAction("mainwp_site_synced", (site, values) => recordSeenUpdates(ctx, site, values));
+  hooks.addAction("mainwp_site_synced", async (site, values) => {
+    try {
+      await recordSeenUpdates(ctx, site, values);
+    } catch (error) {
+      // Bookkeeping for the auto-update delay and updates.available: never a reason for a sync to fail.
+      console.error(`[fleetpress] could not record site ${site.id}'s new updates:`, error);
+    }
+  });
   subscribeWebhookEvents(ctx, ctx.webhooks);
   registerBuiltInCategories(ctx.abilities);
   rest.addGuard(mainwpKeyGuard);

@@ -22,8 +22,21 @@ import { asMap, newVersionOf, type PendingUpdates, pendingUpdates, scalarText } 
 /** First-seen times (ms) by {@link seenKey}. */
 export type SeenUpdates = Record<string, number>;
 
-/** Most entries kept per site (a site offers far fewer updates; this bounds the value). */
+/** Most entries kept per site, and most characters of their keys (KV values stay under 64 KiB). */
 const MAX_SEEN = 1000;
+const MAX_SEEN_CHARS = 24_000;
+
+/** The updates whose first-seen times are kept: in order, while they fit the bounds. */
+function bounded(updates: FoundUpdate[]): FoundUpdate[] {
+  const kept: FoundUpdate[] = [];
+  let chars = 0;
+  for (const update of updates) {
+    chars += seenKey(update.kind, update.slug, update.version).length + 16;
+    if (kept.length >= MAX_SEEN || chars > MAX_SEEN_CHARS) break;
+    kept.push(update);
+  }
+  return kept;
+}
 
 /**
  * The identity of one pending update: kind, item and the version it offers.
@@ -110,7 +123,7 @@ export async function recordSeenUpdates(
   values: SyncValues,
 ): Promise<FoundUpdate[]> {
   const pending = pendingUpdates(site, syncOfValues(values), await getGlobalIgnoredLists(deps.kv));
-  const current = updateList(pending).slice(0, MAX_SEEN);
+  const current = bounded(updateList(pending));
   const now = Date.now();
   const fresh = await atomicRetry(deps.kv, async (op) => {
     const entry = await deps.kv.get<SeenUpdates>(keys.updateSeen(site.id));

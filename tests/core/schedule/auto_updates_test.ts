@@ -1,7 +1,8 @@
 /** The automatic-update plan: enabled kinds only, every ignore rule, staging and suspended sites, the delay. */
-import { assertEquals } from "@std/assert";
+import { assert, assertEquals } from "@std/assert";
 import { autoUpdateKinds, autoUpdatePlan } from "../../../core/schedule/auto-updates.ts";
-import { seenKey } from "../../../core/schedule/seen.ts";
+import { recordSeenUpdates, seenKey, seenUpdates } from "../../../core/schedule/seen.ts";
+import { HookRegistry } from "../../../hooks/registry.ts";
 import { DEFAULT_AUTOMATION_SETTINGS } from "../../../core/settings/automation.ts";
 import { defaultSite } from "../../../store/sites.ts";
 import type { SiteSyncData } from "../../../store/sites.ts";
@@ -81,4 +82,29 @@ Deno.test("the delay counts from when a sync first saw the update; an unseen one
   };
   const plan = autoUpdatePlan(defaultSite(1, { url: "https://a.test" }), sync, noGlobal, seen, ALL, 2, NOW);
   assertEquals(plan, { core: true, items: { plugins: ["a/a.php"], themes: [], translations: [] } });
+});
+
+Deno.test("first-seen times stay a bounded KV value however many updates a site reports", async () => {
+  const kv = await Deno.openKv(":memory:");
+  try {
+    const hooks = new HookRegistry();
+    const found: number[] = [];
+    hooks.addAction("fleetpress_updates_found", (_site, updates) => void found.push(updates.length));
+    const plugins: Record<string, unknown> = {};
+    for (let i = 0; i < 3000; i++) {
+      plugins[`plugin-${i}-${"x".repeat(200)}/p.php`] = { update: { new_version: "1" } };
+    }
+    const site = defaultSite(1, { url: "https://a.test" });
+    const fresh = await recordSeenUpdates({ kv, hooks }, site, { plugin_upgrades: plugins });
+    assert(fresh.length > 0 && fresh.length < 3000);
+    assertEquals(found, [fresh.length]);
+    assertEquals(Object.keys(await seenUpdates({ kv }, 1)).length, fresh.length);
+    // The same reply again: nothing new.
+    assertEquals(
+      await recordSeenUpdates({ kv, hooks }, site, { plugin_upgrades: plugins }),
+      [],
+    );
+  } finally {
+    kv.close();
+  }
 });
