@@ -15,6 +15,8 @@ import type { RestServer } from "./rest/server.ts";
 import type { AbilityRegistry } from "./abilities/registry.ts";
 import type { JobEngine } from "./jobs/engine.ts";
 import type { MonitorRunner } from "./core/monitors/runner.ts";
+import type { FleetScheduler } from "./core/schedule/fleet-sync.ts";
+import type { WebhookDispatcher } from "./core/webhooks/dispatcher.ts";
 
 /** Shared services of one running app: `ChildDeps` (kv, hooks, child, secretKey, config) and more. */
 export interface AppContext extends ChildDeps {
@@ -25,4 +27,8 @@ export interface AppContext extends ChildDeps {
   jobs: JobEngine;
   /** Scheduled uptime checks; started by `main.ts` beside the jobs. */
   monitors: MonitorRunner;
+  /** The scheduled fleet sync and automatic updates (core/schedule/); started by `main.ts`. */
+  schedule: FleetScheduler;
+  /** Outbound webhooks (core/webhooks/): events are stored at once; delivery starts with `main.ts`. */
+  webhooks: WebhookDispatcher;
 }

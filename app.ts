@@ -22,7 +22,7 @@ import { RestServer } from "./rest/server.ts";
 import { encodeWpJson } from "./rest/json.ts";
 import { bodyTooLarge, declaresTooLarge, MAX_BODY_BYTES } from "./rest/body.ts";
 import { internalError, noRoute } from "./rest/errors.ts";
-import { mainwpKeyGuard } from "./auth/mainwp-keys.ts";
+import { fleetpressKeyGuard, mainwpKeyGuard } from "./auth/mainwp-keys.ts";
 import { wpUserGuard } from "./auth/wp-users.ts";
 import { registerAllRoutes } from "./routes/index.ts";
 import { registerDiscoveryRoutes } from "./routes/discovery.ts";
@@ -42,6 +42,10 @@ import { docsApp } from "./openapi/docs.ts";
 import { MCP_PATH, mcpEndpoint } from "./mcp/endpoint.ts";
 import { mcpPathItem } from "./mcp/openapi-path.ts";
 import { registerConsoleRoutes } from "./console/routes.ts";
+import { FleetScheduler } from "./core/schedule/fleet-sync.ts";
+import { recordSeenUpdates } from "./core/schedule/seen.ts";
+import { WebhookDispatcher } from "./core/webhooks/dispatcher.ts";
+import { subscribeWebhookEvents } from "./core/webhooks/events.ts";
 
 /** Bindings passed to `app.fetch` by the server: the peer address. */
 export interface Bindings {
@@ -127,24 +131,39 @@ export async function createApp(
   const hooks = options.hooks ?? new HookRegistry();
   const secretKey = await resolveSecretKey(config);
   await reindexSites(kv);
+  const child = new ChildConnector(hooks, { dashboardUrl: `${config.publicUrl}/`, ...options.child });
+  // A job's site operations need the whole app (they sync, update, reconnect); they run only once a
+  // job is claimed, after `ctx` exists.
+  const jobs = new JobEngine(
+    { kv, hooks, runSite: (job, siteId, starts) => runSiteOperation(ctx, job, siteId, starts) },
+    { mode: config.jobsMode, workers: config.jobWorkers, leaseMs: config.jobLeaseSeconds * 1000 },
+  );
   const ctx: AppContext = {
     config,
     kv,
     hooks,
     rest,
-    child: new ChildConnector(hooks, { dashboardUrl: `${config.publicUrl}/`, ...options.child }),
+    child,
     secretKey,
     abilities: new AbilityRegistry(),
-    // A job's site operations need the whole app (they sync, update, reconnect); they run only once a
-    // job is claimed, after `ctx` exists.
-    jobs: new JobEngine(
-      { kv, hooks, runSite: (job, siteId, starts) => runSiteOperation(ctx, job, siteId, starts) },
-      { mode: config.jobsMode, workers: config.jobWorkers, leaseMs: config.jobLeaseSeconds * 1000 },
-    ),
     monitors: new MonitorRunner(() => ctx, { mode: config.jobsMode }),
+    jobs,
+    schedule: new FleetScheduler({ kv, hooks, jobs }, { mode: config.jobsMode }),
+    webhooks: new WebhookDispatcher({ kv, hooks, child, secretKey, config }, { mode: config.jobsMode }),
   };
+  // Before the plugins, so that their callbacks on these hooks run after the first-seen times are stored.
+  hooks.addAction("mainwp_site_synced", async (site, values) => {
+    try {
+      await recordSeenUpdates(ctx, site, values);
+    } catch (error) {
+      // Bookkeeping for the auto-update delay and updates.available: never a reason for a sync to fail.
+      console.error(`[fleetpress] could not record site ${site.id}'s new updates:`, error);
+    }
+  });
+  subscribeWebhookEvents(ctx, ctx.webhooks);
   registerBuiltInCategories(ctx.abilities);
   rest.addGuard(mainwpKeyGuard);
+  rest.addGuard(fleetpressKeyGuard);
   rest.addGuard(wpUserGuard);
   registerAllRoutes(rest);
   const host = createPluginHost(ctx);

@@ -19,9 +19,13 @@ if (import.meta.main) {
     const { app, ctx } = await createApp({ config, kv });
     const stopJobs = ctx.jobs.start();
     const stopMonitors = ctx.monitors.start();
+    const stopSchedule = ctx.schedule.start();
+    const stopWebhooks = ctx.webhooks.start();
     const shutdown = async () => {
       await stopMonitors();
+      await stopSchedule();
       await stopJobs();
+      await stopWebhooks();
       kv.close();
       Deno.exit(0);
     };

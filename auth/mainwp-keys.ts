@@ -152,3 +152,11 @@ export const mainwpKeyGuard: NamespaceGuard = {
     assertKeyAllowsMethod(req.auth.key, req.permissionMethod);
   },
 };
+
+/** Whether a REST path is Fleetpress's own namespace (`/fleetpress/…`), which takes the same API keys. */
+export function isFleetpressPath(path: string): boolean {
+  return /^\/fleetpress(\/|$)/i.test(path);
+}
+
+/** The guard for Fleetpress's own namespaces (`fleetpress/v1`): MainWP's key rules, as on `/mainwp/`. */
+export const fleetpressKeyGuard: NamespaceGuard = { ...mainwpKeyGuard, covers: isFleetpressPath };

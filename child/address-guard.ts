@@ -49,6 +49,8 @@ export interface AddressCheck {
 export interface AddressGuardOptions {
   /** Allow RFC 1918 / unique-local / CGNAT addresses (default false). */
   allowPrivateAddresses?: boolean;
+  /** Allow loopback addresses (default true; webhook URLs pass false). */
+  allowLoopback?: boolean;
   /** Resolve host names and judge their addresses (default true). */
   resolveHostnames?: boolean;
   /** Resolves a host name to IP addresses (default: the system resolver; tests inject their own). */
@@ -177,7 +179,8 @@ export function classifyAddress(address: string): AddressClass | null {
 }
 
 function isAllowedByDefault(addressClass: AddressClass, options: AddressGuardOptions): boolean {
-  if (addressClass === "loopback" || addressClass === "public") return true;
+  if (addressClass === "loopback") return options.allowLoopback !== false;
+  if (addressClass === "public") return true;
   return addressClass === "private" && options.allowPrivateAddresses === true;
 }
 

@@ -28,7 +28,9 @@ export type Entity =
   | "page"
   | "monitor"
   /** A WordPress user on a child site (not the Dashboard's own `user`). */
-  | "site_user";
+  | "site_user"
+  | "webhook"
+  | "delivery";
 
 /** Base class of every domain error; `message` is readable English for logs and fallbacks. */
 export class DomainError extends Error {

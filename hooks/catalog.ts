@@ -481,6 +481,55 @@ export const CATALOGUE = [
     description:
       "After the child reported SUCCESS for a post's status change or deletion (not for pages, as MainWP).",
   },
+  // Scheduled work and webhooks (core/schedule/, core/webhooks/)
+  {
+    name: "fleetpress_auto_sync_interval_seconds",
+    kind: "filter",
+    default: "86400 / syncs per day",
+    args: [],
+    description:
+      "Seconds between scheduled fleet syncs (General settings' sync frequency; default daily). Shorter for tests.",
+  },
+  {
+    name: "fleetpress_webhook_retry_delays",
+    kind: "filter",
+    default: [30, 120, 600, 3600, 21600],
+    args: [],
+    description:
+      "Seconds before each retry of a failed webhook delivery (at most 20, each ≤ 30 days); then it is marked failed.",
+  },
+  {
+    name: "fleetpress_webhook_timeout_seconds",
+    kind: "filter",
+    default: 10,
+    args: [],
+    description: "How long a webhook receiver may take to answer before the attempt counts as failed.",
+  },
+  {
+    name: "fleetpress_job_finished",
+    kind: "action",
+    args: ["FinishedJob"],
+    description: "A background job completed or failed (webhook events job.completed / job.failed).",
+  },
+  {
+    name: "fleetpress_update_step",
+    kind: "action",
+    args: ["site record", "UpdateStepEvent"],
+    description:
+      "After each child update call in every mode (REST, abilities, jobs): what updated and what failed.",
+  },
+  {
+    name: "fleetpress_updates_found",
+    kind: "action",
+    args: ["site record", "FoundUpdate[]"],
+    description: "A sync found updates that were not pending before (webhook event updates.available).",
+  },
+  {
+    name: "fleetpress_site_disconnected",
+    kind: "action",
+    args: ["site record"],
+    description: "A site was disconnected from the dashboard side (disconnect ability or job).",
+  },
 ] as const satisfies readonly HookInfo[];
 
 /** The catalogue as plain records. */

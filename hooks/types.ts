@@ -41,6 +41,38 @@ export interface IncidentEvent {
   cause: string;
 }
 
+/** One child call of an update run, as `fleetpress_update_step` reports it (every update mode). */
+export interface UpdateStepEvent {
+  /** `core`, `plugins`, `themes` or `translations`. */
+  kind: string;
+  /** `immediate` (abilities), `cron` (jobs, automatic updates) or `plain` (REST routes). */
+  mode: string;
+  /** Items the child reports updated (`wordpress` for core). */
+  updated: string[];
+  /** Items that failed, with the reason. */
+  failed: { slug: string; error: string }[];
+}
+
+/** An update a sync found that was not pending before (`fleetpress_updates_found`). */
+export interface FoundUpdate {
+  kind: "core" | "plugins" | "themes" | "translations";
+  slug: string;
+  name: string;
+  version: string;
+}
+
+/** A background job that ended, as `fleetpress_job_finished` reports it. */
+export interface FinishedJob {
+  job_id: string;
+  job_type: string;
+  status: "completed" | "failed";
+  total: number;
+  succeeded: number;
+  failed: number;
+  /** Whether the job was a scheduled sync or an automatic update (core/schedule/). */
+  scheduled: boolean;
+}
+
 /** Request parameters as a route parsed them. */
 type Params = Record<string, unknown>;
 /** A child's reply object (its `information`, sync values…). */
@@ -100,6 +132,13 @@ export interface FilterHooks {
   fleetpress_monitor_interval_seconds: (seconds: number, monitor: { siteId: number; url: string }) => unknown;
   /** Days a heartbeat is kept; a value that is no positive number keeps the default. */
   fleetpress_monitor_retention_days: (days: number) => unknown;
+  // Scheduled work and webhooks
+  /** Whatever a callback returns is read as seconds; a value that is no positive number keeps the default. */
+  fleetpress_auto_sync_interval_seconds: (seconds: number) => unknown;
+  /** Whatever a callback returns is read as an array of seconds; anything else keeps the default. */
+  fleetpress_webhook_retry_delays: (seconds: number[]) => unknown;
+  /** Whatever a callback returns is read as seconds; a value that is no positive number keeps the default. */
+  fleetpress_webhook_timeout_seconds: (seconds: number) => unknown;
 }
 
 /** Actions: their arguments. */
@@ -116,6 +155,11 @@ export interface ActionHooks {
   mainwp_site_sync_failed: (site: SiteRecord, error: ChildError) => void;
   mainwp_added_new_site: (siteId: number, site: SiteRecord) => void;
   mainwp_site_reconnected: (site: SiteRecord, success: boolean, error: string) => void;
+  // Scheduled work and webhooks
+  fleetpress_job_finished: (job: FinishedJob) => void;
+  fleetpress_update_step: (site: SiteRecord, step: UpdateStepEvent) => void;
+  fleetpress_updates_found: (site: SiteRecord, updates: FoundUpdate[]) => void;
+  fleetpress_site_disconnected: (site: SiteRecord) => void;
   // Monitors
   fleetpress_incident_opened: (incident: IncidentEvent) => void;
   fleetpress_incident_closed: (incident: IncidentEvent) => void;

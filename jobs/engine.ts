@@ -90,7 +90,14 @@ export interface QueueRequest {
   sites: readonly number[];
   types?: string[];
   specificItems?: string[];
+  /** The scheduler's jobs (core/schedule/). */
+  scheduled?: "sync" | "auto_update";
+  /** Automatic updates: the delay in days an item must have been available. */
+  autoDelayDays?: number;
 }
+
+/** Adds writes to the commit that stores a new job (the scheduler's claim of its run). */
+export type AlongsideJob = (op: Deno.AtomicOperation, job: JobRecord) => void;
 
 const MAX_ATTEMPTS = 25;
 const TIMEOUT_ERROR = { site_id: 0, code: "timeout", message: "Job timed out after 4 hours." };
@@ -134,8 +141,11 @@ export class JobEngine {
    * ```ts
    * const job = await engine.queue({ type: "check", sites: [1, 2] });
    * ```
+   *
+   * `alongside` adds writes (and checks) to the commit that stores the job: when that commit fails its
+   * check, no job exists and this throws.
    */
-  async queue(request: QueueRequest): Promise<JobRecord> {
+  async queue(request: QueueRequest, alongside?: AlongsideJob): Promise<JobRecord> {
     const hooks = this.deps.hooks;
     const delay = async (
       name: "mainwp_abilities_cron_initial_delay" | "mainwp_abilities_cron_reschedule_delay",
@@ -157,7 +167,12 @@ export class JobEngine {
       lanes: this.#options.workers,
       types: request.types,
       specificItems: request.specificItems,
-    }, (op, record, lane) => this.#send(op, record, lane, record.lanes[lane].due - Date.now()));
+      scheduled: request.scheduled,
+      autoDelayDays: request.autoDelayDays,
+    }, (op, record, lane) => {
+      if (lane === "0") alongside?.(op, record);
+      this.#send(op, record, lane, record.lanes[lane].due - Date.now());
+    });
     if (this.#options.mode === "poll") this.#kick();
     return job;
   }
@@ -218,7 +233,7 @@ export class JobEngine {
         Object.assign(job, { status: "failed", completed: seconds(now), job_timed_out: true });
         job.job_errors = [...job.job_errors, TIMEOUT_ERROR];
         putJob(op, job, now).delete(keys.activeJob(jobId));
-        if ((await commitJobOp(op)).ok) return null;
+        if ((await commitJobOp(op)).ok) return await this.#finished(job);
         continue;
       }
       if (job.status === "queued") Object.assign(job, { status: "processing", started: seconds(now) });
@@ -232,7 +247,8 @@ export class JobEngine {
         const running = chunks.filter((c) => c.value.state === "running");
         const lost = running.find((c) => c.value.lease_until <= now);
         if (!lost) {
-          if (chunks.every((c) => c.value.state === "done")) {
+          const ending = chunks.every((c) => c.value.state === "done");
+          if (ending) {
             this.#complete(job, now);
             putJob(op, job, now).delete(keys.activeJob(jobId));
           } else {
@@ -241,7 +257,7 @@ export class JobEngine {
             this.#reschedule(op, job, lane, Math.max(0, wake - now) + 50);
             putJob(op, job, now);
           }
-          if ((await commitJobOp(op)).ok) return null;
+          if ((await commitJobOp(op)).ok) return ending ? await this.#finished(job) : null;
           continue;
         }
         n = Number(lost.key[2]);
@@ -296,6 +312,7 @@ export class JobEngine {
       const job = jobEntry.value;
       if (!job) return;
       const now = Date.now();
+      const wasLive = job.status === "queued" || job.status === "processing";
       const op = kv.atomic().check(chunkEntry).check(jobEntry);
       putChunk(op, jobId, claim.n, { ...claim.chunk, state: "done", lease_until: 0, succeeded, errors }, now);
       job.processed += claim.chunk.sites.length;
@@ -310,8 +327,30 @@ export class JobEngine {
         this.#reschedule(op, job, lane, job.reschedule_ms);
       }
       putJob(op, job, now);
-      if ((await commitJobOp(op)).ok) return;
+      if ((await commitJobOp(op)).ok) {
+        if (wasLive && (job.status === "completed" || job.status === "failed")) await this.#finished(job);
+        return;
+      }
     }
+  }
+
+  /** Tells `fleetpress_job_finished` that a job ended (once: only the commit that ended it calls this). */
+  async #finished(job: JobRecord): Promise<null> {
+    if (job.status !== "completed" && job.status !== "failed") return null;
+    try {
+      await this.deps.hooks.doAction("fleetpress_job_finished", {
+        job_id: job.job_id,
+        job_type: job.job_type,
+        status: job.status,
+        total: job.total,
+        succeeded: job.succeeded,
+        failed: job.failed,
+        scheduled: job.scheduled !== undefined,
+      });
+    } catch (error) {
+      console.error(`[fleetpress] fleetpress_job_finished for ${job.job_id} failed:`, error);
+    }
+    return null;
   }
 
   /**

@@ -15,7 +15,8 @@ import { syncSite } from "../core/sync/sync.ts";
 import { checkSite, markSiteDisconnected, reconnectSite } from "../core/sites/connection.ts";
 import { setSiteSuspended } from "../core/sites/edit.ts";
 import { ChildUnavailable } from "../core/errors.ts";
-import { applySiteUpdates } from "../core/updates/apply.ts";
+import { applySiteUpdates, type UpdatePlan } from "../core/updates/apply.ts";
+import { siteAutoUpdatePlan } from "../core/schedule/auto-updates.ts";
 import { asMap, pendingSlugs, storedUpdates } from "../core/updates/pending.ts";
 import { getSiteSync } from "../store/sites.ts";
 import { ChildError } from "../child/errors.ts";
@@ -63,17 +64,22 @@ async function updateSiteForJob(
   }
   const only = new Set(job.specific_items ?? []);
   const types = new Set(job.types ?? []);
-  const steps = await applySiteUpdates(ctx, site, {
-    // Resumed: core only when the fresh sync still offers a core update.
-    core: types.has("core") && (!resumed || !!storedUpdates(await getSiteSync(ctx.kv, site.id)).wp),
-    // As MainWP's cron: the stored lists as they are when the step comes (no ignore rules), narrowed to
-    // the specific items.
-    items: async (kind) => {
-      if (!types.has(kind)) return [];
-      const slugs = pendingSlugs({ ...storedUpdates(await getSiteSync(ctx.kv, site.id)), wp: null }, kind);
-      return only.size > 0 ? slugs.filter((s) => only.has(s)) : slugs;
+  const steps = await applySiteUpdates(
+    ctx,
+    site,
+    job.scheduled === "auto_update" ? await autoPlan(ctx, job, site) : {
+      // Resumed: core only when the fresh sync still offers a core update.
+      core: types.has("core") && (!resumed || !!storedUpdates(await getSiteSync(ctx.kv, site.id)).wp),
+      // As MainWP's cron: the stored lists as they are when the step comes (no ignore rules), narrowed to
+      // the specific items.
+      items: async (kind) => {
+        if (!types.has(kind)) return [];
+        const slugs = pendingSlugs({ ...storedUpdates(await getSiteSync(ctx.kv, site.id)), wp: null }, kind);
+        return only.size > 0 ? slugs.filter((s) => only.has(s)) : slugs;
+      },
     },
-  }, "cron");
+    "cron",
+  );
   const problems: string[] = [];
   for (const step of steps) {
     if (step.error !== null) {
@@ -90,6 +96,19 @@ async function updateSiteForJob(
     if (step.refreshError !== null) problems.push(`${step.kind}: ${messageOf(step.refreshError)}`);
   }
   return problems.length ? { code: "update_failed", message: problems.join("; ") } : null;
+}
+
+/**
+ * The automatic updates' plan (core/schedule/auto-updates.ts): the settings' kinds, the ignore rules and
+ * the delay, read again when each step comes (after the earlier steps refreshed the lists).
+ */
+async function autoPlan(ctx: AppContext, job: JobRecord, site: SiteRecord): Promise<UpdatePlan> {
+  const kinds = job.types ?? [];
+  const delay = job.auto_delay_days ?? 0;
+  return {
+    core: (await siteAutoUpdatePlan(ctx, site, kinds, delay)).core,
+    items: async (kind) => (await siteAutoUpdatePlan(ctx, site, kinds, delay)).items[kind],
+  };
 }
 
 /**

@@ -60,6 +60,10 @@ export interface JobRecord {
   types?: string[];
   /** Update jobs: only these slugs. */
   specific_items?: string[];
+  /** Set on the scheduler's jobs (core/schedule/): a scheduled sync, or the automatic updates after it. */
+  scheduled?: "sync" | "auto_update";
+  /** Automatic updates: only items first seen at least this many days ago (`autoUpdateDelayDays`). */
+  auto_delay_days?: number;
   job_timed_out?: boolean;
   /** Errors that belong to no chunk (the timeout). */
   job_errors: JobError[];
@@ -101,6 +105,8 @@ export interface NewJob {
   lanes?: number;
   types?: string[];
   specificItems?: string[];
+  scheduled?: "sync" | "auto_update";
+  autoDelayDays?: number;
 }
 
 /**
@@ -270,6 +276,8 @@ export async function createJob(
     succeeded: 0,
     failed: 0,
     ...(spec.type === "update" ? { types: spec.types ?? [], specific_items: spec.specificItems ?? [] } : {}),
+    ...(spec.scheduled ? { scheduled: spec.scheduled } : {}),
+    ...(spec.autoDelayDays !== undefined ? { auto_delay_days: spec.autoDelayDays } : {}),
     job_errors: [],
     chunk_size: size,
     chunk_count: chunkCount,

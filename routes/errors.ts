@@ -124,3 +124,33 @@ export function mainwpRestErrorOf(error: unknown): RestError | undefined {
   }
   return undefined;
 }
+
+/** The `fleetpress/v1` answer per entity that is not found (404). */
+const FLEETPRESS_NOT_FOUND: Partial<Record<Entity, readonly [string, string]>> = {
+  webhook: ["fleetpress_webhook_not_found", "No webhook with this ID."],
+  delivery: ["fleetpress_delivery_not_found", "No delivery with this ID."],
+};
+
+/**
+ * The `fleetpress/v1` REST error for a domain error (Fleetpress's own namespace, WordPress's envelope):
+ * not found 404, invalid input 400 `rest_invalid_param`, conflict 409; `undefined` for anything else.
+ *
+ * @example
+ * ```ts
+ * fleetpressRestErrorOf(new NotFound("webhook", 7))?.code; // "fleetpress_webhook_not_found"
+ * ```
+ */
+export function fleetpressRestErrorOf(error: unknown): RestError | undefined {
+  if (!(error instanceof DomainError)) return undefined;
+  if (error instanceof NotFound) {
+    const [code, message] = FLEETPRESS_NOT_FOUND[error.entity] ?? ["fleetpress_not_found", "Not found."];
+    return restError(code, message, 404);
+  }
+  if (error instanceof InvalidInput) {
+    return restError("rest_invalid_param", `Invalid parameter(s): ${error.field}`, 400, {
+      params: { [error.field]: error.message },
+    });
+  }
+  if (error instanceof Conflict) return restError("fleetpress_conflict", error.message, 409);
+  return mainwpRestErrorOf(error);
+}

@@ -22,6 +22,7 @@ import { registerAbilityRoutes } from "./abilities.ts";
 import { registerJobsRoutes } from "./jobs.ts";
 import { registerMonitorsRoutes } from "./monitors.ts";
 import { registerMonitoringSettingsRoutes } from "./monitoring-settings.ts";
+import { registerWebhookRoutes } from "./webhooks.ts";
 import { mainwpRestErrorOf } from "./errors.ts";
 
 /** The MainWP REST namespace. */
@@ -44,4 +45,5 @@ export function registerAllRoutes(rest: RestServer): void {
   registerUsersRoutes(rest);
   registerJobsRoutes(rest);
   registerAbilityRoutes(rest);
+  registerWebhookRoutes(rest);
 }

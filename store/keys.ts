@@ -41,6 +41,12 @@
  * | `["monitor_hourly", siteId, hourMs]` | `HourlyStat`: a monitor's UP/DOWN checks and response times of one UTC hour (expires with the heartbeats) |
  * | `["monitor_incidents", siteId, startMs]` | `Incident`: start, end, cause, DOWN checks (expires with the heartbeats once closed) |
  * | `["settings", "uptime_monitoring"]` | `GlobalMonitorSettings`: the global monitoring defaults |
+ * | `["schedule", "fleet_sync"]` | `ScheduleState`: the next scheduled sync, the run in progress and the last one (core/schedule/) |
+ * | `["update_seen", siteId]` | `{"kind|slug|version": ms}`: when each pending update was first seen (auto-update delay) |
+ * | `["webhooks", id]` | `WebhookRecord` (its signing secret encrypted with the server's secret key) |
+ * | `["webhook_deliveries", webhookId, deliveryId]` | `DeliveryRecord`: one event's payload for one endpoint and its attempts (expires after the retention period) |
+ * | `["idx", "webhook_due", dueMs, webhookId, deliveryId]` | `true` while a delivery waits for its next attempt (the outbox pollers scan) |
+ * | `["webhook_site_link", siteId]` | `"up"` / `"down"`: the connection state last reported (site.disconnected / site.reconnected) |
  * | `["meta", "site_identity_v2"]` | `true` once site index keys were moved to canonical identities (`reindexSites`) |
  *
  * @example
@@ -134,4 +140,23 @@ export const keys = {
   monitorIncident: (siteId: number, startMs: number): Deno.KvKey => ["monitor_incidents", siteId, startMs],
   monitorIncidents: (siteId: number): Deno.KvKey => ["monitor_incidents", siteId],
   monitorGlobalSettings: (): Deno.KvKey => ["settings", "uptime_monitoring"],
+  fleetSchedule: (): Deno.KvKey => ["schedule", "fleet_sync"],
+  updateSeen: (siteId: number): Deno.KvKey => ["update_seen", siteId],
+  webhook: (id: number): Deno.KvKey => ["webhooks", id],
+  webhooks: (): Deno.KvKey => ["webhooks"],
+  webhookDelivery: (webhookId: number, deliveryId: string): Deno.KvKey => [
+    "webhook_deliveries",
+    webhookId,
+    deliveryId,
+  ],
+  webhookDeliveries: (webhookId: number): Deno.KvKey => ["webhook_deliveries", webhookId],
+  webhookDue: (due: number, webhookId: number, deliveryId: string): Deno.KvKey => [
+    "idx",
+    "webhook_due",
+    due,
+    webhookId,
+    deliveryId,
+  ],
+  webhookDues: (): Deno.KvKey => ["idx", "webhook_due"],
+  webhookSiteLink: (siteId: number): Deno.KvKey => ["webhook_site_link", siteId],
 } as const;

@@ -21,7 +21,7 @@ import { getSiteSync, type SiteRecord, updateSite } from "../../store/sites.ts";
 import { recordSyncValues, syncSite } from "../sync/sync.ts";
 import { callSiteChild, childErrorMessage, isChildAnswer } from "../sync/child.ts";
 import { nowSeconds } from "../../wp/dates.ts";
-import type { ChildDeps, StoreDeps } from "../deps.ts";
+import type { ChildDeps, HookDeps } from "../deps.ts";
 import { ChildUnavailable } from "../errors.ts";
 import { ADD_FAILED_ERROR } from "./add.ts";
 
@@ -179,16 +179,22 @@ export const MANUALLY_DISCONNECTED = "Manually disconnected";
 
 /**
  * Marks a site disconnected on the dashboard only (its sync error becomes "Manually disconnected"), as
- * MainWP's disconnect abilities and jobs do; the child is not told. `null` when the site is gone.
+ * MainWP's disconnect abilities and jobs do; the child is not told. Fires `fleetpress_site_disconnected`.
+ * `null` when the site is gone.
  *
  * @example
  * ```ts
  * (await markSiteDisconnected(ctx, site))?.sync_errors; // "Manually disconnected"
  * ```
  */
-export async function markSiteDisconnected({ kv }: StoreDeps, site: SiteRecord): Promise<SiteRecord | null> {
+export async function markSiteDisconnected(
+  { kv, hooks }: HookDeps,
+  site: SiteRecord,
+): Promise<SiteRecord | null> {
   const updated = await updateSite(kv, site.id, (s) => ({ ...s, sync_errors: MANUALLY_DISCONNECTED }));
-  return updated && "id" in updated ? updated : null;
+  if (!updated || !("id" in updated)) return null;
+  await hooks.doAction("fleetpress_site_disconnected", updated);
+  return updated;
 }
 
 /**

@@ -20,6 +20,7 @@ import type { SiteRecord } from "../../store/sites.ts";
 import { childSiteOf, recordSyncValues, syncSite } from "../sync/sync.ts";
 import { nowSeconds } from "../../wp/dates.ts";
 import { isPlainObject } from "../../lib/objects.ts";
+import type { UpdateStepEvent } from "../../hooks/types.ts";
 import {
   asMap,
   type ItemKind,
@@ -189,6 +190,22 @@ export function isUpdated(reply: Json | null, slug: string, kind: UpdateStep["ki
   return !!asMap(reply.upgrades)[slug] && !(slug in asMap(reply.upgrades_error));
 }
 
+/** What `fleetpress_update_step` reports about a step: the items updated and those that failed, with why. */
+function stepEvent(step: UpdateStep, mode: UpdateMode): UpdateStepEvent {
+  const errors = asMap(step.reply?.upgrades_error);
+  const why = step.error !== null
+    ? (step.error instanceof Error ? step.error.message : String(step.error))
+    : step.kind === "core"
+    ? String(step.reply?.error ?? step.reply?.upgrade ?? "not updated")
+    : "not updated";
+  const updated = step.slugs.filter((slug) => isUpdated(step.reply, slug, step.kind));
+  const failed = step.slugs.filter((slug) => !updated.includes(slug)).map((slug) => ({
+    slug,
+    error: Object.hasOwn(errors, slug) ? scalarText(errors[slug]) || why : why,
+  }));
+  return { kind: step.kind, mode, updated, failed };
+}
+
 /** Drops what the steps updated from the stored lists (MainWP does this; the refresh then confirms it). */
 async function forgetUpdated(ctx: AppContext, siteId: number, steps: readonly UpdateStep[]): Promise<void> {
   const gone = (kind: UpdateStep["kind"]) =>
@@ -253,6 +270,7 @@ export async function applySiteUpdates(
         step.error = error;
       }
       await after(step.reply);
+      await ctx.hooks.doAction("fleetpress_update_step", site, stepEvent(step, mode));
       if (step.error !== null && !(step.error instanceof ChildError)) throw step.error;
       if (step.reply && profile.refreshEachStep) {
         try {
