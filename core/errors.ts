@@ -23,7 +23,12 @@ export type Entity =
   | "user"
   | "key"
   | "plugin"
-  | "theme";
+  | "theme"
+  | "settings"
+  | "product_type"
+  | "payment_method"
+  | "mail_type"
+  | "api_backup";
 
 /** Base class of every domain error; `message` is readable English for logs and fallbacks. */
 export class DomainError extends Error {
