@@ -85,7 +85,7 @@ export const advancedEditSchema = z.object({
   mainwp_verify_connection_method: intEnum("mainwp_verify_connection_method", [1, 2]).optional(),
   mainwp_connect_signature_algo: signatureAlgo.optional(),
   mainwp_force_use_ipv4: flag("mainwp_force_use_ipv4").optional(),
-  sync_data: toggles("sync_data", SYNC_DATA_KEYS, {
+  sync_data: toggles(SYNC_DATA_KEYS, {
     type: "invalid_sync_data_type",
     keys: "invalid_sync_data_type",
     value: "invalid_sync_data_type",
@@ -139,7 +139,7 @@ export const ADVANCED_DEFAULTS: Readonly<AdvancedSettings> = Object.freeze({
 
 function merge(stored: Record<string, unknown>): AdvancedSettings {
   const out = { ...ADVANCED_DEFAULTS } as Record<string, unknown>;
-  for (const [k, v] of Object.entries(ADVANCED_DEFAULTS)) {
+  for (const k of Object.keys(ADVANCED_DEFAULTS)) {
     if (!Object.hasOwn(stored, k)) continue;
     const value = stored[k];
     if (k === "sync_data") {

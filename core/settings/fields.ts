@@ -104,11 +104,10 @@ export function range(from: number, to: number, step = 1): number[] {
  *
  * @example
  * ```ts
- * toggles("sync_data", ["plugins"], "invalid_sync_data_type", "sync data").parse({ plugins: 0 });
+ * toggles(["plugins"], "invalid_sync_data_type", "sync data").parse({ plugins: 0 });
  * ```
  */
 export function toggles(
-  param: string,
   allowed: readonly string[],
   codes: { type: string; keys: string; value: string; valueType: string },
   labels: { object: string; keys: string },

@@ -112,7 +112,7 @@ export const generalEditSchema = z.object({
   timezone_string: timezone.optional(),
   sidebar_position: flag("sidebar_position").optional(),
   hide_update_everything: flag("hide_update_everything").optional(),
-  mainwp_widgets: toggles("mainwp_widgets", DASHBOARD_WIDGETS, {
+  mainwp_widgets: toggles(DASHBOARD_WIDGETS, {
     type: "invalid_mainwp_widgets_type",
     keys: "invalid_mainwp_widgets_keys",
     value: "invalid_mainwp_widgets_value",
