@@ -24,6 +24,7 @@ import { bodyTooLarge, declaresTooLarge, MAX_BODY_BYTES } from "./rest/body.ts";
 import { internalError, noRoute } from "./rest/errors.ts";
 import { mainwpKeyGuard } from "./auth/mainwp-keys.ts";
 import { wpUserGuard } from "./auth/wp-users.ts";
+import { installSettingsLimits } from "./core/settings/advanced.ts";
 import { registerAllRoutes } from "./routes/index.ts";
 import { registerDiscoveryRoutes } from "./routes/discovery.ts";
 import { createPluginHost, loadPlugins, type PluginModule } from "./plugins/host.ts";
@@ -135,6 +136,8 @@ export async function createApp(
       { mode: config.jobsMode, workers: config.jobWorkers, leaseMs: config.jobLeaseSeconds * 1000 },
     ),
   };
+  // The stored Advanced settings set the child connector's limits (plugins' filters still override them).
+  installSettingsLimits(ctx);
   registerBuiltInCategories(ctx.abilities);
   rest.addGuard(mainwpKeyGuard);
   rest.addGuard(wpUserGuard);

@@ -24,6 +24,8 @@ import {
   updateApiKey,
 } from "../store/api-keys.ts";
 
+export type { ApiKeyRecord, KeyPermission } from "../store/api-keys.ts";
+
 /** What each scope may do. */
 const GRANTS: Readonly<Record<KeyPermission, readonly string[]>> = Object.freeze({
   read: ["read"],

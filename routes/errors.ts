@@ -32,16 +32,19 @@ const NOT_FOUND: Partial<Record<Entity, readonly [string, string]>> = {
   client_field: ["invalid_field_id", "Invalid client field."],
   cost: ["mainwp_rest_invalid_costs_id", "Invalid or not found ID."],
   job: ["mainwp_job_not_found", JOB_NOT_FOUND],
+  key: ["api_key_not_found", "API key not found."],
 };
 
 /** Failed operations with a code and status of their own, by `OperationFailed.operation`. */
 const FAILED_OPERATIONS: Record<string, readonly [string, number]> = {
   "job.queue": ["mainwp_queue_failed", 500],
+  "tools.no_sites": ["no_website_found", 404],
 };
 
 /** MainWP's code for an invalid input, by `entity.field`, where it is not `mainwp_rest_invalid_param` (400). */
 const INVALID_INPUT: Record<string, string> = {
   "cost.sites": "mainwp_rest_create_costs_invalid_data",
+  "settings.mainwp_primary_backup": "invalid_backup_config",
 };
 
 /**

@@ -15,6 +15,8 @@ import { registerTagsRoutes } from "./tags.ts";
 import { registerCostsRoutes } from "./costs.ts";
 import { registerUpdatesRoutes } from "./updates.ts";
 import { registerBatchRoutes } from "./batch.ts";
+import { registerApiKeysRoutes } from "./api-keys.ts";
+import { registerSettingsRoutes } from "./settings/index.ts";
 import { registerAbilityRoutes } from "./abilities.ts";
 import { registerJobsRoutes } from "./jobs.ts";
 import { mainwpRestErrorOf } from "./errors.ts";
@@ -31,6 +33,8 @@ export function registerAllRoutes(rest: RestServer): void {
   registerCostsRoutes(rest);
   registerUpdatesRoutes(rest);
   registerBatchRoutes(rest);
+  registerApiKeysRoutes(rest);
+  registerSettingsRoutes(rest);
   registerJobsRoutes(rest);
   registerAbilityRoutes(rest);
 }
