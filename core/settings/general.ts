@@ -88,9 +88,15 @@ export function timezoneOffset(name: string, now = new Date()): number | null {
     const sign = m[1] === "-" ? -1 : 1;
     return Math.round(sign * (Number(m[2] ?? 0) + Number(m[3] ?? 0) / 60) * 100) / 100;
   }
-  if (!Intl.supportedValuesOf("timeZone").includes(name) && name !== "UTC") return null;
-  const part = new Intl.DateTimeFormat("en-US", { timeZone: name, timeZoneName: "longOffset" })
-    .formatToParts(now).find((p) => p.type === "timeZoneName")?.value ?? "GMT";
+  // Region/City names (PHP's identifier list), as the time zone database knows them (aliases included).
+  if (!/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+){1,2}$/.test(name)) return null;
+  let part: string;
+  try {
+    part = new Intl.DateTimeFormat("en-US", { timeZone: name, timeZoneName: "longOffset" })
+      .formatToParts(now).find((p) => p.type === "timeZoneName")?.value ?? "GMT";
+  } catch {
+    return null;
+  }
   const o = /GMT([+-])(\d{2}):(\d{2})/.exec(part);
   if (!o) return 0;
   return Math.round((o[1] === "-" ? -1 : 1) * (Number(o[2]) + Number(o[3]) / 60) * 100) / 100;
