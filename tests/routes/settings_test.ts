@@ -341,3 +341,23 @@ Deno.test("clear-activation-data and restore-info-messages answer MainWP's messa
   });
   await t.close();
 });
+
+Deno.test("discovery lists the settings routes (37 operations without monitoring) and the 5 API key operations", async () => {
+  const { t, token } = await setup();
+  const routes = (await t.call("GET", "/wp-json/mainwp/v2", { token })).body.routes as Record<
+    string,
+    { methods: string[] }
+  >;
+  const count = (match: (path: string) => boolean) =>
+    Object.entries(routes).filter(([path]) => match(path)).reduce((n, [, r]) => n + r.methods.length, 0);
+  assertEquals(count((p) => p.startsWith("/mainwp/v2/settings/") && !p.includes("/settings/monitoring")), 37);
+  assertEquals(count((p) => p.startsWith("/mainwp/v2/rest-api/")), 5);
+  assert(
+    Object.hasOwn(
+      routes,
+      "/mainwp/v2/settings/tools/renew-connections-status/(?P<renew_id>[a-zA-Z0-9_.\\-]+)",
+    ),
+  );
+  assertEquals(routes["/mainwp/v2/settings/general/edit"].methods, ["PUT", "PATCH"]);
+  await t.close();
+});
