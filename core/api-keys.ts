@@ -8,7 +8,8 @@
  *
  * @example
  * ```ts
- * const { token } = await addApiKey({ kv }, caller, { active: true, permissions: "read", description: "CI" });
+ * const input = { active: true, permissions: "read", description: "CI" } as const;
+ * const { token } = await addApiKey({ kv }, caller, input);
  * ```
  */
 import type { StoreDeps } from "./deps.ts";
@@ -96,7 +97,8 @@ export interface NewKeyInput {
  *
  * @example
  * ```ts
- * const { record, token } = await addApiKey({ kv }, caller, { active: true, permissions: "read", description: "" });
+ * const input = { active: true, permissions: "read", description: "" } as const;
+ * const { record, token } = await addApiKey({ kv }, caller, input);
  * ```
  */
 export async function addApiKey(

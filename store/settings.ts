@@ -1,9 +1,10 @@
 /**
  * @module
- * Dashboard-wide settings on Deno KV: the settings sections (one record each, only what was set) and the global ignore lists of plugin and theme updates (MainWP keeps
- * them in the user extension row as `ignored_plugins` / `ignored_themes`). A list maps a plugin file or
- * theme stylesheet to `{Name, ignored_versions}`; a bare string value is MainWP's older form (the name)
- * and means "every version".
+ * Dashboard-wide settings on Deno KV: the settings sections (one record each, holding only what was
+ * saved) and the global ignore lists of plugin and theme updates (MainWP keeps them in the user extension
+ * row as `ignored_plugins` / `ignored_themes`). A list maps a plugin file or theme stylesheet to
+ * `{Name, ignored_versions}`; a bare string value is MainWP's older form (the name) and means "every
+ * version".
  *
  * @example
  * ```ts

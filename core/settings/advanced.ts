@@ -50,7 +50,7 @@ export const SIGNATURE_ALGOS: Readonly<Record<number, string>> = Object.freeze({
   9: "OPENSSL_ALGO_SHA512",
 });
 
-/** The algorithm as its constant value or its label (MainWP validates the label; 6.1.5 documents the value). */
+/** The algorithm by constant value or label (MainWP validates the label; 6.1.5 documents the value). */
 const signatureAlgo = z.unknown().transform((value, ctx): number => {
   const n = coerceInt(value);
   if (n !== null && Object.hasOwn(SIGNATURE_ALGOS, n)) return n;

@@ -253,10 +253,10 @@ export async function getGeneralSettings({ kv }: StoreDeps): Promise<GeneralSett
 
 /** The legacy backup feature must be off with API backups as the primary method, and on otherwise. */
 const BACKUP_RULES = {
-  apiNeedsLegacyOff:
-    'When mainwp_primary_backup is "module-api-backups", mainwp_enable_legacy_backup_feature must be disabled (0).',
-  nativeNeedsLegacyOn:
-    'When mainwp_primary_backup is not "module-api-backups", mainwp_enable_legacy_backup_feature must be enabled (1).',
+  apiNeedsLegacyOff: 'When mainwp_primary_backup is "module-api-backups", ' +
+    "mainwp_enable_legacy_backup_feature must be disabled (0).",
+  nativeNeedsLegacyOn: 'When mainwp_primary_backup is not "module-api-backups", ' +
+    "mainwp_enable_legacy_backup_feature must be enabled (1).",
 };
 
 /**

@@ -134,7 +134,7 @@ export function emailView(e: EmailSettings, withType: boolean): Record<string, u
     : { heading: e.heading, subject: e.subject, recipients: e.recipients, disable: e.disable };
 }
 
-/** The API backup providers: `{label, enabled, …fields, secrets}` each (`[]` for no secrets, as PHP sends). */
+/** The API backup providers: `{label, enabled, …fields, secrets}` each (`secrets` `[]` when none). */
 export function apiBackupsView(providers: Record<string, ApiBackupView>): Record<string, unknown> {
   return Object.fromEntries(
     Object.entries(providers).map((
