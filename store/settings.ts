@@ -126,7 +126,7 @@ export async function getSettingsSection(kv: Deno.Kv, section: SettingsSection):
 
 /**
  * Changes a section atomically: `change` gets the stored values and returns the new ones, or `null` to
- * leave them (nothing is written). Returns the values as stored afterwards.
+ * leave them; nothing is written when they did not change. Returns the values as stored afterwards.
  *
  * @example
  * ```ts
@@ -143,7 +143,8 @@ export async function updateSettingsSection(
     const current = asValues(entry.value);
     const next = change({ ...current });
     op.check(entry);
-    if (next === null) return current;
+    // Nothing to change (a refused or empty edit) writes nothing.
+    if (next === null || JSON.stringify(next) === JSON.stringify(current)) return current;
     op.set(keys.settingsSection(section), next);
     return next;
   });

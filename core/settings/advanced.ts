@@ -61,7 +61,7 @@ const signatureAlgo = z.unknown().transform((value, ctx): number => {
     "invalid_mainwp_connect_signature_algo",
     `Invalid mainwp_connect_signature_algo. Allowed values: ${Object.values(SIGNATURE_ALGOS).join(", ")}.`,
   );
-});
+}).meta({ type: ["integer", "string"], description: "1, 6, 7, 8, 9 or the algorithm's label" });
 
 /** `PUT|PATCH /settings/advanced/edit`. */
 export const advancedEditSchema = z.object({

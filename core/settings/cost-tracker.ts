@@ -93,7 +93,7 @@ const currency = z.unknown().transform((value, ctx): string => {
   return Intl.supportedValuesOf("currency").includes(code)
     ? code
     : fail(ctx, "invalid_currency", "Invalid currency.");
-});
+}).meta({ type: "string", description: "ISO 4217 code" });
 
 /** `PUT|PATCH /settings/cost-tracker/edit` (an empty value keeps the stored one, as in MainWP). */
 export const costTrackerEditSchema = z.object({
@@ -109,12 +109,12 @@ const color = z.unknown().transform((value, ctx): string => {
   const s = typeof value === "string" ? sanitizeTextField(value) : "";
   if (s === "" || /^#[A-Fa-f0-9]{6}$/.test(s)) return s;
   return fail(ctx, "invalid_color", 'Invalid color. Color must be in the format "#RRGGBB".');
-});
+}).meta({ type: "string", pattern: "^#[A-Fa-f0-9]{6}$" });
 const icon = z.unknown().transform((value, ctx): string => {
   const s = typeof value === "string" ? sanitizeTextField(value) : "";
   if (s === "" || (s.length <= 64 && /^[a-z0-9_-]+:[a-z0-9_\-\s]+$/i.test(s))) return s;
   return fail(ctx, "invalid_icon", 'Invalid icon. Icon must be in the format "icon_type:icon_name".');
-});
+}).meta({ type: "string", description: "icon_type:icon_name" });
 
 /** `POST /settings/cost-tracker/product-types/add` and `…/{slug}/edit`. */
 export const productTypeSchema = z.object({
@@ -182,6 +182,9 @@ export async function editCostTrackerSettings(
   edit: CostTrackerEdit,
 ): Promise<{ currency: string; currency_format: CurrencyFormat }> {
   const values = await updateSettingsSection(kv, "cost_tracker", (v) => {
+    if (!edit.currency && !edit.currency_position && !edit.thousand_separator && !edit.decimal_separator) {
+      return null;
+    }
     const format = currencyFormat(v);
     return {
       ...v,
@@ -194,7 +197,10 @@ export async function editCostTrackerSettings(
       },
     };
   });
-  return { currency: values.currency as string, currency_format: currencyFormat(values) };
+  return {
+    currency: typeof values.currency === "string" ? values.currency : "USD",
+    currency_format: currencyFormat(values),
+  };
 }
 
 /** The slug of a new type or method; {@link InvalidInput} when the title makes none. */

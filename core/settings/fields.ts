@@ -41,7 +41,7 @@ export function intEnum(param: string, allowed: readonly number[]) {
   return z.unknown().transform((value, ctx): number => {
     const n = coerceInt(value);
     return n !== null && allowed.includes(n) ? n : fail(ctx, `invalid_${param}`, message);
-  });
+  }).meta({ type: "integer", enum: [...allowed] });
 }
 
 /** A 0/1 flag (true/false, "1"/"0" accepted). */
@@ -60,7 +60,7 @@ export function strEnum<const T extends readonly string[]>(param: string, allowe
   return z.unknown().transform((value, ctx): T[number] => {
     const s = typeof value === "string" ? sanitizeTextField(value) : null;
     return s !== null && allowed.includes(s) ? s : fail(ctx, `invalid_${param}`, message);
-  });
+  }).meta({ type: "string", enum: [...allowed] });
 }
 
 /**
@@ -79,7 +79,7 @@ export function text(param: string, max: number = NAME_MAX) {
     const s = String(value);
     if (s.length > max) return fail(ctx, "rest_invalid_param", `${param} must be at most ${max} characters.`);
     return sanitizeTextField(s);
-  });
+  }).meta({ type: "string", maxLength: max });
 }
 
 /** A non-negative integer (MainWP's `absint`), bounded. */
@@ -88,7 +88,7 @@ export function absInt(param: string, max = 100_000) {
     const n = coerceInt(value);
     if (n === null) return fail(ctx, "rest_invalid_type", `${param} is not of type integer.`);
     return Math.min(Math.abs(n), max);
-  });
+  }).meta({ type: "integer", minimum: 0, maximum: max });
 }
 
 /** `[from, from + step, …, to]`. */
@@ -137,5 +137,5 @@ export function toggles(
       out[k] = n;
     }
     return out;
-  });
+  }).meta({ type: "object", additionalProperties: { type: "integer", enum: [0, 1] } });
 }

@@ -51,7 +51,7 @@ const timeOfDay = z.unknown().transform((value, ctx): string => {
     : null;
   if (s === null) return fail(ctx, "invalid_time_update", TIME_MESSAGE);
   return s === "" || TIME_RE.test(s) ? s : fail(ctx, "invalid_time_update", TIME_MESSAGE);
-});
+}).meta({ type: "string", description: "HH:MM, 24 h" });
 
 function formatField(kind: "date" | "time") {
   const allowed = kind === "date"
@@ -78,7 +78,7 @@ function formatField(kind: "date" | "time") {
       );
     }
     return s;
-  });
+  }).meta({ type: "string", maxLength: 64 });
 }
 
 /** The UTC offset in hours a timezone names right now, or `null` when it names none. */
@@ -107,7 +107,7 @@ const timezone = z.unknown().transform((value, ctx): number | null => {
   const s = typeof value === "string" ? sanitizeTextField(value) : "";
   const offset = s.length <= 64 ? timezoneOffset(s) : null;
   return offset === null ? fail(ctx, "invalid_timezone_string", TZ_MESSAGE) : offset;
-});
+}).meta({ type: "string", description: "UTC±H[:MM] or a Region/City time zone" });
 
 /** `PUT|PATCH /settings/general/edit`: every field optional; unknown fields are ignored as in MainWP. */
 export const generalEditSchema = z.object({

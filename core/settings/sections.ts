@@ -59,7 +59,7 @@ export const emailEditSchema = z.object({
     return bad === undefined && list
       ? list.join(", ")
       : fail(ctx, "invalid_email", `Invalid email address: ${bad}.`);
-  }).optional(),
+  }).meta({ type: "string", description: "e-mail addresses, comma-separated" }).optional(),
 });
 /** An e-mail settings edit. */
 export type EmailEdit = z.output<typeof emailEditSchema>;
@@ -116,6 +116,7 @@ export async function editEmailSettings(
   if (!(await emailTypes(deps)).includes(type)) throw new NotFound("mail_type", type);
   const given = Object.fromEntries(Object.entries(edit).filter(([, v]) => v !== undefined));
   const values = await updateSettingsSection(deps.kv, "emails", (v) => {
+    if (Object.keys(given).length === 0) return null;
     const current = emailOf(type, Object.hasOwn(v, type) ? v[type] : null);
     const { type: _type, ...fields } = { ...current, ...given };
     return { ...v, [type]: fields };
@@ -181,7 +182,7 @@ export const apiBackupEditSchema = z.object({
   account_email: z.unknown().transform((value, ctx): string => {
     const s = typeof value === "string" ? value.trim() : "";
     return s.length <= 254 && EMAIL_RE.test(s) ? s : fail(ctx, "rest_invalid_param", "Invalid parameter.");
-  }).optional(),
+  }).meta({ type: "string", format: "email" }).optional(),
   url: text("url", URL_MAX).optional(),
   site_path: text("site_path", URL_MAX).optional(),
   username: text("username").optional(),
@@ -264,6 +265,7 @@ export async function editApiBackup(
     changed[name] = mask(fields.api_key_tail);
   }
   await updateSettingsSection(deps.kv, "api_backups", (v) => {
+    if (Object.keys(fields).length === 0) return null;
     const current = v[slug] && typeof v[slug] === "object" ? v[slug] as SectionValues : {};
     return { ...v, [slug]: { ...current, ...fields } };
   });

@@ -55,7 +55,7 @@ const permissions = z.unknown().transform((value, ctx): KeyPermission => {
     return z.NEVER;
   }
   return scopeOf(s);
-});
+}).meta({ type: "string", description: "comma-separated `read`, `write`" });
 
 const description = z.unknown().transform((value, ctx): string => {
   if (typeof value !== "string" && typeof value !== "number") {
@@ -68,7 +68,7 @@ const description = z.unknown().transform((value, ctx): string => {
     return z.NEVER;
   }
   return sanitizeTextField(s);
-});
+}).meta({ type: "string", maxLength: NAME_MAX });
 
 /** `GET /rest-api/keys`. */
 export const keyListArgs = z.object({

@@ -6,10 +6,12 @@ import {
   editAdvancedSettings,
   getAdvancedSettings,
 } from "../../../core/settings/advanced.ts";
+import { editEmailSettings, editToolSettings } from "../../../core/settings/sections.ts";
 import {
   addPaymentMethod,
   addProductType,
   deleteProductType,
+  editCostTrackerSettings,
   paymentMethodSlugs,
   productTypeSlugs,
 } from "../../../core/settings/cost-tracker.ts";
@@ -125,3 +127,17 @@ Deno.test("sanitizeTitle: WordPress's slugs", () => {
     ["bank-transfer-eu", "deja-vu", "a-b_c-d", "x"],
   );
 });
+
+Deno.test("an edit that changes nothing writes nothing", () =>
+  withKv(async (kv) => {
+    await editGeneralSettings({ kv }, {});
+    await editAdvancedSettings({ kv }, {});
+    await editCostTrackerSettings({ kv }, { currency: "", thousand_separator: "" });
+    await editEmailSettings({ kv }, "uptime", {});
+    await editToolSettings({ kv }, {});
+    assertEquals(await Array.fromAsync(kv.list({ prefix: ["settings"] })), []);
+    await editGeneralSettings({ kv }, { delay_autoupdate: 3 });
+    const entry = await kv.get(["settings", "section", "general"]);
+    await editGeneralSettings({ kv }, { delay_autoupdate: 3 });
+    assertEquals((await kv.get(["settings", "section", "general"])).versionstamp, entry.versionstamp);
+  }));
