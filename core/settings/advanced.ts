@@ -1,10 +1,10 @@
 /**
  * @module
  * MainWP's Advanced settings (request throttling, sync data, connection options): the edit body's zod
- * schema, MainWP's defaults, read and edit, and what they drive: the child connector's limits
- * (`mainwp_maximum_requests` overall, `mainwp_maximum_ip_requests` per host, through the connector's
- * filters; every sync and update request goes through them). A value never stored leaves the
- * connector's own limit.
+ * schema, MainWP's defaults, read and edit, and what they drive: the child connector's limits through
+ * its filters — requests in flight overall (`mainwp_maximum_requests`; for syncs
+ * `mainwp_maximum_sync_requests`, for updates `mainwp_maximum_install_update_requests`) and per host
+ * (`mainwp_maximum_ip_requests`). A value never saved leaves the connector's own limit.
  *
  * @example
  * ```ts
@@ -188,14 +188,24 @@ export const LIMITS_TTL_MS = 2_000;
 
 /** Only the values that were stored: a value never set leaves the connector's own default. */
 type StoredLimits = Partial<Pick<AdvancedSettings, LimitName>>;
-type LimitName = "mainwp_maximum_requests" | "mainwp_maximum_ip_requests";
+type LimitName =
+  | "mainwp_maximum_requests"
+  | "mainwp_maximum_ip_requests"
+  | "mainwp_maximum_sync_requests"
+  | "mainwp_maximum_install_update_requests";
+const LIMIT_NAMES: readonly LimitName[] = [
+  "mainwp_maximum_requests",
+  "mainwp_maximum_ip_requests",
+  "mainwp_maximum_sync_requests",
+  "mainwp_maximum_install_update_requests",
+];
 
 const limitsCache = new WeakMap<Deno.Kv, { at: number; limits: Promise<StoredLimits> }>();
 
 async function readLimits(kv: Deno.Kv): Promise<StoredLimits> {
   const stored = await getSettingsSection(kv, "advanced");
   const out: StoredLimits = {};
-  for (const name of ["mainwp_maximum_requests", "mainwp_maximum_ip_requests"] as const) {
+  for (const name of LIMIT_NAMES) {
     const value = stored[name];
     if (typeof value === "number" && Number.isInteger(value) && value > 0) out[name] = value;
   }
@@ -211,10 +221,44 @@ function storedLimits(kv: Deno.Kv, now = Date.now()): Promise<StoredLimits> {
   return limits;
 }
 
+/** The child functions of a sync and of updates (the calls MainWP's sync and update limits count). */
+const SYNC_FUNCTIONS = new Set(["stats"]);
+const UPDATE_FUNCTIONS = new Set([
+  "upgrade",
+  "upgradeplugintheme",
+  "upgradetranslation",
+  "installplugintheme",
+]);
+
 /**
- * Makes the stored Advanced settings drive the child connector: `fleetpress_child_max_concurrent`
- * becomes `mainwp_maximum_requests` and `fleetpress_child_max_per_host` `mainwp_maximum_ip_requests`
- * once they are set. Added at priority 1, so plugins' filters (priority 10) still have the last word.
+ * The limit on requests in flight overall when a call of `fn` starts, from the saved Advanced settings:
+ * a sync (`stats`) uses `mainwp_maximum_sync_requests`, an update `mainwp_maximum_install_update_requests`,
+ * anything else (or a kind whose own value was never saved) `mainwp_maximum_requests`; `undefined` when
+ * none applies (the connector's own limit stays).
+ *
+ * @example
+ * ```ts
+ * await settingsConcurrencyLimit({ kv }, "stats"); // undefined until the settings are saved
+ * ```
+ */
+export async function settingsConcurrencyLimit(
+  { kv }: StoreDeps,
+  fn: string | null,
+): Promise<number | undefined> {
+  const limits = await storedLimits(kv);
+  const own = fn && SYNC_FUNCTIONS.has(fn)
+    ? limits.mainwp_maximum_sync_requests
+    : fn && UPDATE_FUNCTIONS.has(fn)
+    ? limits.mainwp_maximum_install_update_requests
+    : undefined;
+  return own ?? limits.mainwp_maximum_requests;
+}
+
+/**
+ * Makes the stored Advanced settings drive the child connector once they are saved:
+ * `fleetpress_child_max_concurrent` becomes {@link settingsConcurrencyLimit} for the call's function
+ * and `fleetpress_child_max_per_host` `mainwp_maximum_ip_requests`. Added at priority 1, so plugins'
+ * filters (priority 10) still have the last word.
  *
  * @example
  * ```ts
@@ -222,8 +266,8 @@ function storedLimits(kv: Deno.Kv, now = Date.now()): Promise<StoredLimits> {
  * ```
  */
 export function installSettingsLimits({ kv, hooks }: HookDeps): void {
-  hooks.addFilter("fleetpress_child_max_concurrent", async (limit) => {
-    return (await storedLimits(kv)).mainwp_maximum_requests ?? limit;
+  hooks.addFilter("fleetpress_child_max_concurrent", async (limit, _url, fn) => {
+    return (await settingsConcurrencyLimit({ kv }, fn ?? null)) ?? limit;
   }, 1);
   hooks.addFilter("fleetpress_child_max_per_host", async (limit) => {
     return (await storedLimits(kv)).mainwp_maximum_ip_requests ?? limit;

@@ -115,7 +115,7 @@ Deno.test("the stored Advanced settings limit the child requests in flight", asy
       json: { mainwp_maximum_requests: 1 },
     });
     assertEquals(edit.status, 200);
-    assertEquals(await t.ctx.hooks.applyFilters("fleetpress_child_max_concurrent", 16, sim.url(1)), 1);
+    assertEquals(await t.ctx.hooks.applyFilters("fleetpress_child_max_concurrent", 16, sim.url(1), null), 1);
     sim.resetMetrics();
     const sync = await t.call("POST", "/wp-json/mainwp/v2/sites/sync", { token });
     assertEquals(sync.status, 200);
@@ -125,10 +125,26 @@ Deno.test("the stored Advanced settings limit the child requests in flight", asy
       token,
       json: { mainwp_maximum_requests: 20, mainwp_maximum_ip_requests: 2 },
     });
-    assertEquals(await t.ctx.hooks.applyFilters("fleetpress_child_max_per_host", 16, sim.url(1)), 2);
+    assertEquals(await t.ctx.hooks.applyFilters("fleetpress_child_max_per_host", 16, sim.url(1), null), 2);
     sim.resetMetrics();
     await t.call("POST", "/wp-json/mainwp/v2/sites/sync", { token });
     assert(sim.metrics().maxInFlight <= 2, `in flight: ${sim.metrics().maxInFlight}`);
+    // Syncs follow their own saved limit, updates theirs; other calls the overall one.
+    await t.call("PUT", "/wp-json/mainwp/v2/settings/advanced/edit", {
+      token,
+      json: { mainwp_maximum_ip_requests: 10, mainwp_maximum_sync_requests: 1 },
+    });
+    sim.resetMetrics();
+    await t.call("POST", "/wp-json/mainwp/v2/sites/sync", { token });
+    assertEquals(sim.metrics().maxInFlight, 1);
+    const limit = (fn: string | null) =>
+      t.ctx.hooks.applyFilters("fleetpress_child_max_concurrent", 16, sim.url(1), fn);
+    assertEquals([await limit("stats"), await limit("upgradeplugintheme"), await limit(null)], [1, 20, 20]);
+    await t.call("PATCH", "/wp-json/mainwp/v2/settings/advanced/edit", {
+      token,
+      json: { mainwp_maximum_install_update_requests: 3 },
+    });
+    assertEquals([await limit("upgradeplugintheme"), await limit("get_all_posts")], [3, 20]);
   } finally {
     await close();
   }
