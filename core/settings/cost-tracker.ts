@@ -161,9 +161,9 @@ export async function getCostTrackerSettings({ kv }: StoreDeps): Promise<CostTra
     ...currencyFormat(values),
     product_categories: Object.entries(icons).map(([slug, i]) => ({
       slug,
-      title: titles[slug] ?? "",
+      title: Object.hasOwn(titles, slug) ? titles[slug] : "",
       icon: i,
-      color: colors[slug] ?? NEW_TYPE_COLOR,
+      color: Object.hasOwn(colors, slug) ? colors[slug] : NEW_TYPE_COLOR,
     })),
     payment_methods: map(values.custom_payment_methods),
   };
@@ -206,7 +206,8 @@ export async function editCostTrackerSettings(
 /** The slug of a new type or method; {@link InvalidInput} when the title makes none. */
 function slugOf(title: string): string {
   const slug = sanitizeTitle(title);
-  if (slug === "") throw new InvalidInput("title", "The title must contain letters or digits.", "settings");
+  // `__proto__` would be an own key everywhere here, but no client expects it as a slug.
+  if (slug === "" || slug === "__proto__") throw new InvalidInput("title", "The title must contain letters or digits.", "settings");
   return slug;
 }
 

@@ -182,3 +182,27 @@ Deno.test("costs are validated against the stored product types and payment meth
   assert((await t.call("GET", `${V2}/costs/1`, { token })).body.data.product_type === "domain");
   await t.close();
 });
+
+Deno.test("product types and payment methods named like Object.prototype members are ordinary or refused", async () => {
+  const { t, token } = await setup();
+  const proto = await t.call("POST", `${API}/product-types/add`, { token, json: { title: "__proto__" } });
+  assertEquals(proto.status, 400);
+  const ctor = await t.call("POST", `${API}/payment-methods/add`, { token, json: { title: "constructor" } });
+  assertEquals(ctor.body.data, { constructor: "constructor" });
+  const type = await t.call("POST", `${API}/product-types/add`, { token, json: { title: "toString" } });
+  assertEquals(type.status, 200);
+  const cats = (await t.call("GET", API, { token })).body.data.product_categories;
+  assertEquals(cats.at(-1), {
+    slug: "tostring",
+    title: "toString",
+    icon: "deficon:folder open",
+    color: "#34424D",
+  });
+  assertEquals((await t.call("DELETE", `${API}/product-types/hasOwnProperty/delete`, { token })).status, 400);
+  assertEquals(
+    (await t.call("PUT", `${API}/payment-methods/valueOf/edit`, { token, json: { title: "x" } })).status,
+    400,
+  );
+  assertEquals(typeof ({}).toString, "function");
+  await t.close();
+});
