@@ -51,8 +51,10 @@ export const DEFAULT_PAYMENT_METHODS: Readonly<Record<string, string>> = Object.
   debit_card: "Debit Card",
   cash: "Cash",
 });
-/** Custom types and methods kept, at most (each is a few hundred bytes of one KV value). */
-export const MAX_CUSTOM_ENTRIES = 100;
+/** Custom types and methods kept, at most: with {@link TITLE_MAX}, the section stays well below KV's 64 KiB. */
+export const MAX_CUSTOM_ENTRIES = 40;
+/** Longest title of a product type or payment method (its slug is stored three times). */
+export const TITLE_MAX = 80;
 const NEW_TYPE_COLOR = "#34424D";
 const NEW_TYPE_ICON = "deficon:folder open";
 
@@ -118,7 +120,7 @@ const icon = z.unknown().transform((value, ctx): string => {
 
 /** `POST /settings/cost-tracker/product-types/add` and `…/{slug}/edit`. */
 export const productTypeSchema = z.object({
-  title: text("title"),
+  title: text("title", TITLE_MAX),
   color: color.optional(),
   icon: icon.optional(),
 });
@@ -126,7 +128,7 @@ export const productTypeSchema = z.object({
 export type ProductTypeInput = z.output<typeof productTypeSchema>;
 
 /** `POST /settings/cost-tracker/payment-methods/add` and `…/{slug}/edit`. */
-export const paymentMethodSchema = z.object({ title: text("title") });
+export const paymentMethodSchema = z.object({ title: text("title", TITLE_MAX) });
 
 function map(value: unknown): Record<string, string> {
   if (!value || typeof value !== "object" || Array.isArray(value)) return {};
@@ -207,7 +209,9 @@ export async function editCostTrackerSettings(
 function slugOf(title: string): string {
   const slug = sanitizeTitle(title);
   // `__proto__` would be an own key everywhere here, but no client expects it as a slug.
-  if (slug === "" || slug === "__proto__") throw new InvalidInput("title", "The title must contain letters or digits.", "settings");
+  if (slug === "" || slug === "__proto__") {
+    throw new InvalidInput("title", "The title must contain letters or digits.", "settings");
+  }
   return slug;
 }
 

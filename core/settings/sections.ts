@@ -18,7 +18,7 @@ import { getSettingsSection, type SectionValues, updateSettingsSection } from ".
 import { encryptPrivateKey } from "../../child/keys.ts";
 import { fail, flag, strEnum, text } from "./fields.ts";
 import { getGeneralSettings } from "./general.ts";
-import { TEXT_MAX, URL_MAX } from "../../lib/limits.ts";
+import { URL_MAX } from "../../lib/limits.ts";
 
 /** One e-mail notification's settings. */
 export interface EmailSettings {
@@ -45,16 +45,20 @@ const EMAIL_TYPES: Readonly<Record<string, { heading: string; subject: string }>
 });
 
 const EMAIL_RE = /^[^\s@,]+@[^\s@,]+\.[^\s@,]+$/;
+/** Longest subject or recipient list (five e-mails' settings share one KV value). */
+const EMAIL_TEXT_MAX = 1_000;
 
 /** `PUT|PATCH /settings/emails/{mail_type}/edit`. */
 export const emailEditSchema = z.object({
   disable: flag("disable").optional(),
   heading: text("heading").optional(),
-  subject: text("subject", TEXT_MAX).optional(),
+  subject: text("subject", EMAIL_TEXT_MAX).optional(),
   recipients: z.unknown().transform((value, ctx): string => {
-    const list = typeof value === "string" ? value.split(",").map((s) => s.trim()).filter(Boolean) : null;
+    const list = typeof value === "string" && value.length <= EMAIL_TEXT_MAX
+      ? value.split(",").map((s) => s.trim()).filter(Boolean)
+      : null;
     const bad = list === null || value === ""
-      ? String(value)
+      ? String(value).slice(0, 100)
       : list.find((e) => e.length > 254 || !EMAIL_RE.test(e));
     return bad === undefined && list
       ? list.join(", ")

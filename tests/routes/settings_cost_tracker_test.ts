@@ -206,3 +206,21 @@ Deno.test("product types and payment methods named like Object.prototype members
   assertEquals(typeof ({}).toString, "function");
   await t.close();
 });
+
+Deno.test("custom product types and payment methods are bounded in number and title length", async () => {
+  const { t, token } = await setup();
+  const long = await t.call("POST", `${API}/product-types/add`, { token, json: { title: "x".repeat(81) } });
+  assertEquals(long.status, 400);
+  for (let i = 0; i < 40; i++) {
+    const res = await t.call("POST", `${API}/payment-methods/add`, {
+      token,
+      json: { title: `Méthode ${i} ${"é".repeat(60)}` },
+    });
+    assertEquals(res.status, 200, res.text);
+  }
+  const before = await stored(t);
+  const over = await t.call("POST", `${API}/payment-methods/add`, { token, json: { title: "One more" } });
+  assertEquals(over.status, 400);
+  assertEquals(await stored(t), before);
+  await t.close();
+});
