@@ -24,6 +24,7 @@ import { bodyTooLarge, declaresTooLarge, MAX_BODY_BYTES } from "./rest/body.ts";
 import { internalError, noRoute } from "./rest/errors.ts";
 import { fleetpressKeyGuard, mainwpKeyGuard } from "./auth/mainwp-keys.ts";
 import { wpUserGuard } from "./auth/wp-users.ts";
+import { installSettingsLimits } from "./core/settings/advanced.ts";
 import { registerAllRoutes } from "./routes/index.ts";
 import { registerDiscoveryRoutes } from "./routes/discovery.ts";
 import { createPluginHost, loadPlugins, type PluginModule } from "./plugins/host.ts";
@@ -161,6 +162,8 @@ export async function createApp(
     }
   });
   subscribeWebhookEvents(ctx, ctx.webhooks);
+  // The stored Advanced settings set the child connector's limits (plugins' filters still override them).
+  installSettingsLimits(ctx);
   registerBuiltInCategories(ctx.abilities);
   rest.addGuard(mainwpKeyGuard);
   rest.addGuard(fleetpressKeyGuard);

@@ -10,8 +10,8 @@
  *
  * | hook | kind | value, arguments |
  * |---|---|---|
- * | `fleetpress_child_max_concurrent` | filter | `maxConcurrent` (4; MainWP `mainwp_maximumRequests`), url |
- * | `fleetpress_child_max_per_host` | filter | `maxPerHost` (1; MainWP `mainwp_maximumIPRequests`), url |
+ * | `fleetpress_child_max_concurrent` | filter | `maxConcurrent` (4; MainWP `mainwp_maximumRequests`), url, function |
+ * | `fleetpress_child_max_per_host` | filter | `maxPerHost` (1; MainWP `mainwp_maximumIPRequests`), url, function |
  * | `fleetpress_allow_site_address` | filter | default decision, `AddressCheck` (`address-guard.ts`) |
  * | `fleetpress_check_site_up_codes` | filter | `[200…206]`, url |
  * | `mainwp_try_visit_follow_location` | filter | `false`: check-site follows no redirects |
@@ -307,7 +307,7 @@ export class ChildConnector {
     const { url: target, addresses } = await this.#guardedUrl(url);
     const method = options.method ?? "get";
     const keyword = options.keyword ?? "";
-    const release = await this.#acquireSlot(target, options.signal);
+    const release = await this.#acquireSlot(target, null, options.signal);
     const started = performance.now();
     try {
       const response = await this.#send(
@@ -379,13 +379,20 @@ export class ChildConnector {
     return { url: parsed, addresses: await checkSiteAddresses(parsed, this.#hooks, this.#guardOptions) };
   }
 
-  async #acquireSlot(target: URL, signal?: AbortSignal): Promise<() => void> {
+  /** A slot for a request to `target`; `fn` is the child function (`null`: a site check). */
+  async #acquireSlot(target: URL, fn: string | null, signal?: AbortSignal): Promise<() => void> {
     const globalLimit = await this.#hooks.applyFilters(
       CHILD_HOOKS.maxConcurrent,
       this.#maxConcurrent,
       target.href,
+      fn,
     );
-    const hostLimit = await this.#hooks.applyFilters(CHILD_HOOKS.maxPerHost, this.#maxPerHost, target.href);
+    const hostLimit = await this.#hooks.applyFilters(
+      CHILD_HOOKS.maxPerHost,
+      this.#maxPerHost,
+      target.href,
+      fn,
+    );
     try {
       return await this.#limiter.acquire(target.host, globalLimit, hostLimit, signal);
     } catch (cause) {
@@ -398,7 +405,7 @@ export class ChildConnector {
     const { url: site, addresses } = await this.#guardedUrl(exchange.siteUrl);
     const endpoint = new URL(ajaxUrl(site.href));
     const body = encodePhpForm(exchange.fields);
-    const release = await this.#acquireSlot(site, exchange.access.signal);
+    const release = await this.#acquireSlot(site, exchange.fn, exchange.access.signal);
     const started = performance.now();
     try {
       return await this.#post(endpoint, addresses, exchange, body, 1);

@@ -32,12 +32,13 @@ import { type ClientRecord, getClients } from "../store/clients.ts";
 import { getSites } from "../store/sites.ts";
 import { compareClientsByName } from "./clients.ts";
 import { sanitizeHexColor, sanitizeTextField } from "../wp/format.ts";
+import { paymentMethodSlugs, productTypeSlugs } from "./settings/cost-tracker.ts";
 
 /** Payment types (`type`). */
 export const PAYMENT_TYPES = ["subscription", "lifetime"] as const;
 /** Cost statuses (`cost_status`). */
 export const COST_STATUSES = ["active", "canceled", "onhold", "expired", "pending_cancelation"] as const;
-/** Built-in product types (custom types come with the cost-tracker settings). */
+/** Built-in product types, the defaults of the Cost Tracker settings (`core/settings/cost-tracker.ts`). */
 export const PRODUCT_TYPES = ["plugin", "theme", "hosting", "service", "other"] as const;
 /** License types. */
 export const LICENSE_TYPES = ["single_site", "multi_site"] as const;
@@ -104,6 +105,8 @@ export const COST_MESSAGES = {
   duplicatePlugin: "A cost tracker for this plugin already exists.",
   duplicateTheme: "A cost tracker for this theme already exists.",
   invalidType: "The type argument should be: any,subscription,lifetime",
+  invalidProductType: "Invalid product type. Use one of the Cost Tracker settings' product types.",
+  invalidPaymentMethod: "Invalid payment method. Use one of the Cost Tracker settings' payment methods.",
 } as const;
 
 /**
@@ -164,7 +167,8 @@ export function matchesCostQuery(
 
 /**
  * Validates and normalises list filters as MainWP does: `type` values outside
- * `any, subscription, lifetime` are dropped, and when every given value was invalid the query is
+ * `any, subscription, lifetime` are dropped, `category` keeps `any` and the `productTypes` given (the
+ * Cost Tracker settings' slugs; the built-in ones by default), and when every given value was invalid the query is
  * refused ({@link InvalidInput} on `type`); unknown `status` and `category` values are dropped silently.
  *
  * @example
@@ -172,14 +176,17 @@ export function matchesCostQuery(
  * normalizeCostQuery({ type: ["lifetime", "x"], status: ["bogus"] }); // { type: ["lifetime"], status: [] }
  * ```
  */
-export function normalizeCostQuery(q: CostListQuery): CostListQuery {
+export function normalizeCostQuery(
+  q: CostListQuery,
+  productTypes: readonly string[] = PRODUCT_TYPES,
+): CostListQuery {
   const validTypes: readonly string[] = ["any", ...PAYMENT_TYPES];
   const types = (q.type ?? []).filter((t) => validTypes.includes(t));
   if ((q.type ?? []).length > 0 && types.length === 0) {
     throw new InvalidInput("type", COST_MESSAGES.invalidType, "cost");
   }
   const statuses: readonly string[] = COST_STATUSES;
-  const categories: readonly string[] = ["any", ...PRODUCT_TYPES];
+  const categories: readonly string[] = ["any", ...productTypes];
   return {
     ...q,
     type: types,
@@ -198,7 +205,7 @@ export function normalizeCostQuery(q: CostListQuery): CostListQuery {
  * ```
  */
 export async function findCosts({ kv }: StoreDeps, query: CostListQuery = {}): Promise<Cost[]> {
-  const q = normalizeCostQuery(query);
+  const q = normalizeCostQuery(query, await productTypeSlugs({ kv }));
   const base = q.include && q.include.length > 0
     ? await getCosts(kv, [...new Set(q.include)].sort((a, b) => a - b))
     : await listCosts(kv);
@@ -342,6 +349,21 @@ function withRenewals<T extends NewCost>(cost: T, now: number): T {
   return { ...cost, next_renewal: next, next_renewal_today: today };
 }
 
+/**
+ * Refuses a product type or payment method the Cost Tracker settings do not list ({@link InvalidInput}
+ * on `product_type` / `payment_method`); empty values are allowed, as MainWP stores them for "none".
+ */
+async function checkCategories(deps: StoreDeps, fields: CostFields): Promise<void> {
+  const productType = fields.product_type === undefined ? "" : sanitizeTextField(fields.product_type);
+  if (productType !== "" && !(await productTypeSlugs(deps)).includes(productType)) {
+    throw new InvalidInput("product_type", COST_MESSAGES.invalidProductType, "cost");
+  }
+  const method = fields.payment_method === undefined ? "" : sanitizeTextField(fields.payment_method);
+  if (method !== "" && !(await paymentMethodSlugs(deps)).includes(method)) {
+    throw new InvalidInput("payment_method", COST_MESSAGES.invalidPaymentMethod, "cost");
+  }
+}
+
 const duplicate = (productType: string, existingId: number) =>
   new Conflict(
     "cost",
@@ -350,7 +372,8 @@ const duplicate = (productType: string, existingId: number) =>
   );
 
 /**
- * Adds a cost. {@link InvalidInput} (`sites`) when no owner list is given or the chosen one is empty;
+ * Adds a cost. {@link InvalidInput} (`sites`) when no owner list is given or the chosen one is empty, or
+ * (`product_type` / `payment_method`) when the Cost Tracker settings do not list the value;
  * {@link Conflict} when another cost has the plugin/theme slug. Fires `mainwp_cost_updated` ("created").
  *
  * @example
@@ -361,6 +384,7 @@ const duplicate = (productType: string, existingId: number) =>
 export async function addCost(deps: HookDeps, fields: CostFields, now: number = Date.now()): Promise<Cost> {
   const owners = pickOwners(fields);
   checkOwners(owners, true);
+  await checkCategories(deps, fields);
   const cost = withRenewals({ ...applyFields(emptyCost(), fields), ...owners! }, now);
   const result = await createCost(deps.kv, cost);
   if ("duplicate" in result) throw duplicate(cost.product_type, result.duplicate);
@@ -387,6 +411,7 @@ export async function editCost(
 ): Promise<Cost> {
   const owners = pickOwners(fields);
   checkOwners(owners, false);
+  await checkCategories(deps, fields);
   let productType = "";
   const result = await updateCost(deps.kv, id, (current) => {
     const next = withRenewals({ ...current, ...applyFields(current, fields), ...(owners ?? {}) }, now);

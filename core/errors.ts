@@ -30,7 +30,12 @@ export type Entity =
   /** A WordPress user on a child site (not the Dashboard's own `user`). */
   | "site_user"
   | "webhook"
-  | "delivery";
+  | "delivery"
+  | "settings"
+  | "product_type"
+  | "payment_method"
+  | "mail_type"
+  | "api_backup";
 
 /** Base class of every domain error; `message` is readable English for logs and fallbacks. */
 export class DomainError extends Error {

@@ -87,17 +87,19 @@ export const CATALOGUE = [
     name: "fleetpress_child_max_concurrent",
     kind: "filter",
     default: 4,
-    args: ["site url"],
+    args: ["site url", "child function (null for a site check)"],
     description:
-      "Child-site requests in flight overall (MainWP's `mainwp_maximumRequests` option; 0 = no limit).",
+      "Child-site requests in flight overall when this one starts (0 = no limit); the saved Advanced " +
+      "settings' `mainwp_maximum_requests` (syncs: `mainwp_maximum_sync_requests`, updates: " +
+      "`mainwp_maximum_install_update_requests`) come first.",
   },
   {
     name: "fleetpress_child_max_per_host",
     kind: "filter",
     default: 1,
-    args: ["site url"],
-    description:
-      "Child-site requests in flight per host (MainWP's `mainwp_maximumIPRequests`; 0 = no limit).",
+    args: ["site url", "child function (null for a site check)"],
+    description: "Child-site requests in flight per host (0 = no limit); the saved Advanced settings' " +
+      "`mainwp_maximum_ip_requests` comes first.",
   },
   {
     name: "fleetpress_bulk_deadline",

@@ -95,8 +95,8 @@ export interface FilterHooks {
   mainwp_rest_prepare_site: (view: Params, site: SiteRecord, params: Params) => Params;
   rest_get_max_batch_size: (max: number) => number;
   // Child connector
-  fleetpress_child_max_concurrent: (limit: number, siteUrl: string) => number;
-  fleetpress_child_max_per_host: (limit: number, siteUrl: string) => number;
+  fleetpress_child_max_concurrent: (limit: number, siteUrl: string, fn: string | null) => number;
+  fleetpress_child_max_per_host: (limit: number, siteUrl: string, fn: string | null) => number;
   /** Whatever a callback returns is read as seconds; a value that is no number keeps the default. */
   fleetpress_bulk_deadline: (seconds: number) => unknown;
   fleetpress_allow_site_address: (allowed: boolean, check: AddressCheck) => boolean;

@@ -94,6 +94,8 @@ export interface QueueRequest {
   scheduled?: "sync" | "auto_update";
   /** Automatic updates: the delay in days an item must have been available. */
   autoDelayDays?: number;
+  /** Timing of this job instead of the `mainwp_abilities_cron_*` filters (the Tools jobs use MainWP's own). */
+  timing?: { startDelayMs: number; chunkSize: number; rescheduleMs: number };
 }
 
 /** Adds writes to the commit that stores a new job (the scheduler's claim of its run). */
@@ -156,14 +158,16 @@ export class JobEngine {
     };
     const chunkSize = Math.max(
       1,
-      Math.trunc(Number(await hooks.applyFilters("mainwp_abilities_cron_chunk_size", 20)) || 1),
+      Math.trunc(
+        request.timing?.chunkSize ?? Number(await hooks.applyFilters("mainwp_abilities_cron_chunk_size", 20)),
+      ) || 1,
     );
     const job = await createJob(this.deps.kv, {
       type: request.type,
       sites: request.sites,
       chunkSize,
-      startDelayMs: await delay("mainwp_abilities_cron_initial_delay", 60),
-      rescheduleMs: await delay("mainwp_abilities_cron_reschedule_delay", 30),
+      startDelayMs: request.timing?.startDelayMs ?? await delay("mainwp_abilities_cron_initial_delay", 60),
+      rescheduleMs: request.timing?.rescheduleMs ?? await delay("mainwp_abilities_cron_reschedule_delay", 30),
       lanes: this.#options.workers,
       types: request.types,
       specificItems: request.specificItems,

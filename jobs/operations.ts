@@ -2,7 +2,7 @@
  * @module
  * What a background job does to one site, per job type (abilities.md §3.3 step 6). The work goes
  * through the same services as the REST routes and abilities: sync, reconnect, the uptime check,
- * suspension, and the child's update calls. Failures come back as `{code, message}`, never thrown.
+ * suspension, the child's update calls and the Tools jobs (`core/settings/tools.ts`). Failures come back as `{code, message}`, never thrown.
  *
  * @example
  * ```ts
@@ -23,6 +23,7 @@ import { ChildError } from "../child/errors.ts";
 import { childErrorMessage } from "../core/sync/child.ts";
 import type { JobRecord } from "./store.ts";
 import type { SiteStarts } from "./starts.ts";
+import { runToolStep } from "../core/settings/tools.ts";
 
 /** A site's failure in a job. */
 export interface SiteFailure {
@@ -155,6 +156,10 @@ export async function runSiteOperation(
       case "suspend":
         await setSiteSuspended(ctx, site, 1, { alwaysFire: true });
         return null;
+      case "destroy_sessions":
+      case "renew":
+      case "disconnect_all":
+        return await runToolStep(ctx, job.job_type, site);
       default:
         return { code: `${job.job_type}_failed`, message: "Unknown operation type." };
     }

@@ -15,8 +15,21 @@ import { keys } from "../store/keys.ts";
 import { isDatabaseLocked } from "../store/kv.ts";
 import { fitsKey } from "../lib/limits.ts";
 
-/** The job types and their id prefixes (abilities.md §3.1). */
-export const JOB_TYPES = ["sync", "update", "reconnect", "disconnect", "check", "suspend"] as const;
+/**
+ * The job types and their id prefixes (abilities.md §3.1), then the Tools screen's jobs (the settings
+ * controller's `destroy-sessions`, `renew-connections`, `disconnect-all-sites`).
+ */
+export const JOB_TYPES = [
+  "sync",
+  "update",
+  "reconnect",
+  "disconnect",
+  "check",
+  "suspend",
+  "destroy_sessions",
+  "renew",
+  "disconnect_all",
+] as const;
 /** A job type. */
 export type JobType = typeof JOB_TYPES[number];
 /** MainWP's job statuses. */

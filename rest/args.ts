@@ -179,6 +179,12 @@ export function requiredArgs(schema: z.ZodObject): string[] {
   return names;
 }
 
+/** The `wpCode` a custom zod issue carries in its params, if any. */
+function ownErrorCode(params: unknown): string | null {
+  const code = params && typeof params === "object" ? (params as { wpCode?: unknown }).wpCode : undefined;
+  return typeof code === "string" ? code : null;
+}
+
 /**
  * Validates and coerces merged request parameters. Throws `rest_missing_callback_param` when required
  * arguments are absent, else `rest_invalid_param` listing every invalid one.
@@ -207,11 +213,18 @@ export function validateArgs<S extends z.ZodObject>(schema: S, params: Record<st
   for (const issue of result.error.issues) {
     const param = String(issue.path[0] ?? "");
     if (Object.hasOwn(messages, param)) continue;
+    // A custom check that names its own WordPress error code (a MainWP validate_callback's WP_Error)
+    // reports its message as is, with that code.
+    const own = issue.code === "custom" ? ownErrorCode(issue.params) : null;
     const message = issue.message.includes("%s")
       ? issue.message.replaceAll("%s", param)
+      : own
+      ? issue.message
       : `${param} is invalid: ${issue.message}`;
     messages[param] = message;
-    details[param] = { code: ISSUE_CODES[issue.code] ?? "rest_invalid_param", message, data: { param } };
+    details[param] = own
+      ? { code: own, message, data: null }
+      : { code: ISSUE_CODES[issue.code] ?? "rest_invalid_param", message, data: { param } };
   }
   throw new RestError("rest_invalid_param", `Invalid parameter(s): ${Object.keys(messages).join(", ")}`, {
     status: 400,

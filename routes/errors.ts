@@ -35,6 +35,7 @@ const NOT_FOUND: Partial<Record<Entity, readonly [string, string]>> = {
   post: ["post_not_exist", "Post not exist."],
   page: ["post_not_exist", "Page not exist."],
   site_user: ["user_not_found", "User not found."],
+  key: ["api_key_not_found", "API key not found."],
 };
 
 /** Failed operations with a code and status of their own, by `OperationFailed.operation`. */
@@ -60,6 +61,7 @@ const FAILED_OPERATIONS: Record<string, readonly [string, number]> = {
   "site_users.csv.empty_file": ["empty_file", 400],
   "site_users.csv.no_data": ["no_data", 400],
   "site_users.csv.invalid_csv_format": ["invalid_csv_format", 400],
+  "tools.no_sites": ["no_website_found", 404],
 };
 
 /** The validator codes of the users controller's selection parameters (WordPress's `details`). */
@@ -76,6 +78,7 @@ const INVALID_INPUT: Record<string, string> = {
   "cost.sites": "mainwp_rest_create_costs_invalid_data",
   "post.id": "post_id_not_found",
   "page.id": "post_id_not_found",
+  "settings.mainwp_primary_backup": "invalid_backup_config",
 };
 
 /**

@@ -18,6 +18,8 @@ import { registerBatchRoutes } from "./batch.ts";
 import { registerPostsRoutes } from "./posts.ts";
 import { registerPagesRoutes } from "./pages.ts";
 import { registerUsersRoutes } from "./users.ts";
+import { registerApiKeysRoutes } from "./api-keys.ts";
+import { registerSettingsRoutes } from "./settings/index.ts";
 import { registerAbilityRoutes } from "./abilities.ts";
 import { registerJobsRoutes } from "./jobs.ts";
 import { registerMonitorsRoutes } from "./monitors.ts";
@@ -41,6 +43,8 @@ export function registerAllRoutes(rest: RestServer): void {
   registerBatchRoutes(rest);
   registerMonitorsRoutes(rest);
   registerMonitoringSettingsRoutes(rest);
+  registerApiKeysRoutes(rest);
+  registerSettingsRoutes(rest);
   // MainWP's namespace order: … batch, monitors, rest_api_keys, settings, posts, pages, users.
   registerUsersRoutes(rest);
   registerJobsRoutes(rest);

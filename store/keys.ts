@@ -23,6 +23,7 @@
  * | `["idx", "site_costs" / "tag_costs" / "client_costs", ownerId, costId]` | `true` |
  * | `["idx", "cost_slug", productType, slug]` | cost id (plugin/theme costs; lower-cased slug, one cost per product) |
  * | `["settings", "ignored_plugins" / "ignored_themes"]` | global ignore lists `{slug: {Name, ignored_versions}}` |
+ * | `["settings", "section", name]` | one settings section's stored values (`general`, `advanced`, …; only what was set) |
  * | `["locks", "update_all"]` | lease of a running "update everything" (`expiresAt` checked on read) |
  * | `["locks", "update_site", siteId]` | lease of a running "update everything" of one site |
  * | `["users", id]` / `["idx", "user_login", login]` | `UserRecord` / user id (lower-cased login) |
@@ -101,6 +102,7 @@ export const keys = {
     slug.toLowerCase(),
   ],
   globalIgnored: (kind: "plugins" | "themes"): Deno.KvKey => ["settings", `ignored_${kind}`],
+  settingsSection: (name: string): Deno.KvKey => ["settings", "section", name],
   updateAllLease: (): Deno.KvKey => ["locks", "update_all"],
   updateSiteLease: (siteId: number): Deno.KvKey => ["locks", "update_site", siteId],
   user: (id: number): Deno.KvKey => ["users", id],

@@ -1,9 +1,10 @@
 /**
  * @module
- * Dashboard-wide settings on Deno KV: the global ignore lists of plugin and theme updates (MainWP keeps
- * them in the user extension row as `ignored_plugins` / `ignored_themes`). A list maps a plugin file or
- * theme stylesheet to `{Name, ignored_versions}`; a bare string value is MainWP's older form (the name)
- * and means "every version".
+ * Dashboard-wide settings on Deno KV: the settings sections (one record each, holding only what was
+ * saved) and the global ignore lists of plugin and theme updates (MainWP keeps them in the user extension
+ * row as `ignored_plugins` / `ignored_themes`). A list maps a plugin file or theme stylesheet to
+ * `{Name, ignored_versions}`; a bare string value is MainWP's older form (the name) and means "every
+ * version".
  *
  * @example
  * ```ts
@@ -85,6 +86,66 @@ export async function updateGlobalIgnored(
     op.check(entry);
     if (Object.keys(next).length === 0) op.delete(keys.globalIgnored(kind));
     else op.set(keys.globalIgnored(kind), next);
+    return next;
+  });
+}
+
+/** The settings sections stored as one record each (MainWP keeps them as separate options). */
+export const SETTINGS_SECTIONS = [
+  "general",
+  "advanced",
+  "emails",
+  "cost_tracker",
+  "insights",
+  "api_backups",
+  "tools",
+  "activation",
+  "notices",
+] as const;
+/** One settings section. */
+export type SettingsSection = typeof SETTINGS_SECTIONS[number];
+
+/** A section's stored values: only what was ever set (defaults live with the section's schema). */
+export type SectionValues = Record<string, unknown>;
+
+function asValues(value: unknown): SectionValues {
+  return value && typeof value === "object" && !Array.isArray(value) ? { ...value as SectionValues } : {};
+}
+
+/**
+ * A section's stored values (`{}` when nothing was ever set).
+ *
+ * @example
+ * ```ts
+ * const stored = await getSettingsSection(kv, "advanced");
+ * ```
+ */
+export async function getSettingsSection(kv: Deno.Kv, section: SettingsSection): Promise<SectionValues> {
+  return asValues((await kv.get(keys.settingsSection(section))).value);
+}
+
+/**
+ * Changes a section atomically: `change` gets the stored values and returns the new ones, or `null` to
+ * leave them; nothing is written when they did not change. Returns the values as stored afterwards.
+ *
+ * @example
+ * ```ts
+ * await updateSettingsSection(kv, "advanced", (v) => ({ ...v, mainwp_maximumRequests: 2 }));
+ * ```
+ */
+export async function updateSettingsSection(
+  kv: Deno.Kv,
+  section: SettingsSection,
+  change: (values: SectionValues) => SectionValues | null,
+): Promise<SectionValues> {
+  return await atomicRetry(kv, async (op) => {
+    const entry = await kv.get(keys.settingsSection(section));
+    const current = asValues(entry.value);
+    const next = change({ ...current });
+    op.check(entry);
+    // Nothing to change (a refused or empty edit) writes nothing.
+    if (next === null || JSON.stringify(next) === JSON.stringify(current)) return current;
+    op.set(keys.settingsSection(section), next);
     return next;
   });
 }

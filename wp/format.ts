@@ -1,7 +1,7 @@
 /**
  * @module
  * WordPress's text formatting functions as MainWP applies them to stored and shown values:
- * `esc_html`, `sanitize_text_field` and `sanitize_hex_color`. One implementation of each.
+ * `esc_html`, `sanitize_text_field`, `sanitize_hex_color` and `sanitize_title`. One implementation of each.
  *
  * @example
  * ```ts
@@ -71,4 +71,26 @@ export function sanitizeHexColor(value: unknown): string | null {
   if (value === "") return "";
   if (typeof value !== "string") return null;
   return /^#([A-Fa-f0-9]{3}){1,2}$/.test(value) ? value : null;
+}
+
+/**
+ * WordPress's `sanitize_title` (its `sanitize_title_with_dashes` step): accents removed, tags and
+ * entities dropped, lower case, anything but letters, digits, `_` and `-` removed, spaces and dots become
+ * dashes, runs of dashes collapsed and trimmed.
+ *
+ * @example
+ * ```ts
+ * sanitizeTitle("Bank Transfer (EU)"); // "bank-transfer-eu"
+ * ```
+ */
+export function sanitizeTitle(title: string): string {
+  return title
+    .normalize("NFKD").replace(/[\u0300-\u036f]/g, "")
+    .replace(/<[^>]*>/g, "")
+    .replace(/&[a-zA-Z0-9#]+;/g, "")
+    .toLowerCase()
+    .replace(/[\s.]+/g, "-")
+    .replace(/[^a-z0-9_-]/g, "")
+    .replace(/-+/g, "-")
+    .replace(/^-|-$/g, "");
 }

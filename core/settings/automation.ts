@@ -3,7 +3,8 @@
  * The settings that drive what the dashboard does by itself: how often the fleet syncs and which kinds of
  * update it applies automatically (MainWP's General settings `frequency_daily_update`,
  * `plugin_automatic_daily_update`, `theme_automatic_daily_update`, `automatic_daily_update`,
- * `delay_autoupdate`). The scheduler reads them here; the settings controller stores them.
+ * `trans_automatic_daily_update`, `delay_autoupdate`), read from the stored General settings
+ * (`general.ts`). The scheduler reads them here.
  *
  * @example
  * ```ts
@@ -12,6 +13,7 @@
  * ```
  */
 import type { StoreDeps } from "../deps.ts";
+import { getGeneralSettings } from "./general.ts";
 
 /** What the scheduler needs from the General settings. */
 export interface AutomationSettings {
@@ -29,14 +31,17 @@ export interface AutomationSettings {
   autoUpdateDelayDays: number;
 }
 
-/** MainWP's defaults: a daily sync, no automatic updates. */
+/**
+ * MainWP's defaults: two syncs a day (`mainwp_frequencyDailyUpdate` defaults to 2 in its cron), no
+ * automatic updates, and updates applied once they have waited a day (`mainwp_delay_autoupdate`, 1).
+ */
 export const DEFAULT_AUTOMATION_SETTINGS: Readonly<AutomationSettings> = Object.freeze({
-  syncsPerDay: 1,
+  syncsPerDay: 2,
   autoUpdatePlugins: false,
   autoUpdateThemes: false,
   autoUpdateCore: false,
   autoUpdateTranslations: false,
-  autoUpdateDelayDays: 0,
+  autoUpdateDelayDays: 1,
 });
 
 /**
@@ -48,7 +53,16 @@ export const DEFAULT_AUTOMATION_SETTINGS: Readonly<AutomationSettings> = Object.
  * (await getAutomationSettings({ kv })).autoUpdatePlugins; // false
  * ```
  */
-export function getAutomationSettings(_deps: StoreDeps): Promise<AutomationSettings> {
-  // The settings controller replaces this with a read of the stored General settings.
-  return Promise.resolve({ ...DEFAULT_AUTOMATION_SETTINGS });
+export async function getAutomationSettings(deps: StoreDeps): Promise<AutomationSettings> {
+  const general = await getGeneralSettings(deps);
+  // As MainWP's crons read them: a frequency below 1 counts as 1, and an automatic update is on only
+  // when its option is exactly 1.
+  return {
+    syncsPerDay: Math.min(12, Math.max(1, general.frequency_daily_update)),
+    autoUpdatePlugins: general.plugin_automatic_daily_update === 1,
+    autoUpdateThemes: general.theme_automatic_daily_update === 1,
+    autoUpdateCore: general.automatic_daily_update === 1,
+    autoUpdateTranslations: general.trans_automatic_daily_update === 1,
+    autoUpdateDelayDays: Math.max(0, general.delay_autoupdate),
+  };
 }

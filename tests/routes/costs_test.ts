@@ -1,4 +1,5 @@
 import { assert, assertEquals } from "@std/assert";
+import { addPaymentMethod } from "../../core/settings/cost-tracker.ts";
 import { type TestApp, testApp } from "../helpers.ts";
 import { keys } from "../../store/keys.ts";
 import { listIds } from "../../store/kv.ts";
@@ -119,6 +120,8 @@ Deno.test("POST /costs/add: raw row with response names; list object as §6.4; i
 Deno.test("POST /costs/add: escaping in the list object and the mainwp_escape_content filter", async () => {
   const t = await testApp();
   const token = await t.key("read_write");
+  // Costs name payment methods the Cost Tracker settings list (by slug or title).
+  await addPaymentMethod(t.ctx, "O'Neil");
   await addCost(t, token, {
     name: `R&D <b>"x"</b>`,
     note: `a & <i>b</i>`,

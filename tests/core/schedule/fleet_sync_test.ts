@@ -53,7 +53,8 @@ Deno.test("a scheduled run syncs every site as a job, then applies only the upda
 
     const scheduler = new FleetScheduler(ctx, {
       mode: "queue",
-      settings: () => Promise.resolve({ ...DEFAULT_AUTOMATION_SETTINGS, autoUpdatePlugins: true }),
+      settings: () =>
+        Promise.resolve({ ...DEFAULT_AUTOMATION_SETTINGS, autoUpdatePlugins: true, autoUpdateDelayDays: 0 }),
     });
     const stopJobs = ctx.jobs.start();
     const stop = scheduler.start();
