@@ -2,6 +2,7 @@
  * `/wp-json/fleetpress/v1/webhooks`: API-key authentication with the method permissions, the wire
  * shapes, the address guard on URLs, hostile input (400/404, never 5xx) and nothing changed when refused.
  */
+import { DEFAULT_AUTOMATION_SETTINGS } from "../../core/settings/automation.ts";
 import { assert, assertEquals } from "@std/assert";
 import { type TestApp, testApp } from "../helpers.ts";
 
@@ -242,7 +243,12 @@ Deno.test("GET /schedule shows the interval and the stored schedule; a read key 
     const reader = await t.key("read");
     const before = await t.call("GET", "/wp-json/fleetpress/v1/schedule", { token: reader });
     assertEquals(before.status, 200);
-    assertEquals(before.body, { interval_seconds: 86400, next_run: null, current_run: null, last_run: null });
+    assertEquals(before.body, {
+      interval_seconds: 86400 / DEFAULT_AUTOMATION_SETTINGS.syncsPerDay,
+      next_run: null,
+      current_run: null,
+      last_run: null,
+    });
     t.ctx.hooks.addFilter("fleetpress_auto_sync_interval_seconds", () => 90);
     await t.ctx.schedule.tick();
     const after = (await t.call("GET", "/wp-json/fleetpress/v1/schedule", { token: reader })).body;
