@@ -35,6 +35,7 @@ import { mainwpAbilityDefinitions } from "./abilities/mainwp/index.ts";
 import { JobEngine } from "./jobs/engine.ts";
 import { runSiteOperation } from "./jobs/operations.ts";
 import { reindexSites } from "./store/site-identity.ts";
+import { ensureSiteRows } from "./store/site-rows.ts";
 
 /** Bindings passed to `app.fetch` by the server: the peer address. */
 export interface Bindings {
@@ -120,6 +121,7 @@ export async function createApp(
   const hooks = options.hooks ?? new HookRegistry();
   const secretKey = await resolveSecretKey(config);
   await reindexSites(kv);
+  await ensureSiteRows(kv);
   const ctx: AppContext = {
     config,
     kv,
