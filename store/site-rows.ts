@@ -293,3 +293,34 @@ export async function ensureSiteRows(kv: Deno.Kv): Promise<number> {
   await kv.set(ROWS_BUILT, true);
   return written;
 }
+
+/** A site's record and sync data as of one row version. */
+export interface SiteState {
+  site: SiteRecord;
+  sync: SiteSyncData | null;
+  /** Versionstamp of the site's row when both were read (`null`: the site has no row yet). */
+  stamp: string | null;
+}
+
+/**
+ * One site's record and sync data, read so that they belong to the row version `stamp` (the row is read
+ * again after the sync data; a write in between makes it read again, a few times at most). `null` when
+ * the site does not exist.
+ *
+ * @example
+ * ```ts
+ * const state = await readSiteState(kv, 3);
+ * ```
+ */
+export async function readSiteState(kv: Deno.Kv, id: number): Promise<SiteState | null> {
+  let state: SiteState | null = null;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const [site, row] = await kv.getMany<[SiteRecord, SiteRow]>([keys.site(id), rowKey(id)]);
+    if (!site.value) return null;
+    const sync = await getSiteSync(kv, id);
+    state = { site: site.value, sync, stamp: row.versionstamp };
+    const again = await kv.get(rowKey(id));
+    if (again.versionstamp === row.versionstamp) return state;
+  }
+  return state;
+}
