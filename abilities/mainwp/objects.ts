@@ -38,7 +38,10 @@ export const siteBasicSchema = z.object({
  * ```
  */
 export function siteBasicObject(
-  site: Pick<SiteRecord, "id" | "url" | "name" | "suspended" | "offline_check_result" | "sync_errors" | "client_id">,
+  site: Pick<
+    SiteRecord,
+    "id" | "url" | "name" | "suspended" | "offline_check_result" | "sync_errors" | "client_id"
+  >,
 ) {
   const status = site.suspended
     ? "suspended"
