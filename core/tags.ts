@@ -164,7 +164,8 @@ export async function getTag(deps: StoreDeps, id: number): Promise<TagWithSites>
 }
 
 /**
- * The sites carrying a tag (staging included), ordered by URL; `NotFound` for an unknown tag.
+ * The listing rows of the sites carrying a tag (staging included), ordered by URL; `NotFound` for an
+ * unknown tag.
  *
  * @example
  * ```ts

@@ -15,6 +15,7 @@
  */
 import { keys } from "./keys.ts";
 import { atomicRetry } from "./kv.ts";
+import { mapConcurrent } from "../lib/concurrency.ts";
 import type { SiteRecord } from "./sites.ts";
 import { getSiteSync, readSyncChunkEntries, type SiteSyncData } from "./site-sync-data.ts";
 
@@ -265,9 +266,9 @@ export async function listFleetMarks(kv: Deno.Kv): Promise<Map<number | "tags", 
 }
 
 /**
- * Writes the row of every site that has none (a store written before rows existed), one site at a time
- * (its sync data read on its own), each checked against its record and sync data; then records that
- * it is done, so later starts skip it.
+ * Writes the row of every site that has none (a store written before rows existed), a few sites at a
+ * time (each one's sync data read on its own), each checked against its record and sync data; then
+ * records that it is done, so later starts skip it.
  *
  * @example
  * ```ts
@@ -278,9 +279,9 @@ export async function ensureSiteRows(kv: Deno.Kv): Promise<number> {
   if ((await kv.get(ROWS_BUILT)).value) return 0;
   const ids: number[] = [];
   for await (const e of kv.list({ prefix: keys.sites() }, { batchSize: 1000 })) ids.push(e.key[1] as number);
-  let written = 0;
-  for (const id of ids) {
-    written += await atomicRetry(kv, async (op) => {
+  // A few sites at a time: each reads one site's sync data, never more.
+  const done = await mapConcurrent(ids, 8, (id): Promise<number> =>
+    atomicRetry(kv, async (op) => {
       const [site, row] = await kv.getMany<[SiteRecord, SiteRow]>([keys.site(id), rowKey(id)]);
       if (!site.value || row.value) return 0;
       const chunks = await readSyncChunkEntries(kv, id);
@@ -288,8 +289,8 @@ export async function ensureSiteRows(kv: Deno.Kv): Promise<number> {
       op.check(site, row, { key: keys.siteSyncChunk(id, 0), versionstamp: chunks[0]?.versionstamp ?? null });
       setSiteRow(op, site.value, updateCountsOf(sync));
       return 1;
-    });
-  }
+    }));
+  const written = done.reduce((n, d) => n + d, 0);
   await kv.set(ROWS_BUILT, true);
   return written;
 }

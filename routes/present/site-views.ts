@@ -73,14 +73,14 @@ async function load(ctx: AppContext, cache: ViewCache, snap: FleetSnapshot, entr
     return null;
   }
   const view = formatSiteView(state.site, state.sync, snap.tagNames);
-  const text = encodeWpJson(view);
+  const { value, bytes } = rememberEncoding(view, encodeWpJson(view));
   const cached: CachedView = {
     stamp: state.stamp ?? entry.stamp,
     tagSig: tagSigOf(state.site.tag_ids, snap.tagNames),
-    view: rememberEncoding(view, text),
+    view: value,
   };
-  // The text once, the view's strings about once more, and the bookkeeping.
-  cache.lru.set(id, cached, 2 * text.length + 512);
+  // The bytes once, the view's strings about once more, and the bookkeeping.
+  cache.lru.set(id, cached, 2 * bytes + 512);
   return cached;
 }
 
