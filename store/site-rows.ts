@@ -277,10 +277,14 @@ export async function listFleetMarks(kv: Deno.Kv): Promise<Map<number | "tags", 
  */
 export async function ensureSiteRows(kv: Deno.Kv): Promise<number> {
   if ((await kv.get(ROWS_BUILT)).value) return 0;
-  const ids: number[] = [];
-  for await (const e of kv.list({ prefix: keys.sites() }, { batchSize: 1000 })) ids.push(e.key[1] as number);
+  // Site ids from the domain index (small entries, not the records), minus those that have a row.
+  const ids = new Set<number>();
+  for await (const e of kv.list<number>({ prefix: keys.siteByDomain("").slice(0, 2) }, { batchSize: 1000 })) {
+    if (typeof e.value === "number") ids.add(e.value);
+  }
+  for await (const e of kv.list({ prefix: ROWS_PREFIX }, { batchSize: 1000 })) ids.delete(e.key[2] as number);
   // A few sites at a time: each reads one site's sync data, never more.
-  const done = await mapConcurrent(ids, 8, (id): Promise<number> =>
+  const done = await mapConcurrent([...ids], 8, (id): Promise<number> =>
     atomicRetry(kv, async (op) => {
       const [site, row] = await kv.getMany<[SiteRecord, SiteRow]>([keys.site(id), rowKey(id)]);
       if (!site.value || row.value) return 0;

@@ -81,7 +81,8 @@ Deno.test("ensureSiteRows: sites stored before rows existed get theirs (update c
   const kv = await Deno.openKv(":memory:");
   try {
     const site = defaultSite(7, { url: "https://old.example", name: "Old" });
-    const op = kv.atomic().set(keys.site(7), site);
+    // As stored before rows existed: the record, its domain index and its sync data.
+    const op = kv.atomic().set(keys.site(7), site).set(keys.siteByDomain("old.example"), 7);
     splitSiteSync({ theme_upgrades: '{"t":{},"u":{}}' }).forEach((c, n) =>
       op.set(keys.siteSyncChunk(7, n), c)
     );
