@@ -178,9 +178,9 @@ function applyBuckets(
     const at = positionOf(list, entry);
     if (list[at] === entry) list.splice(at, 1);
   };
-  buckets.forEach((bucket, i) => {
-    const seen = new Set<number>();
-    for (const stamped of rows[i]) {
+  const seen = new Set<number>();
+  for (const list of rows) {
+    for (const stamped of list) {
       const id = stamped.row.id;
       seen.add(id);
       const old = state.byId.get(id);
@@ -201,12 +201,14 @@ function applyBuckets(
         list.splice(positionOf(list, entry), 0, entry);
       }
     }
-    for (const [id, old] of state.byId) {
-      if (rowBucket(id) !== bucket || seen.has(id)) continue;
-      state.byId.delete(id);
-      remove(old);
-    }
-  });
+  }
+  // Sites of the changed buckets that no longer have a row were deleted (one pass for all buckets).
+  const changed = new Set(buckets);
+  for (const [id, old] of state.byId) {
+    if (!changed.has(rowBucket(id)) || seen.has(id)) continue;
+    state.byId.delete(id);
+    remove(old);
+  }
   return listed ?? previous.listed as SiteEntry[];
 }
 
