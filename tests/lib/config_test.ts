@@ -12,7 +12,14 @@ Deno.test("defaults", () => {
     jobsMode: "queue",
     jobWorkers: 1,
     jobLeaseSeconds: 120,
+    viewCacheBytes: 64 * 1024 * 1024,
   });
+});
+
+Deno.test("VIEW_CACHE_MB: the listings' view cache budget in MB, 1 to 4096", () => {
+  assertEquals(loadConfig({ VIEW_CACHE_MB: "8" }).viewCacheBytes, 8 * 1024 * 1024);
+  assertThrows(() => loadConfig({ VIEW_CACHE_MB: "0" }), ConfigError);
+  assertThrows(() => loadConfig({ VIEW_CACHE_MB: "lots" }), ConfigError);
 });
 
 Deno.test("values are parsed; PUBLIC_URL loses its trailing slash; PLUGINS is a comma list", () => {
