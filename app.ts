@@ -47,6 +47,7 @@ import { FleetScheduler } from "./core/schedule/fleet-sync.ts";
 import { recordSeenUpdates } from "./core/schedule/seen.ts";
 import { WebhookDispatcher } from "./core/webhooks/dispatcher.ts";
 import { subscribeWebhookEvents } from "./core/webhooks/events.ts";
+import { ensureSiteRows } from "./store/site-rows.ts";
 
 /** Bindings passed to `app.fetch` by the server: the peer address. */
 export interface Bindings {
@@ -139,6 +140,7 @@ export async function createApp(
     { kv, hooks, runSite: (job, siteId, starts) => runSiteOperation(ctx, job, siteId, starts) },
     { mode: config.jobsMode, workers: config.jobWorkers, leaseMs: config.jobLeaseSeconds * 1000 },
   );
+  await ensureSiteRows(kv);
   const ctx: AppContext = {
     config,
     kv,

@@ -152,3 +152,49 @@ export async function startSyncWriter(
     },
   };
 }
+
+/**
+ * Runs {@link startSyncWriter} in a process of its own (`sync_writer_main.ts`), so what else this
+ * process does (a load generator) cannot slow the writer down; `stop()` ends it and reads its report.
+ *
+ * @example
+ * ```ts
+ * const writer = await spawnSyncWriter(kvPath, fleet.siteIds, { perSecond: 100, plugins: 40, maxMs: 60_000 });
+ * console.log(await writer.stop());
+ * ```
+ */
+export async function spawnSyncWriter(
+  kvPath: string,
+  siteIds: readonly number[],
+  options: { perSecond: number; plugins: number; maxMs: number },
+): Promise<SyncWriter> {
+  const idsFile = `${kvPath}.writer-ids.json`;
+  await Deno.writeTextFile(idsFile, JSON.stringify(siteIds));
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      new URL("./sync_writer_main.ts", import.meta.url).pathname,
+      kvPath,
+      idsFile,
+      String(options.perSecond),
+      String(options.plugins),
+      String(options.maxMs),
+    ],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const stdin = child.stdin.getWriter();
+  return {
+    async stop() {
+      await stdin.close();
+      const { stdout } = await child.output();
+      const text = new TextDecoder().decode(stdout).trim();
+      const report: WriterReport = text
+        ? JSON.parse(text)
+        : { written: 0, failed: 0, sitesPerSecond: 0, lateTicks: 0 };
+      return report;
+    },
+  };
+}

@@ -3,7 +3,7 @@
  * Benchmark (issue 14): `GET /wp-json/mainwp/v2/sites?page=1&per_page=20` (and `per_page=100`) against a
  * server started exactly as `deno task start` (512 MB heap cap), on a fleet of `sites` sites each stored
  * with a realistic sync payload (`plugins` plugins, default 40 ≈ 24 KB), a read key, 4 connections for
- * 10 s each. With `writes`, a writer in this process rewrites sites' sync data through the store at
+ * 10 s each. With `writes`, a writer process of its own rewrites sites' sync data through the store at
  * 100 sites/s while the load runs. Prints the cold first page, req/s, p50/p99, errors and the server's
  * peak RSS next to the issue's targets; a server that dies is reported as such, and the run ends.
  *
@@ -15,7 +15,7 @@
 import { createApiKey } from "../store/api-keys.ts";
 import { createSite } from "../store/sites.ts";
 import { runLoad } from "./load.ts";
-import { seedRealisticSites, startSyncWriter } from "./realistic.ts";
+import { seedRealisticSites, spawnSyncWriter } from "./realistic.ts";
 import { type ServerProcess, startServerProcess } from "./server.ts";
 
 /** Seeds `count` sites without sync data and returns a read key's token (other scenarios' light fleets). */
@@ -132,7 +132,7 @@ export async function benchSitesList(options: SitesListBenchOptions = {}): Promi
     for (const perPage of [20, 100]) {
       if (server.exitStatus) break;
       const sync = writes
-        ? await startSyncWriter(kvPath, fleet.siteIds, {
+        ? await spawnSyncWriter(kvPath, fleet.siteIds, {
           perSecond: WRITES_PER_SECOND,
           plugins: Math.max(plugins, 1),
           maxMs: durationMs + 5_000,

@@ -20,7 +20,7 @@ import { Conflict, InvalidInput, NotFound } from "./errors.ts";
 import * as store from "../store/tags.ts";
 import type { TagRecord } from "../store/tags.ts";
 import { type ClientRecord, getClients } from "../store/clients.ts";
-import type { SiteRecord } from "../store/sites.ts";
+import type { SiteRow } from "../store/site-rows.ts";
 import { type FleetSnapshot, fleetSnapshot } from "./sites/fleet.ts";
 import { NAME_MAX } from "../lib/limits.ts";
 import { escHtml, sanitizeHexColor } from "../wp/format.ts";
@@ -87,16 +87,36 @@ export function tagColorOf(value: string | null | undefined): string | undefined
 // ---------------------------------------------------------------------------------------------------
 // Reads
 
-/** Tags with sites per snapshot (a snapshot never changes, so neither do they; callers may cache on them). */
+/** Tags with sites per snapshot (one per fleet revision, so neither changes; callers may cache on them). */
 const snapshotTags = new WeakMap<FleetSnapshot, Map<number, TagWithSites>>();
+/** Tag id → ids of the sites carrying it (staging included), ascending, per snapshot. */
+const snapshotTagSites = new WeakMap<FleetSnapshot, Map<number, number[]>>();
+
+function tagSitesOf(snap: FleetSnapshot): Map<number, number[]> {
+  let map = snapshotTagSites.get(snap);
+  if (!map) {
+    map = new Map();
+    for (const { site } of snap.byId.values()) {
+      for (const tagId of new Set(site.tag_ids)) {
+        if (!snap.tags.has(tagId)) continue;
+        const list = map.get(tagId);
+        if (list) list.push(site.id);
+        else map.set(tagId, [site.id]);
+      }
+    }
+    for (const list of map.values()) list.sort((a, b) => a - b);
+    snapshotTagSites.set(snap, map);
+  }
+  return map;
+}
 
 function withSites(snap: FleetSnapshot, tag: TagRecord): TagWithSites {
   let cache = snapshotTags.get(snap);
   if (!cache) snapshotTags.set(snap, cache = new Map());
   let found = cache.get(tag.id);
   if (!found) {
-    const siteIds = [...new Set(snap.tagSites.get(tag.id) ?? [])].sort((a, b) => a - b);
-    cache.set(tag.id, found = { tag, siteIds });
+    found = { tag, siteIds: tagSitesOf(snap).get(tag.id) ?? [] };
+    cache.set(tag.id, found);
   }
   return found;
 }
@@ -144,14 +164,15 @@ export async function getTag(deps: StoreDeps, id: number): Promise<TagWithSites>
 }
 
 /**
- * The sites carrying a tag (staging included), ordered by URL; `NotFound` for an unknown tag.
+ * The listing rows of the sites carrying a tag (staging included), ordered by URL; `NotFound` for an
+ * unknown tag.
  *
  * @example
  * ```ts
  * (await getTagSites(deps, 4)).map((s) => s.url); // ["https://a.example/", "https://b.example/"]
  * ```
  */
-export async function getTagSites(deps: StoreDeps, id: number): Promise<SiteRecord[]> {
+export async function getTagSites(deps: StoreDeps, id: number): Promise<SiteRow[]> {
   const snap = await fleetSnapshot(deps.kv);
   const tag = snap.tags.get(id);
   if (!tag) throw new NotFound("tag", id);

@@ -38,6 +38,8 @@ export interface Config {
   jobWorkers: number;
   /** Seconds a claimed chunk stays reserved before another worker may take it over. */
   jobLeaseSeconds: number;
+  /** Bytes the encoded site views of the listings may hold in memory (an LRU; `VIEW_CACHE_MB`, default 64). */
+  viewCacheBytes: number;
 }
 
 const boolish = z.enum(["1", "0", "true", "false", "yes", "no", "on", "off", ""]).transform((v) =>
@@ -55,6 +57,7 @@ const schema = z.object({
   JOBS_MODE: z.enum(["auto", "queue", "poll"]).default("auto"),
   JOB_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
   JOB_LEASE_SECONDS: z.coerce.number().min(0.1).max(3600).default(120),
+  VIEW_CACHE_MB: z.coerce.number().min(1).max(4096).default(64),
 });
 
 /** Whether the KV location is a remote KV Connect URL (no queues there). */
@@ -93,5 +96,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     jobsMode: v.JOBS_MODE === "auto" ? (isRemoteKv(v.KV_PATH) ? "poll" : "queue") : v.JOBS_MODE,
     jobWorkers: v.JOB_WORKERS,
     jobLeaseSeconds: v.JOB_LEASE_SECONDS,
+    viewCacheBytes: Math.round(v.VIEW_CACHE_MB * 1024 * 1024),
   };
 }

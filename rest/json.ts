@@ -9,7 +9,7 @@
  * ```
  */
 
-export { encodeWpJson } from "../wp/json.ts";
+export { encodeWithFragmentsOf, encodeWpJson, encodeWpJsonBody, rememberEncoding } from "../wp/json.ts";
 
 /** Drops `__proto__` members: as a JavaScript key it names the prototype, never data. */
 function dropProtoKeys(key: string, value: unknown): unknown {

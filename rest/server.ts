@@ -19,7 +19,7 @@ import { internalError, noRoute, RestError, restError } from "./errors.ts";
 import { assertParamBounds, validateArgs } from "./args.ts";
 import { isDatabaseLocked } from "../store/kv.ts";
 import { filterFields, parseFieldsParam } from "./fields.ts";
-import { encodeWpJson, isJsonObject, parseRequestJson } from "./json.ts";
+import { encodeWpJson, encodeWpJsonBody, isJsonObject, parseRequestJson } from "./json.ts";
 import { storeRestErrorOf } from "./store-errors.ts";
 import { parsePhpParams, type PhpValue } from "./php-params.ts";
 import { readCappedBody } from "./body.ts";
@@ -475,7 +475,10 @@ export class RestServer {
       status = 200;
     }
     const pretty = query._pretty !== undefined;
-    let text = encodeWpJson(body, pretty);
+    // Bytes when the body splices pre-encoded views (the site listings), else the text.
+    let text: string | Uint8Array<ArrayBuffer> = typeof query._jsonp === "string"
+      ? encodeWpJson(body, pretty)
+      : encodeWpJsonBody(body, pretty);
     if (typeof query._jsonp === "string") {
       const enabled = await ctx.hooks.applyFilters("rest_jsonp_enabled", true);
       if (!enabled) {

@@ -19,6 +19,9 @@
  * | `["tags", id]` | `TagRecord` |
  * | `["idx", "tag_name", nameKey]` | tag id (lower-cased name; long names hashed, see `tagNameKey`) |
  * | `["site_sync", siteId, n]` | chunk `n` of the site's stored sync data (`SiteSyncChunk`, JSON split below the 64 KiB value limit) |
+ * | `["site_rows", bucket, siteId]` | `SiteRow`: what listings filter and sort on, written with the record / sync data (`site-rows.ts`) |
+ * | `["fleet_marks", bucket]` / `["fleet_marks", "tags"]` | `true`, set by every commit that changes a row of the bucket / a tag (its versionstamp says when) |
+ * | `["meta", "site_rows_v1"]` | `true` once every site has a row (`ensureSiteRows`) |
  * | `["costs", id]` | `CostRecord` |
  * | `["idx", "site_costs" / "tag_costs" / "client_costs", ownerId, costId]` | `true` |
  * | `["idx", "cost_slug", productType, slug]` | cost id (plugin/theme costs; lower-cased slug, one cost per product) |

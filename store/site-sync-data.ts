@@ -16,6 +16,7 @@ import { keys } from "./keys.ts";
 import { bumpFleetRev } from "./kv.ts";
 import { CommitScheduler, type PreparedWrite } from "./commit-scheduler.ts";
 import type { SiteRecord } from "./sites.ts";
+import { setSiteRow, updateCountsOf } from "./site-rows.ts";
 
 /** What a sync stores about a site beyond its record (MainWP's wp_sync columns and site options). */
 export interface SiteSyncData {
@@ -224,7 +225,9 @@ async function prepareSyncWrite(kv: Deno.Kv, write: SyncWrite): Promise<Prepared
   if (!site.value) return null;
   // A merge sees the data as stored in this attempt; the chunk-0 check below makes a racing write retry it.
   const previous = typeof data === "function" ? joinSiteSync(existing.map((e) => e.value)) ?? null : null;
-  const chunks = splitSiteSync(typeof data === "function" ? data(previous) : data);
+  const stored = typeof data === "function" ? data(previous) : data;
+  const chunks = splitSiteSync(stored);
+  const updates = updateCountsOf(stored);
   // Data equal to what is stored is not written again (the usual case for a sync): only the record changes.
   const unchanged = existing.length === chunks.length &&
     chunks.every((c, n) => c.part === existing[n].value.part);
@@ -252,6 +255,7 @@ async function prepareSyncWrite(kv: Deno.Kv, write: SyncWrite): Promise<Prepared
         chunks.forEach((chunk, n) => op.set(keys.siteSyncChunk(id, n), chunk));
       }
       op.set(keys.site(id), next);
+      setSiteRow(op, next, updates);
     },
   };
 }

@@ -16,6 +16,7 @@ import { allocateId, atomicRetry, bumpFleetRev, getManyChunked, listValues } fro
 import { indexedSiteId, siteIdentity } from "./site-identity.ts";
 import { claimSiteDomain, moveSiteIndexes, removeSiteIndexes, setSiteIndexes } from "./site-indexes.ts";
 import { readSyncChunkEntries } from "./site-sync-data.ts";
+import { deleteSiteRow, keptUpdates, NO_UPDATES, rowKey, setSiteRow, type SiteRow } from "./site-rows.ts";
 import { assertFitsKey, fitsKey } from "../lib/limits.ts";
 
 export {
@@ -177,6 +178,7 @@ export async function createSite(
     const site = defaultSite(id, input);
     op.check(existing.entry).set(keys.site(id), site);
     setSiteIndexes(op, site);
+    setSiteRow(op, site, NO_UPDATES);
     bumpFleetRev(op);
     return { site };
   });
@@ -229,7 +231,7 @@ export async function updateSite(
   change: (site: SiteRecord) => SiteRecord | null,
 ): Promise<SiteRecord | null | { conflict: number }> {
   return await atomicRetry(kv, async (op) => {
-    const entry = await kv.get<SiteRecord>(keys.site(id));
+    const [entry, row] = await kv.getMany<[SiteRecord, SiteRow]>([keys.site(id), rowKey(id)]);
     if (!entry.value) return null;
     const changed = change(entry.value);
     if (!changed) return entry.value;
@@ -243,6 +245,7 @@ export async function updateSite(
     if ("conflict" in claimed) return claimed;
     op.check(entry).set(keys.site(id), next);
     await moveSiteIndexes(kv, op, entry.value, next);
+    setSiteRow(op, next, await keptUpdates(kv, op, row, id));
     bumpFleetRev(op);
     return next;
   });
@@ -262,6 +265,7 @@ export async function deleteSite(kv: Deno.Kv, id: number): Promise<SiteRecord | 
     if (!entry.value) return null;
     op.check(entry).delete(keys.site(id));
     await removeSiteIndexes(kv, op, entry.value);
+    deleteSiteRow(op, id);
     // The site's stored sync data goes with it (chunk 0 is checked: a racing sync write retries us).
     const chunks = await readSyncChunkEntries(kv, id);
     op.check({ key: keys.siteSyncChunk(id, 0), versionstamp: chunks[0]?.versionstamp ?? null });
@@ -298,7 +302,7 @@ export async function updateSiteGuarded<R extends string>(
   | null
 > {
   return await atomicRetry(kv, async (op) => {
-    const entry = await kv.get<SiteRecord>(keys.site(id));
+    const [entry, row] = await kv.getMany<[SiteRecord, SiteRow]>([keys.site(id), rowKey(id)]);
     if (!entry.value) return null;
     const read = guards.length > 0 ? await getManyChunked<unknown>(kv, guards) : [];
     const changed = change(entry.value, read);
@@ -313,9 +317,12 @@ export async function updateSiteGuarded<R extends string>(
     const claimed = await claimSiteDomain(kv, op, entry.value, next);
     if ("conflict" in claimed) return claimed;
     op.check(entry);
-    if (1 + claimed.checks + read.length <= MAX_CHECKS) { for (const g of read) op.check(g); }
+    const updates = await keptUpdates(kv, op, row, id);
+    const checks = 1 + claimed.checks + (row.value ? 0 : 1);
+    if (checks + read.length <= MAX_CHECKS) { for (const g of read) op.check(g); }
     op.set(keys.site(id), next);
     await moveSiteIndexes(kv, op, entry.value, next);
+    setSiteRow(op, next, updates);
     bumpFleetRev(op);
     return { site: next, previous: entry.value };
   });

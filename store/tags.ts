@@ -16,6 +16,7 @@ import { createHash } from "node:crypto";
 import { keys } from "./keys.ts";
 import { allocateId, atomicRetry, bumpFleetRev, getManyChunked, listIds, listValues } from "./kv.ts";
 import type { SiteRecord } from "./sites.ts";
+import { keptUpdates, markTagsChanged, rowKey, setSiteRow, type SiteRow } from "./site-rows.ts";
 
 /** A tag, with MainWP's column names. */
 export interface TagRecord {
@@ -45,7 +46,7 @@ export interface TagNameTaken {
 const MAX_PLAIN_NAME_BYTES = 512;
 
 /** Tags unlinked from this many sites per commit (each site is one version check). */
-const UNLINK_CHUNK = 10;
+const UNLINK_CHUNK = 5;
 
 /** Suffixes tried before giving up on finding a free name. */
 const MAX_SUFFIX = 10_000;
@@ -168,6 +169,7 @@ async function insertTag(kv: Deno.Kv, input: NewTag, unique: boolean): Promise<T
     const id = await allocateId(kv, op, "tags");
     const tag: TagRecord = { id, userid: input.userid ?? 1, name, color: input.color ?? "" };
     op.set(keys.tag(id), tag).set(keys.tagByName(tagNameKey(name)), id);
+    markTagsChanged(op);
     bumpFleetRev(op);
     return tag;
   });
@@ -239,6 +241,7 @@ async function writeTag(
     }
     if (change.color !== undefined) next.color = change.color;
     op.set(keys.tag(id), next);
+    markTagsChanged(op);
     bumpFleetRev(op);
     return next;
   });
@@ -264,6 +267,7 @@ export async function deleteTag(kv: Deno.Kv, id: number): Promise<TagRecord | nu
     const name = await kv.get<number>(nameKey);
     op.check(entry).check(name).delete(keys.tag(id));
     if (name.value === id) op.delete(nameKey);
+    markTagsChanged(op);
     bumpFleetRev(op);
     return entry.value;
   });
@@ -286,19 +290,23 @@ export async function unlinkTagFromSites(kv: Deno.Kv, tagId: number): Promise<nu
   for (let i = 0; i < siteIds.length; i += UNLINK_CHUNK) {
     const chunk = siteIds.slice(i, i + UNLINK_CHUNK);
     changed += await atomicRetry(kv, async (op) => {
-      const entries = await kv.getMany<SiteRecord[]>(chunk.map(keys.site));
+      // Records and their rows in one consistent read (5 + 5 keys, getMany's limit).
+      const entries = await kv.getMany<(SiteRecord | SiteRow)[]>([
+        ...chunk.map(keys.site),
+        ...chunk.map(rowKey),
+      ]);
       let n = 0;
-      chunk.forEach((siteId, j) => {
-        const entry = entries[j];
+      for (const [j, siteId] of chunk.entries()) {
+        const entry = entries[j] as Deno.KvEntryMaybe<SiteRecord>;
         op.check(entry).delete(keys.siteTag(siteId, tagId)).delete(keys.tagSite(tagId, siteId));
         if (entry.value && entry.value.tag_ids.includes(tagId)) {
-          op.set(keys.site(siteId), {
-            ...entry.value,
-            tag_ids: entry.value.tag_ids.filter((t) => t !== tagId),
-          });
+          const next = { ...entry.value, tag_ids: entry.value.tag_ids.filter((t) => t !== tagId) };
+          op.set(keys.site(siteId), next);
+          const row = entries[chunk.length + j] as Deno.KvEntryMaybe<SiteRow>;
+          setSiteRow(op, next, await keptUpdates(kv, op, row, siteId));
           n++;
         }
-      });
+      }
       bumpFleetRev(op);
       return n;
     });

@@ -58,10 +58,17 @@ export interface TestApp {
  * ```
  */
 export async function testApp(
-  options: { env?: Record<string, string>; plugins?: PluginModule[]; child?: ChildConnectorOptions } = {},
+  options: {
+    env?: Record<string, string>;
+    plugins?: PluginModule[];
+    child?: ChildConnectorOptions;
+    /** A KV file to share with other processes (default: a fresh in-memory KV). */
+    kvPath?: string;
+  } = {},
 ): Promise<TestApp> {
-  const config = loadConfig({ KV_PATH: ":memory:", PUBLIC_URL: "https://dashboard.test", ...options.env });
-  const kv = await Deno.openKv(":memory:");
+  const kvPath = options.kvPath ?? ":memory:";
+  const config = loadConfig({ KV_PATH: kvPath, PUBLIC_URL: "https://dashboard.test", ...options.env });
+  const kv = await Deno.openKv(kvPath);
   const { app, ctx } = await createApp({
     config,
     kv,

@@ -37,7 +37,12 @@ export const siteBasicSchema = z.object({
  * siteBasicObject(site).status; // "connected"
  * ```
  */
-export function siteBasicObject(site: SiteRecord) {
+export function siteBasicObject(
+  site: Pick<
+    SiteRecord,
+    "id" | "url" | "name" | "suspended" | "offline_check_result" | "sync_errors" | "client_id"
+  >,
+) {
   const status = site.suspended
     ? "suspended"
     : site.offline_check_result === -1 || site.sync_errors

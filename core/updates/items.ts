@@ -12,6 +12,8 @@
 import type { StoreDeps } from "../deps.ts";
 import { getGlobalIgnoredLists, type IgnoreKind, type IgnoreList } from "../../store/settings.ts";
 import { getSiteSync, type SiteRecord } from "../../store/sites.ts";
+import { mapConcurrent } from "../../lib/concurrency.ts";
+import { fleetSnapshot } from "../sites/fleet.ts";
 import {
   asMap,
   availableUpdates,
@@ -190,9 +192,14 @@ export async function pendingItemsOf(
   sites: readonly SiteRecord[],
   types: ReadonlySet<UpdateType>,
 ): Promise<UpdateItem[]> {
-  const global = await getGlobalIgnoredLists(kv);
-  const syncs = await Promise.all(sites.map((s) => getSiteSync(kv, s.id)));
-  return sites.flatMap((site, i) => updateItemsOf(site, availableUpdates(site, syncs[i], global), types));
+  const [global, snap] = await Promise.all([getGlobalIgnoredLists(kv), fleetSnapshot(kv)]);
+  // One site's sync data at a time per worker, dropped once its items are taken; a site whose listing
+  // row shows no update has no item, so its sync data is not read at all.
+  const items = await mapConcurrent(sites, 8, async (site) => {
+    if (snap.byId.get(site.id)?.hasUpdate === false) return [];
+    return updateItemsOf(site, availableUpdates(site, await getSiteSync(kv, site.id), global), types);
+  });
+  return items.flat();
 }
 
 /** One site's pending Update items and its rolled-back versions (`{slug, …entry}` per kind). */

@@ -11,8 +11,9 @@
  */
 import type { StoreDeps } from "../deps.ts";
 import { getGlobalIgnoredLists, type IgnoreKind, type IgnoreList } from "../../store/settings.ts";
-import { getSiteSync, type SiteRecord, type SiteSyncData } from "../../store/sites.ts";
-import { fleetSnapshot } from "../sites/fleet.ts";
+import { defaultSite, getSiteSync, type SiteRecord, type SiteSyncData } from "../../store/sites.ts";
+import { mapConcurrent } from "../../lib/concurrency.ts";
+import { fleetSnapshot, siteStateOf } from "../sites/fleet.ts";
 import {
   asMap,
   type Json,
@@ -146,6 +147,11 @@ export function siteUpdateLists(
   return out;
 }
 
+/** Sites whose sync data is read at once for the fleet's update lists. */
+const UPDATE_LIST_READS = 8;
+/** Stands for a site without pending updates (its lists do not depend on its record then). */
+const NO_SYNC_SITE = defaultSite(0, { url: "https://fleetpress.invalid/" });
+
 /**
  * The update lists of the listed (non-staging) sites in listing order, `include` / `exclude` by id (an
  * empty `include` keeps all); sites for which the filter selects no kind are left out.
@@ -161,12 +167,20 @@ export async function fleetUpdateLists(
 ): Promise<{ siteId: number; lists: SiteUpdateLists }[]> {
   const [snap, global] = await Promise.all([fleetSnapshot(kv), getGlobalIgnoredLists(kv)]);
   const exclude = new Set(filter.exclude);
+  const include = filter.include.length > 0 ? new Set(filter.include) : null;
+  const selected = snap.listed.filter((e) => !exclude.has(e.site.id) && (!include || include.has(e.site.id)));
+  // A site whose row shows no update has no list entry either: its lists are those of no sync data. Only
+  // the others' sync data is read, a few sites at a time, and dropped once their lists are taken.
+  const lists = await mapConcurrent(selected, UPDATE_LIST_READS, async (e) => {
+    if (!e.hasUpdate) return siteUpdateLists(NO_SYNC_SITE, null, global, filter);
+    const state = await siteStateOf(kv, e.site.id);
+    return state ? siteUpdateLists(state.site, state.sync, global, filter) : null;
+  });
   const out: { siteId: number; lists: SiteUpdateLists }[] = [];
-  for (const { site, sync } of snap.listed) {
-    if (exclude.has(site.id) || (filter.include.length > 0 && !filter.include.includes(site.id))) continue;
-    const lists = siteUpdateLists(site, sync, global, filter);
-    if (Object.keys(lists).length > 0) out.push({ siteId: site.id, lists });
-  }
+  selected.forEach((e, i) => {
+    const found = lists[i];
+    if (found && Object.keys(found).length > 0) out.push({ siteId: e.site.id, lists: found });
+  });
   return out;
 }
 

@@ -23,7 +23,8 @@ import { keys } from "../../store/keys.ts";
 import { atomicRetry } from "../../store/kv.ts";
 import { getGlobalIgnoredLists } from "../../store/settings.ts";
 import { getSite, getSiteSync, type SiteRecord } from "../../store/sites.ts";
-import { fleetSnapshot } from "../sites/fleet.ts";
+import { fleetSnapshot, siteStateOf } from "../sites/fleet.ts";
+import { mapConcurrent } from "../../lib/concurrency.ts";
 import { nowSeconds } from "../../wp/dates.ts";
 import { applySiteUpdates } from "./apply.ts";
 import {
@@ -248,9 +249,15 @@ export async function updateSiteEverything(ctx: AppContext, site: SiteRecord): P
  */
 export async function sitesWithUpdates(ctx: AppContext): Promise<SiteRecord[]> {
   const [snap, global] = await Promise.all([fleetSnapshot(ctx.kv), getGlobalIgnoredLists(ctx.kv)]);
-  return snap.listed
-    .filter((e) => !e.site.suspended && hasPending(pendingUpdates(e.site, e.sync, global)))
-    .map((e) => e.site);
+  // Only sites whose row shows an update can have one pending; their sync data is read a few at a time.
+  const candidates = snap.listed.filter((e) => !e.site.suspended && e.hasUpdate);
+  const states = await mapConcurrent(candidates, 8, (e) => siteStateOf(ctx.kv, e.site.id));
+  return states.flatMap((state) =>
+    state && !state.site.suspended && !state.site.is_staging &&
+      hasPending(pendingUpdates(state.site, state.sync, global))
+      ? [state.site]
+      : []
+  );
 }
 
 /** The totals of a fleet run. */

@@ -143,7 +143,7 @@ const str = (v: unknown): string => (v === null || v === undefined ? "" : String
  * siteMini(record); // { id: "3", name: "Blog", url: "https://blog.example.com/", client_id: "0" }
  * ```
  */
-export function siteMini(site: SiteRecord): SiteMini {
+export function siteMini(site: Pick<SiteRecord, "id" | "name" | "url" | "client_id">): SiteMini {
   return { id: String(site.id), name: site.name, url: site.url, client_id: String(site.client_id) };
 }
 
@@ -346,6 +346,24 @@ export function isFullPresentation(p: SitePresentation): boolean {
 }
 
 /**
+ * A fresh copy of a full view adapted to a presentation, custom fields left out (they need the record
+ * and sync data: {@link presentView}). Never mutates `view`.
+ *
+ * @example
+ * ```ts
+ * adaptView(view, { ...FULL_PRESENTATION, fullData: false }).database_size; // ""
+ * ```
+ */
+export function adaptView(view: SiteView, p: SitePresentation): SiteView {
+  const out: SiteView = { ...view };
+  if (out.tags && typeof out.tags === "object" && !Array.isArray(out.tags)) out.tags = { ...out.tags };
+  if (!p.withTags) out.tags = "";
+  if (!p.fullData) out.database_size = "";
+  for (const key of p.blank) if (Object.hasOwn(out, key)) out[key] = "";
+  return out;
+}
+
+/**
  * A fresh copy of a full view adapted to a presentation (never mutates `view`).
  *
  * @example
@@ -359,11 +377,7 @@ export function presentView(
   sync: SiteSyncData | null,
   p: SitePresentation,
 ): SiteView {
-  const out: SiteView = { ...view };
-  if (out.tags && typeof out.tags === "object" && !Array.isArray(out.tags)) out.tags = { ...out.tags };
-  if (!p.withTags) out.tags = "";
-  if (!p.fullData) out.database_size = "";
-  for (const key of p.blank) if (Object.hasOwn(out, key)) out[key] = "";
+  const out = adaptView(view, p);
   for (const name of p.customFields) {
     if (!Object.hasOwn(out, name) && !CREDENTIAL_COLUMNS.has(name)) {
       out[name] = customFieldValue(site, sync, name);

@@ -1,8 +1,9 @@
 /**
  * @module
  * Site listings on the wire (`GET /sites`, `/sites/basic`, `/sites/count`, and the site lists of tags,
- * clients and costs): MainWP's list parameters read into a typed query, the fleet snapshot's selection
- * presented as site view objects (memoised per snapshot entry) or `SITE_MINI`s, `_fields` applied.
+ * clients and costs): MainWP's list parameters read into a typed query, the fleet index's selection
+ * presented as site view objects (cached encoded views, `site-views.ts`) or `SITE_MINI`s (from the
+ * listing rows), `_fields` applied.
  *
  * @example
  * ```ts
@@ -22,17 +23,18 @@ import {
   type SiteSelection,
 } from "../../core/sites/fleet.ts";
 import { parseIdList, parseList } from "../../rest/args.ts";
+import { encodeWithFragmentsOf } from "../../rest/json.ts";
 import { restError } from "../../rest/errors.ts";
 import { projectFields } from "../../rest/fields.ts";
 import { isPhpEmpty, phpIntval } from "../../wp/php.ts";
+import { entrySources, entryViews } from "./site-views.ts";
 import {
-  formatSiteView,
+  adaptView,
   FULL_PRESENTATION,
   isFullPresentation,
   presentView,
   siteMini,
   type SitePresentation,
-  type SiteView,
 } from "./site-format.ts";
 
 /** A parsed site list query (rest-v2.md §2.1 common list params). */
@@ -133,27 +135,6 @@ export function parseSiteListQuery(
   };
 }
 
-/** Full views by snapshot entry: an entry is replaced when anything its view shows changes. */
-const views = new WeakMap<SiteEntry, SiteView>();
-
-/**
- * The full view object (tags, full data) of a snapshot entry, built once per entry. Shared: never
- * mutate; copy with `presentView`.
- *
- * @example
- * ```ts
- * entryView(snap, snap.byId.get(3)!).status; // "connected"
- * ```
- */
-export function entryView(snap: FleetSnapshot, entry: SiteEntry): SiteView {
-  let view = views.get(entry);
-  if (!view) {
-    view = formatSiteView(entry.site, entry.sync, snap.tagNames);
-    views.set(entry, view);
-  }
-  return view;
-}
-
 /** Options for presenting site objects. */
 export interface PresentOptions {
   presentation?: SitePresentation;
@@ -164,9 +145,10 @@ export interface PresentOptions {
 }
 
 /**
- * Site view objects for entries of a snapshot: the memoised view when nothing changes it, else a copy
- * adapted to the presentation, passed through `mainwp_rest_prepare_site` (when hooked) and projected by
- * `_fields`.
+ * Site view objects for entries of a snapshot: the cached view (its encoding spliced into the answer)
+ * when nothing changes it, else a copy adapted to the presentation (custom fields and the
+ * `mainwp_rest_prepare_site` filter read the site's record and sync data), projected by `_fields`.
+ * Sites deleted since the snapshot are left out.
  *
  * @example
  * ```ts
@@ -182,12 +164,23 @@ export async function presentSites(
   const p = options.presentation ?? FULL_PRESENTATION;
   const fields = options.fields && options.fields.length > 0 ? [...options.fields] : null;
   const hooked = ctx.hooks.hasFilter("mainwp_rest_prepare_site") === true;
-  if (!hooked && !fields && isFullPresentation(p)) return entries.map((e) => entryView(snap, e));
+  const views = await entryViews(ctx, snap, entries);
+  if (!hooked && !fields && isFullPresentation(p)) return views.filter((v) => v !== null);
+  const sources = hooked || p.customFields.length > 0 ? await entrySources(ctx, entries) : null;
   const out: Record<string, unknown>[] = [];
-  for (const e of entries) {
-    let item: Record<string, unknown> = presentView(entryView(snap, e), e.site, e.sync, p);
-    if (hooked) {
-      item = await ctx.hooks.applyFilters("mainwp_rest_prepare_site", item, e.site, options.params ?? {});
+  for (const [i, view] of views.entries()) {
+    const source = sources?.[i];
+    if (!view || source === null) continue;
+    let item: Record<string, unknown> = source
+      ? presentView(view, source.site, source.sync, p)
+      : adaptView(view, p);
+    if (hooked && source) {
+      item = await ctx.hooks.applyFilters(
+        "mainwp_rest_prepare_site",
+        item,
+        source.site,
+        options.params ?? {},
+      );
     }
     out.push(fields ? projectFields(item, fields) : item);
   }
@@ -195,8 +188,8 @@ export async function presentSites(
 }
 
 /**
- * `SITE_MINI` objects for entries of a snapshot (`/sites/basic`), after `mainwp_rest_prepare_site` when
- * hooked and projected by `_fields`.
+ * `SITE_MINI` objects for entries of a snapshot (`/sites/basic`, from the listing rows), after
+ * `mainwp_rest_prepare_site` when hooked and projected by `_fields`.
  *
  * @example
  * ```ts
@@ -211,19 +204,25 @@ export async function presentMinis(
 ): Promise<Record<string, unknown>[]> {
   const fields = options.fields && options.fields.length > 0 ? [...options.fields] : null;
   const hooked = ctx.hooks.hasFilter("mainwp_rest_prepare_site") === true;
+  if (!hooked) {
+    return entries.map((e) => {
+      const mini: Record<string, unknown> = { ...siteMini(e.site) };
+      return fields ? projectFields(mini, fields) : mini;
+    });
+  }
+  const [views, sources] = await Promise.all([entryViews(ctx, snap, entries), entrySources(ctx, entries)]);
   const out: Record<string, unknown>[] = [];
-  for (const e of entries) {
-    let mini: Record<string, unknown> = { ...siteMini(e.site) };
-    if (hooked) {
-      const full = presentView(entryView(snap, e), e.site, e.sync, options.presentation ?? FULL_PRESENTATION);
-      const filtered = await ctx.hooks.applyFilters(
-        "mainwp_rest_prepare_site",
-        full,
-        e.site,
-        options.params ?? {},
-      );
-      mini = { id: filtered.id, name: filtered.name, url: filtered.url, client_id: filtered.client_id };
-    }
+  for (const [i, view] of views.entries()) {
+    const source = sources[i];
+    if (!view || !source) continue;
+    const full = presentView(view, source.site, source.sync, options.presentation ?? FULL_PRESENTATION);
+    const filtered = await ctx.hooks.applyFilters(
+      "mainwp_rest_prepare_site",
+      full,
+      source.site,
+      options.params ?? {},
+    );
+    const mini = { id: filtered.id, name: filtered.name, url: filtered.url, client_id: filtered.client_id };
     out.push(fields ? projectFields(mini, fields) : mini);
   }
   return out;
@@ -255,7 +254,7 @@ async function listPresented(
     fields: q.fields,
     params,
   });
-  return { success: 1, total: data.length, data };
+  return encodeWithFragmentsOf({ success: 1 as const, total: data.length, data });
 }
 
 /**

@@ -12,7 +12,16 @@ Deno.test("defaults", () => {
     jobsMode: "queue",
     jobWorkers: 1,
     jobLeaseSeconds: 120,
+    viewCacheBytes: 64 * 1024 * 1024,
   });
+});
+
+Deno.test("VIEW_CACHE_MB: the listings' view cache budget in MB, 1 to 4096", () => {
+  assertEquals(loadConfig({ VIEW_CACHE_MB: "8" }).viewCacheBytes, 8 * 1024 * 1024);
+  for (const bad of ["0", "lots"]) {
+    const error = assertThrows(() => loadConfig({ VIEW_CACHE_MB: bad }));
+    assertEquals(error instanceof ConfigError && error.message.includes("VIEW_CACHE_MB"), true);
+  }
 });
 
 Deno.test("values are parsed; PUBLIC_URL loses its trailing slash; PLUGINS is a comma list", () => {
