@@ -11,6 +11,8 @@
  * ```
  */
 
+import { runWrk } from "./wrk.ts";
+
 /** Load parameters. */
 export interface LoadOptions {
   url: string;
@@ -21,6 +23,8 @@ export interface LoadOptions {
   warmupMs?: number;
   /** Ends the run early (e.g. when the server died); requests in flight are aborted. */
   signal?: AbortSignal;
+  /** `wrk` when installed (the default: it leaves the server the CPU), or always the Deno workers. */
+  generator?: "auto" | "deno";
 }
 
 /** Load results. */
@@ -90,6 +94,10 @@ async function worker(
  */
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   assertLoopback(options.url);
+  if (options.generator !== "deno") {
+    const viaWrk = await runWrk(options);
+    if (viaWrk) return viaWrk;
+  }
   let warmupErrors = 0;
   if (options.warmupMs) {
     const until = performance.now() + options.warmupMs;

@@ -14,6 +14,7 @@
  */
 import { createApiKey } from "../store/api-keys.ts";
 import { createSite } from "../store/sites.ts";
+import { hasWrk } from "./wrk.ts";
 import { runLoad } from "./load.ts";
 import { seedRealisticSites, spawnSyncWriter } from "./realistic.ts";
 import { type ServerProcess, startServerProcess } from "./server.ts";
@@ -107,7 +108,10 @@ export async function benchSitesList(options: SitesListBenchOptions = {}): Promi
         (plugins > 0
           ? `${plugins} plugins each (${(fleet.syncBytes / 1024).toFixed(1)} KB sync data), `
           : "no sync data, ") +
-        `${writes ? `writer at ${WRITES_PER_SECOND} sites/s, ` : ""}${connections} connections, ` +
+        `${writes ? `writer at ${WRITES_PER_SECOND} sites/s, ` : ""}${connections} connections ` +
+        `(${
+          (await hasWrk()) ? "wrk" : "Deno fetch workers; install wrk for figures of the server alone"
+        }), ` +
         `${durationMs / 1000} s per run (seeded in ${((performance.now() - seedStart) / 1000).toFixed(1)} s)`,
     );
     const spawned = performance.now();

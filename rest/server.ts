@@ -494,6 +494,18 @@ export class RestServer {
         text = `/**/${query._jsonp}(${text})`;
       }
     }
-    return new Response(raw.method === "HEAD" ? null : text, { status, headers });
+    if (raw.method === "HEAD") return new Response(null, { status, headers });
+    if (typeof text === "string") return new Response(text, { status, headers });
+    // Remembered bytes (a listing page) go out as one chunk with their length: `new Response(bytes)`
+    // would copy them into the V8 heap on every answer, and the copies drove full GCs at high rates.
+    const bytes = text;
+    headers["Content-Length"] = String(bytes.length);
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(bytes);
+        controller.close();
+      },
+    });
+    return new Response(stream, { status, headers });
   }
 }

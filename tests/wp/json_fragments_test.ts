@@ -27,3 +27,18 @@ Deno.test("pre-encoded fragments: the same bytes as encoding the whole answer; o
     true,
   );
 });
+
+Deno.test("a spliced answer asked for again is the same bytes; another page or a new view is not", () => {
+  const a = rememberEncoding({ id: "1" }, encodeWpJson({ id: "1" })).value;
+  const b = rememberEncoding({ id: "2" }, encodeWpJson({ id: "2" })).value;
+  const page = (data: object[]) => encodeWpJsonBody(encodeWithFragmentsOf({ success: 1, data }));
+  const first = page([a, b]);
+  assertEquals(first === page([a, b]), true);
+  assertEquals(first === page([b, a]), false);
+  const b2 = rememberEncoding({ id: "2" }, encodeWpJson({ id: "2" })).value; // the same data, a new version
+  assertEquals(first === page([a, b2]), false);
+  assertEquals(
+    new TextDecoder().decode(page([a, b2]) as Uint8Array),
+    '{"success":1,"data":[{"id":"1"},{"id":"2"}]}',
+  );
+});
