@@ -12,7 +12,8 @@
  */
 import type { StoreDeps } from "../deps.ts";
 import { NotFound } from "../errors.ts";
-import { findSiteByDomain, getSite, listSites, type SiteRecord } from "../../store/sites.ts";
+import { findSiteByDomain, getSite, type SiteRecord } from "../../store/sites.ts";
+import { fleetSnapshot } from "../sites/fleet.ts";
 import {
   DEFAULT_OVERRIDES,
   getGlobalMonitorSettings,
@@ -82,13 +83,14 @@ async function viewOf(
  * ```
  */
 export async function listMonitors({ kv }: StoreDeps, filter: MonitorFilter = {}): Promise<MonitorView[]> {
-  // Three reads in all (sites, states, overrides), whatever the fleet's size.
-  const [global, sites, states, overrides] = await Promise.all([
+  // The sites from the fleet's listing rows (no site record is read); states and overrides in one list each.
+  const [global, snap, states, overrides] = await Promise.all([
     getGlobalMonitorSettings(kv),
-    listSites(kv),
+    fleetSnapshot(kv),
     listMonitorStates(kv),
     listMonitorOverrides(kv),
   ]);
+  const sites = [...snap.byId.values()].map((entry) => entry.site).sort((a, b) => a.id - b.id);
   const stateOf = new Map(states.map((s) => [s.siteId, s]));
   const search = filter.search?.toLowerCase() ?? "";
   const out: MonitorView[] = [];
