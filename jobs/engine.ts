@@ -27,6 +27,7 @@
  * await engine.queue({ type: "sync", sites: [1, 2, 3] });
  * ```
  */
+import { everyMinute } from "../lib/cron.ts";
 import { onQueueMessage } from "./queue-listener.ts";
 import type { HookRegistry } from "../hooks/registry.ts";
 import { keys } from "../store/keys.ts";
@@ -112,9 +113,6 @@ function isLaneMessage(value: unknown): value is LaneMessage {
 }
 
 const seconds = (ms: number) => Math.floor(ms / 1000);
-
-/** `Deno.cron` names must be unique per process. */
-let cronRegistered = false;
 
 /** Queues and advances background jobs. */
 export class JobEngine {
@@ -433,16 +431,7 @@ export class JobEngine {
    * (`Deno.cron` exists on Deploy and with `--unstable-cron`; elsewhere the tick and the watch suffice.)
    */
   #cron(): void {
-    const cron =
-      (Deno as unknown as { cron?: (name: string, schedule: string, fn: () => unknown) => unknown })
-        .cron;
-    if (typeof cron !== "function" || cronRegistered) return;
-    try {
-      cron("fleetpress-jobs", "* * * * *", () => this.pump());
-      cronRegistered = true;
-    } catch (error) {
-      console.error("[fleetpress] Deno.cron could not be registered:", error);
-    }
+    everyMinute("fleetpress-jobs", () => this.pump());
   }
 
   /**

@@ -15,6 +15,7 @@
  * await stop();
  * ```
  */
+import { everyMinute } from "../../lib/cron.ts";
 import type { ChildDeps } from "../deps.ts";
 import { onQueueMessage } from "../../jobs/queue-listener.ts";
 import { getMonitorState, listDueMonitors } from "../../store/monitors.ts";
@@ -31,9 +32,6 @@ export interface MonitorRunnerOptions {
   /** Queue mode: re-send runs overdue by this much (default 30 s), checked as often. */
   recoveryMs?: number;
 }
-
-/** `Deno.cron` names must be unique per process. */
-let cronRegistered = false;
 
 /** Runs scheduled monitor checks. */
 export class MonitorRunner {
@@ -122,16 +120,7 @@ export class MonitorRunner {
   }
 
   #cron(): void {
-    const cron =
-      (Deno as unknown as { cron?: (name: string, schedule: string, fn: () => unknown) => unknown })
-        .cron;
-    if (typeof cron !== "function" || cronRegistered) return;
-    try {
-      cron("fleetpress-monitors", "* * * * *", () => this.pump());
-      cronRegistered = true;
-    } catch (error) {
-      console.error("[fleetpress] Deno.cron could not be registered:", error);
-    }
+    everyMinute("fleetpress-monitors", () => this.pump());
   }
 
   /**

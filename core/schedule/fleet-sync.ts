@@ -20,6 +20,7 @@
  * await stop();
  * ```
  */
+import { everyMinute } from "../../lib/cron.ts";
 import type { HookDeps } from "../deps.ts";
 import type { JobEngine } from "../../jobs/engine.ts";
 import { keys } from "../../store/keys.ts";
@@ -80,9 +81,6 @@ const MAX_STEPS = 6;
 
 const isScheduleMessage = (m: unknown): m is ScheduleMessage =>
   typeof m === "object" && m !== null && (m as ScheduleMessage).fleetpress_schedule === "fleet_sync";
-
-/** `Deno.cron` names must be unique per process. */
-let cronRegistered = false;
 
 /**
  * The state as stored (`null` before the first tick).
@@ -332,15 +330,6 @@ export class FleetScheduler {
 
   /** Poll mode on Deno Deploy, where idle instances sleep: `Deno.cron` wakes one every minute. */
   #cron(): void {
-    const cron =
-      (Deno as unknown as { cron?: (name: string, schedule: string, fn: () => unknown) => unknown })
-        .cron;
-    if (typeof cron !== "function" || cronRegistered) return;
-    try {
-      cron("fleetpress-schedule", "* * * * *", () => this.#safeTick());
-      cronRegistered = true;
-    } catch (error) {
-      console.error("[fleetpress] Deno.cron could not be registered:", error);
-    }
+    everyMinute("fleetpress-schedule", () => this.#safeTick());
   }
 }

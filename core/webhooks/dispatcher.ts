@@ -20,6 +20,7 @@
  * await stop();
  * ```
  */
+import { everyMinute } from "../../lib/cron.ts";
 import type { ChildDeps } from "../deps.ts";
 import { Conflict, NotFound } from "../errors.ts";
 import { onQueueMessage } from "../../jobs/queue-listener.ts";
@@ -47,9 +48,6 @@ const PUMP_BATCH = 100;
 /** How long the list of endpoints is reused before it is read again (other processes' changes). */
 const CACHE_MS = 2_000;
 const PRUNE_MS = 3_600_000;
-
-/** `Deno.cron` names must be unique per process. */
-let cronRegistered = false;
 
 /** The queue message of one attempt. */
 export interface DeliveryMessage {
@@ -358,16 +356,7 @@ export class WebhookDispatcher {
 
   /** Poll mode on Deno Deploy, where idle instances sleep: `Deno.cron` wakes one every minute. */
   #cron(pump: () => void): void {
-    const cron =
-      (Deno as unknown as { cron?: (name: string, schedule: string, fn: () => unknown) => unknown })
-        .cron;
-    if (typeof cron !== "function" || cronRegistered) return;
-    try {
-      cron("fleetpress-webhooks", "* * * * *", pump);
-      cronRegistered = true;
-    } catch (error) {
-      console.error("[fleetpress] Deno.cron could not be registered:", error);
-    }
+    everyMinute("fleetpress-webhooks", pump);
   }
 
   /**
