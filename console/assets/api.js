@@ -360,13 +360,18 @@ export async function listWebhooks(credential) {
   }));
 }
 
-/** A subscription's recent delivery attempts. */
+/** A subscription's recent deliveries (newest first), each shown by its latest attempt. */
 export async function listDeliveries(credential, webhookId) {
   const body = await call(credential, "GET", `${WEBHOOKS}/${encodeURIComponent(webhookId)}/deliveries`);
-  return listIn(body).slice(0, 20).map((d) => ({
-    type: String(d.type ?? d.event_type ?? d.event ?? ""),
-    time: String(d.time ?? d.timestamp ?? d.attempted_at ?? d.created_at ?? ""),
-    result: d.error ? String(d.error) : String(d.status ?? d.http_status ?? d.response_status ?? ""),
-    duration: d.duration_ms ?? d.duration ?? "",
-  }));
+  return listIn(body).slice(0, 20).map((d) => {
+    const attempts = Array.isArray(d.attempts) ? d.attempts : [];
+    const last = attempts.at(-1);
+    const outcome = last ? (last.error ? String(last.error) : String(last.http_status ?? "")) : "";
+    return {
+      type: String(d.type ?? ""),
+      time: String(last?.time ?? d.created ?? ""),
+      result: outcome ? `${d.status ?? ""} (${outcome})`.trim() : String(d.status ?? ""),
+      duration: last?.duration_ms ?? "",
+    };
+  });
 }

@@ -119,24 +119,29 @@ Deno.test("updates: MainWP's per-site map and the ability's flat list give the s
   assertEquals(result.summary, { core: 0, plugin: 1, theme: 0, translation: 0 });
 });
 
-Deno.test("webhooks and deliveries: issue #16's shapes, a bare list or a wrapped one; 404 is an ApiError", async () => {
+Deno.test("webhooks and deliveries: the webhooks API's shapes; 404 is an ApiError", async () => {
   const hooks = [{ id: "wh_1", url: "https://hooks.example/x", events: ["site.down"], active: true }];
-  const deliveries = {
-    data: [{
-      id: "d1",
-      event_id: "e1",
-      type: "site.down",
-      time: "2026-01-01T00:00:00Z",
-      status: 200,
-      duration_ms: 12,
-    }, {
-      id: "d2",
-      type: "site.up",
-      time: "2026-01-01T00:01:00Z",
-      error: "timeout",
-      duration_ms: 5000,
-    }],
-  };
+  // As GET /fleetpress/v1/webhooks/{id}/deliveries answers (core/webhooks/manage.ts DeliveryView).
+  const deliveries = [{
+    id: "d1",
+    event_id: "e1",
+    type: "site.down",
+    status: "delivered",
+    created: "2026-01-01T00:00:00Z",
+    next_attempt: null,
+    attempts: [
+      { attempt: 1, time: "2026-01-01T00:00:00Z", http_status: 500, error: "HTTP 500", duration_ms: 9 },
+      { attempt: 2, time: "2026-01-01T00:00:30Z", http_status: 200, error: null, duration_ms: 12 },
+    ],
+  }, {
+    id: "d2",
+    event_id: "e2",
+    type: "site.up",
+    status: "pending",
+    created: "2026-01-01T00:01:00Z",
+    next_attempt: "2026-01-01T00:01:30Z",
+    attempts: [],
+  }];
   await withFetch((url) => (url.endsWith("/deliveries") ? json(deliveries) : json(hooks)), async () => {
     assertEquals(await api.listWebhooks(KEY), [{
       id: "wh_1",
@@ -145,8 +150,8 @@ Deno.test("webhooks and deliveries: issue #16's shapes, a bare list or a wrapped
       active: true,
     }]);
     assertEquals(await api.listDeliveries(KEY, "wh_1"), [
-      { type: "site.down", time: "2026-01-01T00:00:00Z", result: "200", duration: 12 },
-      { type: "site.up", time: "2026-01-01T00:01:00Z", result: "timeout", duration: 5000 },
+      { type: "site.down", time: "2026-01-01T00:00:30Z", result: "delivered (200)", duration: 12 },
+      { type: "site.up", time: "2026-01-01T00:01:00Z", result: "pending", duration: "" },
     ]);
   });
   const missing = {
