@@ -22,12 +22,9 @@ import { assertFitsKey, fitsKey } from "../lib/limits.ts";
 export {
   getSiteSync,
   joinSiteSync,
-  listSiteSyncs,
-  listStampedSiteSyncs,
   type SiteSyncChunk,
   type SiteSyncData,
   splitSiteSync,
-  type StampedSiteSync,
   SYNC_CHUNK_CHARS,
   SYNC_JSON_COLUMNS,
   writeSiteSync,
