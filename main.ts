@@ -16,7 +16,8 @@ if (import.meta.main) {
   try {
     const config = loadConfig(Deno.env.toObject());
     const kv = await openStore(config.kvPath);
-    const { app, ctx } = await createApp({ config, kv });
+    // The server's connector keeps connections to sites alive (closed at shutdown); tests' apps do not.
+    const { app, ctx } = await createApp({ config, kv, child: { reuseConnections: true } });
     const stopJobs = ctx.jobs.start();
     const stopMonitors = ctx.monitors.start();
     const stopSchedule = ctx.schedule.start();
@@ -26,6 +27,7 @@ if (import.meta.main) {
       await stopSchedule();
       await stopJobs();
       await stopWebhooks();
+      ctx.child.close();
       kv.close();
       Deno.exit(0);
     };

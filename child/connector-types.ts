@@ -34,6 +34,11 @@ export interface ChildConnectorOptions {
   dashboardUrl?: string;
   /** Most redirects followed on protocol calls (default 10). */
   maxRedirects?: number;
+  /**
+   * Keep connections alive and reuse them (per host, port, checked addresses and TLS settings; idle ones
+   * closed after 1 s). Default false; whoever turns it on calls `close()` when done.
+   */
+  reuseConnections?: boolean;
 }
 
 /** A connected site, as the store keeps it (private key decrypted). */

@@ -50,6 +50,7 @@ import { encodePhpForm, type FormFields, rawUrlEncode } from "./form.ts";
 import { type ChildTlsOptions, type HttpResponse, sendHttp } from "./http.ts";
 import { generateSiteKeys, randomNonce, SIGN_ALGO_SHA256, signRequestAsync } from "./keys.ts";
 import { ConcurrencyLimiter } from "./limiter.ts";
+import { ConnectionPool } from "./pool.ts";
 import { syncValuesFromReply } from "./sync.ts";
 import { isChildOutdated } from "./version.ts";
 
@@ -125,6 +126,7 @@ export class ChildConnector {
   readonly #maxRedirects: number;
   readonly #guardOptions: AddressGuardOptions;
   readonly #dashboardUrl: string;
+  readonly #pool: ConnectionPool | undefined;
 
   /** Uses `hooks` for the filters and actions listed in the module notes. */
   constructor(hooks: HookRegistry, options: ChildConnectorOptions = {}) {
@@ -141,6 +143,12 @@ export class ChildConnector {
     };
     const dashboard = options.dashboardUrl ?? "http://localhost/";
     this.#dashboardUrl = dashboard.endsWith("/") ? dashboard : `${dashboard}/`;
+    this.#pool = options.reuseConnections ? new ConnectionPool() : undefined;
+  }
+
+  /** Closes the kept-alive connections (with `reuseConnections`); later requests open their own. */
+  close(): void {
+    this.#pool?.close();
   }
 
   /** Requests in flight and waiting, for monitoring. */
@@ -493,6 +501,7 @@ export class ChildConnector {
         maxRedirects: this.#maxRedirects,
         guard: async (next) => (await this.#guardedUrl(next)).addresses,
         tls,
+        pool: this.#pool,
       });
       status = response.status;
       const reply = request.parse?.(response);

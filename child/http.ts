@@ -9,8 +9,9 @@
  * Each hop connects only to the addresses the guard checked (no second DNS lookup between check and
  * connect), while the `Host` header, TLS SNI and certificate verification use the URL's host name. This
  * is why the exchange uses `node:http(s)` with a pinned `lookup`: Deno's `fetch` resolves names itself
- * and cannot connect to a chosen address over TLS. No connection is pooled (`agent: false`), so no
- * socket opened for one address serves another.
+ * and cannot connect to a chosen address over TLS. Connections are pooled only through a
+ * {@link ConnectionPool} (`pool.ts`: one agent per protocol, host, port, checked address set and TLS
+ * settings); without one each exchange opens its own connection (`agent: false`).
  *
  * @example
  * ```ts
@@ -24,6 +25,7 @@ import { type IncomingMessage, request as plainRequest, type RequestOptions } fr
 import { request as tlsRequest } from "node:https";
 import { rootCertificates } from "node:tls";
 import { abortedError, bodyTooLarge, ChildError, httpError } from "./errors.ts";
+import type { ConnectionPool } from "./pool.ts";
 
 /** TLS settings of a site (filter `fleetpress_child_tls_options`). */
 export interface ChildTlsOptions {
@@ -61,6 +63,8 @@ export interface HttpRequest {
   guard: (url: URL) => Promise<string[] | null>;
   /** TLS settings for https hops. */
   tls?: ChildTlsOptions;
+  /** Kept-alive connections to reuse (none: a new connection per hop). */
+  pool?: ConnectionPool;
 }
 
 /** The answer. */
@@ -180,7 +184,7 @@ function exchange(
     port: Number(hop.url.port) || (secure ? 443 : 80),
     path: hop.url.pathname + hop.url.search,
     headers: record,
-    agent: false,
+    agent: request.pool?.agentFor(hop.url, hop.addresses, request.tls) ?? false,
     signal,
     ...(hop.addresses ? { lookup: pinnedLookup(hop.addresses) as RequestOptions["lookup"] } : {}),
   };

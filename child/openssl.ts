@@ -52,6 +52,15 @@ interface KeyEntry {
 /** Parsed keys kept at once (an RSA-2048 key is a few KiB in OpenSSL). */
 const KEY_CACHE = 8192;
 
+/**
+ * Signatures computed at once: one per core. More only queue up as OS threads fighting over the same
+ * cores (and with the event loop), so that every signature of a fan-out finishes late instead of the
+ * first ones early; in FIFO order the first requests go out while later ones are still being signed.
+ */
+function signingSlots(): number {
+  return Math.max(1, Math.min(8, navigator.hardwareConcurrency || 1));
+}
+
 /** Signs (and verifies) with OpenSSL. */
 export interface NativeSigner {
   /** The PKCS#1 v1.5 SHA-256 signature of `data` with a PEM (PKCS#8 or PKCS#1) private key. */
@@ -64,6 +73,8 @@ class OpenSslSigner implements NativeSigner {
   #lib: Lib;
   #sha256: Deno.PointerValue;
   #keys = new Map<string, KeyEntry>();
+  #slots = signingSlots();
+  #waiting: (() => void)[] = [];
 
   constructor(lib: Lib) {
     this.#lib = lib;
@@ -117,6 +128,18 @@ class OpenSslSigner implements NativeSigner {
   }
 
   async sign(privateKeyPem: string, data: Uint8Array): Promise<Uint8Array> {
+    if (this.#slots > 0) this.#slots--;
+    else await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    try {
+      return await this.#sign(privateKeyPem, data);
+    } finally {
+      const next = this.#waiting.shift();
+      if (next) next();
+      else this.#slots++;
+    }
+  }
+
+  async #sign(privateKeyPem: string, data: Uint8Array): Promise<Uint8Array> {
     const entry = this.#key(privateKeyPem);
     entry.inUse++;
     const ctx = this.#lib.EVP_MD_CTX_new();

@@ -135,6 +135,7 @@ export class SimPosts {
         const inBody = p.content.includes(keyword);
         if (on === "title" ? !inTitle : on === "content" ? !inBody : !inTitle && !inBody) return false;
       }
+      if (start === "" && stop === "") return true; // no date range: skip formatting every post's date
       const modified = mysql(p.modified);
       return (start === "" || modified > start) && (stop === "" || modified < stop);
     };

@@ -90,6 +90,14 @@ function html(
   });
 }
 
+/** The request body as text, at most `MAX_REQUEST_BYTES` (read at once when its length is declared). */
+function requestText(request: Request): Promise<string> {
+  const declared = request.headers.get("content-length");
+  return declared !== null && Number(declared) <= MAX_REQUEST_BYTES
+    ? request.text()
+    : readBodyCapped(request, MAX_REQUEST_BYTES);
+}
+
 /** Waits `ms`, or less when `signal` aborts. */
 function delay(ms: number, signal: AbortSignal): Promise<void> {
   if (ms <= 0 || signal.aborted) return Promise.resolve();
@@ -205,7 +213,7 @@ export async function startChildSimulator(options: ChildSimulatorOptions): Promi
       site.recordCall(null);
       return html(200, `Sim Site ${site.index}`, "Just another WordPress site");
     }
-    const fields = new URLSearchParams(await readBodyCapped(request, MAX_REQUEST_BYTES));
+    const fields = new URLSearchParams(await requestText(request));
     if (rest === WP_ADMIN_PATH) return wpAdminControl(site, fields);
     if (fields.has("function") && controls.garbage !== null && site.pluginActive) {
       site.recordCall(fields.get("function"));
