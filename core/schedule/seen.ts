@@ -125,6 +125,10 @@ export async function recordSeenUpdates(
   const pending = pendingUpdates(site, syncOfValues(values), await getGlobalIgnoredLists(deps.kv));
   const current = bounded(updateList(pending));
   const now = Date.now();
+  const stored = (await deps.kv.get<SeenUpdates>(keys.updateSeen(site.id))).value ?? {};
+  const known = current.filter((u) => Object.hasOwn(stored, seenKey(u.kind, u.slug, u.version)));
+  // The usual sync: the same updates as last time, nothing to write.
+  if (known.length === current.length && Object.keys(stored).length === current.length) return [];
   const fresh = await atomicRetry(deps.kv, async (op) => {
     const entry = await deps.kv.get<SeenUpdates>(keys.updateSeen(site.id));
     const before = entry.value && typeof entry.value === "object" ? entry.value : {};

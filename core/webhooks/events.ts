@@ -106,6 +106,9 @@ async function updateLink(
 
 /** `site.reconnected` when a site that was down synced (or reconnected) again. */
 async function siteUp(deps: HookDeps, sink: EventSink, site: SiteRecord): Promise<SiteLink | null> {
+  // No record (never seen down) or already up: nothing to record, no write on every sync.
+  const known = (await deps.kv.get<SiteLink>(keys.webhookSiteLink(site.id))).value;
+  if (known === null || known.link === "up") return known;
   const previous = await updateLink(deps, site.id, (p) => ({ ...(p ?? {}), link: "up" }));
   if (previous?.link === "down") await sink.emit("site.reconnected", siteOf(site));
   return previous;
