@@ -17,8 +17,16 @@ export interface PathParam {
   pattern: string;
 }
 
-/** The index just after the group that opens at `start` (balanced, skipping escapes and classes). */
-function groupEnd(pattern: string, start: number): number {
+/**
+ * The index just after the group that opens at `start` in a WordPress route pattern (balanced, skipping
+ * escapes and character classes); the pattern's length when it never closes.
+ *
+ * @example
+ * ```ts
+ * groupEnd("/t/(?P<id>[\\d]+)/x", 3); // 16
+ * ```
+ */
+export function groupEnd(pattern: string, start: number): number {
   let depth = 0;
   let inClass = false;
   for (let i = start; i < pattern.length; i++) {

@@ -10,30 +10,10 @@
  * fillRoute(route, { id: "7" }); // "/mainwp/v2/tags/7/edit"
  * ```
  */
+import { groupEnd } from "../../openapi/paths.ts";
 
 /** A route pattern split into literal text and named groups. */
 export type RoutePart = { text: string } | { name: string; regex: RegExp };
-
-/** The end of the group opened at `start` (index of its closing `)`), honouring escapes and classes. */
-function groupEnd(pattern: string, start: number): number {
-  let depth = 0;
-  let inClass = false;
-  for (let i = start; i < pattern.length; i++) {
-    const ch = pattern[i];
-    if (ch === "\\") {
-      i++;
-      continue;
-    }
-    if (inClass) {
-      if (ch === "]") inClass = false;
-      continue;
-    }
-    if (ch === "[") inClass = true;
-    else if (ch === "(") depth++;
-    else if (ch === ")" && --depth === 0) return i;
-  }
-  throw new Error(`unbalanced route pattern ${pattern}`);
-}
 
 /**
  * Splits a WordPress route pattern (`(?P<name>…)` groups) into parts.
@@ -48,7 +28,7 @@ export function parseRoute(pattern: string): RoutePart[] {
   let rest = pattern;
   for (let open = rest.indexOf("(?P<"); open >= 0; open = rest.indexOf("(?P<")) {
     if (open > 0) parts.push({ text: rest.slice(0, open) });
-    const end = groupEnd(rest, open);
+    const end = groupEnd(rest, open) - 1; // the index of its closing `)`
     const nameEnd = rest.indexOf(">", open);
     const name = rest.slice(open + 4, nameEnd);
     const body = rest.slice(nameEnd + 1, end).replace(/\$$/, "");
